@@ -1,0 +1,69 @@
+"""The one place that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value we cannot use."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read once at start-up."""
+
+    token: str | None = None
+    base_url: str | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    db_path: Path = ROOT / "data" / "bot.sqlite3"
+    knowledge_dir: Path = ROOT / "knowledge"
+    webhook_url: str | None = None
+    webhook_port: int = 8443
+    log_retention_days: int = 180
+    flood_limit: int = 20
+    flood_window_s: float = 60.0
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:  # never show the token
+        return f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path})"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        """Read the environment (or a given mapping)."""
+        e = dict(os.environ if env is None else env)
+        admins: set[int] = set()
+        for part in (e.get("ADMIN_USER_IDS") or "").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ConfigError(f"ADMIN_USER_IDS: {part!r} is not an integer user id")
+            admins.add(int(part))
+        def _int(name: str, default: int, low: int, high: int) -> int:
+            raw = e.get(name)
+            if raw is None or raw.strip() == "":
+                return default
+            try:
+                value = int(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name}: {raw!r} is not an integer") from exc
+            if not low <= value <= high:
+                raise ConfigError(f"{name}: {value} is outside {low}..{high}")
+            return value
+        return cls(
+            token=(e.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
+            base_url=(e.get("TELEGRAM_BASE_URL") or "").strip() or None,
+            admin_ids=frozenset(admins),
+            db_path=Path(e["BOT_DB_PATH"]) if e.get("BOT_DB_PATH") else ROOT / "data" / "bot.sqlite3",
+            knowledge_dir=Path(e["KNOWLEDGE_DIR"]) if e.get("KNOWLEDGE_DIR") else ROOT / "knowledge",
+            webhook_url=(e.get("WEBHOOK_URL") or "").strip() or None,
+            webhook_port=_int("WEBHOOK_PORT", 8443, 1, 65535),
+            log_retention_days=_int("LOG_RETENTION_DAYS", 180, 1, 36500),
+            flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
+            log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
+        )

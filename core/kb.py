@@ -1,0 +1,324 @@
+"""Load the knowledge base once into frozen objects and validate it, reporting every problem as `file:line: message`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from core.numbers import NumberError, parse_number
+from core.schema import (
+    DOC_IDS,
+    Document,
+    DocumentsFile,
+    Entry,
+    EntryFile,
+    Glossary,
+    clause_to_path,
+)
+from core.textnorm import fold, fold_with_lines
+from core.yamlload import Problem, line_of, load_yaml
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which non-blank source lines no entry quotes, per document."""
+
+    total_lines: dict[str, int]
+    covered_lines: dict[str, frozenset[int]]
+    uncovered: dict[str, tuple[int, ...]]  # not covered and not allowed to stay uncovered
+    allowed: dict[str, tuple[int, ...]]  # not covered but listed in uncovered_ok
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Documents, entries and glossary, validated."""
+
+    documents: dict[str, Document]
+    entries: tuple[Entry, ...]
+    glossary: Glossary
+    sources: dict[str, str]
+    entry_document: dict[str, str]
+    by_id: dict[str, Entry] = field(default_factory=dict)
+
+    def document_of(self, entry: Entry) -> Document:
+        """The document an entry belongs to."""
+        return self.documents[self.entry_document[entry.id]]
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base is invalid; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base; first: {problems[0]}")
+
+
+@dataclass
+class CheckReport:
+    """Everything `bot.py check` prints."""
+
+    problems: list[Problem]
+    coverage: Coverage | None
+    kb: KnowledgeBase | None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _validate(model: type[BaseModel], data: Any, name: str) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in loc) or "(top)"
+            problems.append(Problem(name, line_of(data, loc), f"{where}: {err['msg']}"))
+        return None, problems
+
+
+def _number_tokens(text: str) -> set[Decimal]:
+    """Every number written in a text: arabic, Chinese numerals, fractions (三分之二), percentages."""
+    out: set[Decimal] = set()
+    folded = fold(text)
+    for m in re.finditer(r"([一二三四五六七八九十百千]+)分之([一二三四五六七八九十百千]+)", folded):
+        try:
+            out.add(parse_number(m.group(0)))
+        except NumberError:
+            pass
+    for m in re.finditer(
+        r"\d[\d,]*(?:\.\d+)?(?:[十百千萬億]+)?|[零〇一二兩三四五六七八九十百千萬億壹貳參肆伍陸柒捌玖拾佰仟點]+", folded
+    ):
+        token = m.group(0)
+        candidates = [token]
+        if not token[0].isdigit():
+            # A run of Chinese numerals may join words (十八小時 vs 一般); try each sub-run too.
+            candidates += [token[i:j] for i in range(len(token)) for j in range(i + 1, len(token) + 1)]
+        for cand in candidates:
+            try:
+                out.add(parse_number(cand))
+            except (NumberError, ArithmeticError):
+                continue
+    return out
+
+
+def _fact_in_quote(value: float, unit: str, text: str | None, quote: str) -> str | None:
+    """None when the fact's value is written in the quote, else a message."""
+    want = Decimal(str(value))
+    if text is not None and fold(text) not in fold(quote):
+        return f"fact text {text!r} is not in the quote"
+    pool = _number_tokens(text if text is not None else quote)
+    percent_forms = {want, want / 100} if unit in ("percent", "%") else {want}
+    if any(abs(p - w) < Decimal("0.001") for p in pool for w in percent_forms):
+        return None
+    where = "its text" if text is not None else "the quote"
+    return f"fact value {value} does not appear in {where}"
+
+
+def load_documents(root: Path, problems: list[Problem]) -> dict[str, Document]:
+    """Read documents.yaml."""
+    path = root / "documents.yaml"
+    data, found = load_yaml(path, _rel(path, root))
+    problems.extend(found)
+    if data is None:
+        return {}
+    parsed, found = _validate(DocumentsFile, data, _rel(path, root))
+    problems.extend(found)
+    if parsed is None:
+        return {}
+    docs: dict[str, Document] = {}
+    for i, doc in enumerate(parsed.documents):
+        if doc.id in docs:
+            problems.append(Problem(_rel(path, root), line_of(data, ("documents", i, "id")), f"duplicate document id {doc.id}"))
+        docs[doc.id] = doc
+    for missing in sorted(set(DOC_IDS) - set(docs)):
+        problems.append(Problem(_rel(path, root), 1, f"document {missing} is not described"))
+    return docs
+
+
+def load_glossary(root: Path, problems: list[Problem]) -> Glossary | None:
+    """Read glossary.yaml."""
+    path = root / "glossary.yaml"
+    data, found = load_yaml(path, _rel(path, root))
+    problems.extend(found)
+    if data is None:
+        return None
+    parsed, found = _validate(Glossary, data, _rel(path, root))
+    problems.extend(found)
+    return parsed  # type: ignore[no-any-return]
+
+
+def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = None) -> CheckReport:
+    """Load and validate everything under `root`; never raises for bad data."""
+    problems: list[Problem] = []
+    documents = load_documents(root, problems)
+    glossary = load_glossary(root, problems)
+
+    sources: dict[str, str] = {}
+    folded_sources: dict[str, tuple[str, list[int]]] = {}
+    for doc in documents.values():
+        src = root / "sources" / doc.source
+        try:
+            sources[doc.id] = src.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(_rel(root / "documents.yaml", root), 1, f"source of {doc.id} unreadable: {exc}"))
+            continue
+        folded_sources[doc.id] = fold_with_lines(sources[doc.id])
+
+    entries: list[Entry] = []
+    entry_document: dict[str, str] = {}
+    entry_where: dict[str, tuple[str, int]] = {}
+    raw_for_lines: dict[str, tuple[str, Any, int]] = {}
+    covered: dict[str, set[int]] = {d: set() for d in documents}
+
+    entry_files = sorted((root / "entries").glob("*.yaml"))
+    if not entry_files:
+        problems.append(Problem(_rel(root / "entries", root), 1, "no entry files"))
+    for path in entry_files:
+        name = _rel(path, root)
+        data, found = load_yaml(path, name)
+        problems.extend(found)
+        if data is None:
+            continue
+        parsed, found = _validate(EntryFile, data, name)
+        problems.extend(found)
+        if parsed is None:
+            continue
+        if path.stem != parsed.document:
+            problems.append(Problem(name, line_of(data, ("document",)), f"file name should be {parsed.document}.yaml"))
+        doc_id = parsed.document
+        for i, entry in enumerate(parsed.entries):
+            at = lambda *loc: line_of(data, ("entries", i, *loc))  # noqa: E731
+            if entry.id in entry_where:
+                first = entry_where[entry.id]
+                problems.append(Problem(name, at("id"), f"duplicate entry id {entry.id} (first at {first[0]}:{first[1]})"))
+                continue
+            entry_where[entry.id] = (name, at("id"))
+            raw_for_lines[entry.id] = (name, data, i)
+            entries.append(entry)
+            entry_document[entry.id] = doc_id
+            # clause and path
+            try:
+                derived = clause_to_path(entry.clause)
+                if derived != entry.path:
+                    problems.append(
+                        Problem(name, at("path"), f"path {list(entry.path)} does not match clause {entry.clause!r} (expected {list(derived)})")
+                    )
+            except ValueError as exc:
+                problems.append(Problem(name, at("clause"), f"clause {entry.clause!r}: {exc}"))
+            # quote verbatim
+            if doc_id in folded_sources:
+                folded_src, line_map = folded_sources[doc_id]
+                q = fold(entry.quote)
+                pos = folded_src.find(q) if q else -1
+                if pos < 0:
+                    problems.append(Problem(name, at("quote"), f"quote of {entry.id} is not verbatim in {doc_id}: {_first_difference(q, folded_src)}"))
+                else:
+                    while pos >= 0:
+                        covered[doc_id].update(line_map[pos : pos + len(q)])
+                        pos = folded_src.find(q, pos + 1)
+            # facts
+            for j, fact in enumerate(entry.facts):
+                msg = _fact_in_quote(fact.value, fact.unit, fact.text, entry.quote)
+                if msg:
+                    problems.append(Problem(name, at("facts", j), f"{entry.id}: {fact.name}: {msg}"))
+            # questions must not repeat
+            seen_q: set[str] = set()
+            for j, q_text in enumerate(entry.questions_zh + entry.questions_en):
+                if q_text in seen_q:
+                    problems.append(Problem(name, at("questions_zh" if j < len(entry.questions_zh) else "questions_en"), f"repeated question {q_text!r}"))
+                seen_q.add(q_text)
+
+    ids = set(entry_where)
+    names = set(calculator_names) if calculator_names is not None else None
+    for entry in entries:
+        name, data, i = raw_for_lines[entry.id]
+        for j, rel in enumerate(entry.related):
+            if rel not in ids:
+                problems.append(Problem(name, line_of(data, ("entries", i, "related", j)), f"{entry.id}: related id {rel} does not exist"))
+            elif rel == entry.id:
+                problems.append(Problem(name, line_of(data, ("entries", i, "related", j)), f"{entry.id}: related to itself"))
+        if names is not None:
+            for j, calc in enumerate(entry.calculators):
+                if calc not in names:
+                    problems.append(Problem(name, line_of(data, ("entries", i, "calculators", j)), f"{entry.id}: unknown calculator {calc}"))
+
+    for doc_id in documents:
+        if doc_id in sources and not any(entry_document[e.id] == doc_id for e in entries):
+            problems.append(Problem(f"knowledge/entries/{doc_id}.yaml", 1, f"no entries for {doc_id}"))
+
+    coverage = _coverage(documents, sources, covered)
+    for doc_id, lines in coverage.uncovered.items():
+        for line in lines:
+            text = sources[doc_id].split("\n")[line - 1].strip()
+            problems.append(Problem(f"knowledge/sources/{documents[doc_id].source}", line, f"no entry covers this line: {text[:40]}"))
+
+    kb = None
+    if glossary is not None and documents:
+        kb = KnowledgeBase(
+            documents=documents,
+            entries=tuple(entries),
+            glossary=glossary,
+            sources=sources,
+            entry_document=entry_document,
+            by_id={e.id: e for e in entries},
+        )
+    return CheckReport(problems=problems, coverage=coverage, kb=kb)
+
+
+def _first_difference(quote: str, source: str) -> str:
+    """Say how far the quote matches the source, to help fix it."""
+    best = 0
+    for size in range(len(quote), 0, -1):
+        if quote[:size] in source:
+            best = size
+            break
+    if best == 0:
+        return "its first character is not in the source"
+    return f"matches up to {quote[:best][-12:]!r}, then {quote[best:best + 12]!r} differs"
+
+
+def _coverage(documents: dict[str, Document], sources: dict[str, str], covered: dict[str, set[int]]) -> Coverage:
+    total: dict[str, int] = {}
+    uncovered: dict[str, tuple[int, ...]] = {}
+    allowed: dict[str, tuple[int, ...]] = {}
+    for doc_id, text in sources.items():
+        lines = text.split("\n")
+        total[doc_id] = len(lines)
+        ok: set[int] = set()
+        for rng in documents[doc_id].uncovered_ok:
+            ok.update(rng.span())
+        bad: list[int] = []
+        good: list[int] = []
+        for number, line in enumerate(lines, start=1):
+            if not fold(line) or number in covered.get(doc_id, set()):
+                continue
+            (good if number in ok else bad).append(number)
+        uncovered[doc_id] = tuple(bad)
+        allowed[doc_id] = tuple(good)
+    return Coverage(
+        total_lines=total,
+        covered_lines={d: frozenset(c) for d, c in covered.items()},
+        uncovered=uncovered,
+        allowed=allowed,
+    )
+
+
+def load(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = None) -> KnowledgeBase:
+    """Load a valid knowledge base or raise KnowledgeBaseError naming every problem."""
+    report = check(root, calculator_names)
+    if report.problems or report.kb is None:
+        raise KnowledgeBaseError(report.problems or [Problem(str(root), 1, "knowledge base incomplete")])
+    return report.kb

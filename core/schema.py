@@ -1,0 +1,171 @@
+"""The knowledge base's schema: documents, entries, facts and the glossary, as frozen typed objects."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.numbers import NumberError, parse_chinese_integer
+
+DOC_IDS = ("nkust-mooc", "moe-mooc-series", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
+DocId = Literal["nkust-mooc", "moe-mooc-series", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016"]
+
+_ID = r"^[a-z0-9][a-z0-9-]*$"
+_SNAKE = r"^[a-z][a-z0-9_]*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class DocDate(_Frozen):
+    """One date a document carries, as written and in ROC and ISO form."""
+
+    event: Literal["passed", "amended", "promulgated", "issued", "approved", "trip", "reported"]
+    roc: str = Field(pattern=r"^\d{2,3}\.\d{2}(\.\d{2})?$")
+    iso: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")
+    text: str = Field(min_length=1)
+
+
+class LineRange(_Frozen):
+    """Source lines that no entry needs to cover, and why."""
+
+    lines: str = Field(pattern=r"^\d+(-\d+)?$")
+    reason: Literal["blank", "title", "signature", "image", "form-blank", "date-line"]
+
+    def span(self) -> range:
+        first, _, last = self.lines.partition("-")
+        return range(int(first), int(last or first) + 1)
+
+
+class Document(_Frozen):
+    """A source document."""
+
+    id: DocId
+    title_zh: str
+    title_en: str
+    short_zh: str
+    short_en: str
+    issuer_zh: str
+    issuer_en: str
+    kind: Literal["要點", "徵件須知", "規範", "report"]
+    dates: tuple[DocDate, ...] = Field(min_length=1)
+    citation_date: str = Field(description="the date shown in citations, ROC form as written")
+    status_zh: str | None = None
+    status_en: str | None = None
+    source: str
+    uncovered_ok: tuple[LineRange, ...] = ()
+
+
+class DocumentsFile(_Frozen):
+    """knowledge/documents.yaml."""
+
+    documents: tuple[Document, ...]
+
+
+class Fact(_Frozen):
+    """A number a clause states, by name."""
+
+    name: str = Field(pattern=_SNAKE)
+    value: int | float
+    unit: str = Field(min_length=1)
+    text: str | None = Field(default=None, description="the figure as written in the quote")
+
+
+class Entry(_Frozen):
+    """One clause of a document with its answer, questions and facts."""
+
+    id: str = Field(pattern=_ID)
+    clause: str = Field(min_length=1)
+    path: tuple[str, ...] = Field(min_length=1)
+    title: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    heading: bool = False
+    quote: str = Field(min_length=2)
+    answer_zh: str = Field(min_length=2)
+    answer_en: str = Field(min_length=2)
+    questions_zh: tuple[str, ...] = Field(min_length=3)
+    questions_en: tuple[str, ...] = Field(min_length=1)
+    keywords: tuple[str, ...] = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    related: tuple[str, ...] = ()
+    calculators: tuple[str, ...] = ()
+    topic: str | None = Field(default=None, pattern=_ID)
+    note_zh: str | None = None
+    note_en: str | None = None
+
+    @field_validator("questions_zh", "questions_en", "keywords", "aliases")
+    @classmethod
+    def _no_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not item.strip() for item in value):
+            raise ValueError("blank item")
+        return value
+
+
+class EntryFile(_Frozen):
+    """knowledge/entries/<document>.yaml."""
+
+    document: DocId
+    entries: tuple[Entry, ...] = Field(min_length=1)
+
+
+class Glossary(_Frozen):
+    """Synonyms and names the matcher uses."""
+
+    schools: dict[DocId, tuple[str, ...]]
+    uncovered_bodies: tuple[str, ...]
+    synonyms: tuple[tuple[str, ...], ...]
+    typos: dict[str, str] = {}
+    stopwords: tuple[str, ...] = ()
+
+
+# --- clause labels -------------------------------------------------------------------------------
+
+_CN = "一二三四五六七八九十"
+_FIN = "壹貳參肆伍陸柒捌玖拾"
+_FIN_MAP = dict(zip(_FIN, "一二三四五六七八九十"))
+_SEGMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("num", re.compile(rf"第([{_CN}百]+)條")),
+    ("fin", re.compile(rf"([{_FIN}]+)、")),
+    ("num", re.compile(rf"([{_CN}]+)、")),
+    ("num", re.compile(r"(\d+)、")),
+    ("num", re.compile(rf"[（(]([{_CN}]+|\d+)[)）]")),
+    ("num", re.compile(r"(\d+)\.")),
+    ("name", re.compile(rf"(附表|表[{_CN}]+|附件[{_CN}]+|附錄\d+|預算表|摘要|封面|【說明】|說明|備註|表)")),
+    ("row", re.compile(r"：(\S+)")),
+)
+
+
+def clause_to_path(clause: str) -> tuple[str, ...]:
+    """Derive a clause's path from its label: `三、(一)1.` → ("3","1","1"); `附表：線上輔導鐘點費` → ("附表","線上輔導鐘點費")."""
+    rest = clause.strip()
+    out: list[str] = []
+    while rest:
+        rest = rest.lstrip()
+        for kind, rx in _SEGMENTS:
+            m = rx.match(rest)
+            if not m:
+                continue
+            token = m.group(1)
+            if kind == "fin":
+                token = "".join(_FIN_MAP[c] for c in token)
+                out.append(str(parse_chinese_integer(token)))
+            elif kind == "num":
+                try:
+                    out.append(token if token.isdigit() else str(parse_chinese_integer(token)))
+                except NumberError as exc:  # pragma: no cover - the pattern admits numerals only
+                    raise ValueError(str(exc)) from exc
+            elif kind == "name":
+                out.append(token.strip("【】"))
+            else:
+                out.append(token)
+            rest = rest[m.end():]
+            break
+        else:
+            raise ValueError(f"cannot read the clause label at {rest!r}")
+    if not out:
+        raise ValueError("empty clause label")
+    return tuple(out)

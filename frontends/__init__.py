@@ -1,0 +1,1 @@
+"""Front ends other than Telegram: the command line and the console chat."""

@@ -1,0 +1,88 @@
+"""Command-line subcommands: check, kb, ask, calc."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from core.kb import check as check_kb
+
+
+def _calculator_names() -> list[str] | None:
+    try:
+        from calculators import REGISTRY
+    except ImportError:
+        return None
+    return sorted(REGISTRY)
+
+
+def check_command(knowledge_dir: Path, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+    """Validate the knowledge base; print every problem as file:line: message and a coverage report."""
+    report = check_kb(knowledge_dir, _calculator_names())
+    for problem in report.problems:
+        print(problem, file=out)
+    cov = report.coverage
+    if cov is not None:
+        print("coverage (non-blank source lines quoted by some entry):", file=out)
+        for doc_id in sorted(cov.total_lines):
+            src = report.kb.sources[doc_id] if report.kb else ""
+            nonblank = sum(1 for line in src.split("\n") if line.strip()) if src else 0
+            covered = len(cov.covered_lines.get(doc_id, ()))
+            allowed = cov.allowed.get(doc_id, ())
+            missing = cov.uncovered.get(doc_id, ())
+            print(f"  {doc_id}: {covered} covered, {len(allowed)} allowed uncovered (titles, images, forms), {len(missing)} uncovered", file=out)
+            if missing:
+                print(f"    uncovered lines: {_ranges(missing)}", file=out)
+    n = len(report.kb.entries) if report.kb else 0
+    if report.problems:
+        print(f"{len(report.problems)} problem(s); {n} entries", file=out)
+        return 1
+    print(f"ok: {n} entries, no problems", file=out)
+    return 0
+
+
+def _ranges(lines: tuple[int, ...]) -> str:
+    parts: list[str] = []
+    start = prev = None
+    for n in lines:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:  # type: ignore[operator]
+            prev = n
+        else:
+            parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = prev = n
+    if start is not None:
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+    return ", ".join(parts)
+
+
+def kb_command(knowledge_dir: Path, as_json: bool, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+    """Print every entry (JSON with --json)."""
+    report = check_kb(knowledge_dir, _calculator_names())
+    if report.kb is None:
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    kb = report.kb
+    rows = [
+        {
+            "id": e.id,
+            "document": kb.entry_document[e.id],
+            "clause": e.clause,
+            "path": list(e.path),
+            "title": e.title,
+            "quote": e.quote,
+            "answer_zh": e.answer_zh,
+            "answer_en": e.answer_en,
+        }
+        for e in kb.entries
+    ]
+    if as_json:
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        for r in rows:
+            print(f"{r['id']}\t{r['document']}\t{r['clause']}\t{r['title']}", file=out)
+    return 0
