@@ -56,7 +56,6 @@ class Document(_Frozen):
     status_zh: str | None = None
     status_en: str | None = None
     source: str
-    uncovered_ok: tuple[LineRange, ...] = ()
 
 
 class DocumentsFile(_Frozen):
@@ -109,6 +108,7 @@ class EntryFile(_Frozen):
     """knowledge/entries/<document>.yaml."""
 
     document: DocId
+    uncovered_ok: tuple[LineRange, ...] = ()
     entries: tuple[Entry, ...] = Field(min_length=1)
 
 
@@ -134,8 +134,8 @@ _SEGMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num", re.compile(r"(\d+)、")),
     ("num", re.compile(rf"[（(]([{_CN}]+|\d+)[)）]")),
     ("num", re.compile(r"(\d+)\.")),
-    ("name", re.compile(rf"(附表|表[{_CN}]+|附件[{_CN}]+|附錄\d+|預算表|摘要|封面|【說明】|說明|備註|表)")),
-    ("row", re.compile(r"：(\S+)")),
+    ("name", re.compile(rf"(附表|表[{_CN}]|附件[{_CN}]|附錄\d+|預算表|摘要|封面|【說明】|說明|備註|表)")),
+    ("row", re.compile(r"[^\s：]*：(\S+)")),
 )
 
 
