@@ -79,6 +79,13 @@ def parse_number(text: str) -> Decimal:
     """Parse one number token: 18, 1,500, 2.5, 十八, 一千二百, 1.2千, 200萬, 陸仟, 二分之一, 2.11%."""
     s = unicodedata.normalize("NFKC", text).strip()
     s = s.replace("NT$", "").replace("新臺幣", "").replace("新台幣", "").strip()
+    negative = s.startswith(("-", "−", "負"))
+    if negative:
+        return -parse_number(s[1:])
+    if re.fullmatch(r"\d+(?:\.\d+)?[eE][+-]?\d+", s):
+        raise NumberError(f"number out of range: {text!r}") if abs(int(s.lower().split("e")[1])) > 15 else NumberError(
+            f"scientific notation is not accepted: {text!r}"
+        )
     percent = s.endswith("%")
     if percent:
         s = s[:-1]

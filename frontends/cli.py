@@ -86,3 +86,69 @@ def kb_command(knowledge_dir: Path, as_json: bool, out=sys.stdout) -> int:  # ty
         for r in rows:
             print(f"{r['id']}\t{r['document']}\t{r['clause']}\t{r['title']}", file=out)
     return 0
+
+
+def ask_command(engine, questions: list[str], as_json: bool, stdin=sys.stdin, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+    """Answer questions from the arguments, or one a line from standard input (JSONL out with --json)."""
+    from core.model import AnswerContext
+
+    ctx = AnswerContext()
+    if questions:
+        items = [" ".join(questions)]
+        stream = iter(items)
+    else:
+        stream = (line.rstrip("\r\n") for line in _lines(stdin))
+    for q in stream:
+        ans = engine.answer(q, ctx)
+        if as_json:
+            out.write(json.dumps(ans.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.write(ans.text + "\n\n")
+        out.flush()
+    return 0
+
+
+def _lines(stdin):  # type: ignore[no-untyped-def]
+    """Lines of standard input, decoding invalid UTF-8 with replacement instead of failing."""
+    buf = getattr(stdin, "buffer", None)
+    if buf is None:
+        yield from stdin
+        return
+    for raw in buf:
+        yield raw.decode("utf-8", errors="replace")
+
+
+def calc_command(engine, name: str | None, pairs: list[str], as_json: bool, list_only: bool, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+    """Run one calculator with key=value parameters, or list them."""
+    from calculators import REGISTRY, CalcError
+
+    if list_only or not name:
+        for calc in REGISTRY.values():
+            print(f"{calc.name}: {calc.title_zh} / {calc.title_en}", file=out)
+            for p in calc.params:
+                req = "required" if p.required else "optional"
+                print(f"    {p.name} ({p.kind}, {req}; {p.allowed()}): {p.label_zh} / {p.label_en}", file=out)
+        return 0 if list_only else 2
+    if name not in REGISTRY:
+        print(f"unknown calculator {name!r}; try: python bot.py calc --list", file=sys.stderr)
+        return 2
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            print(f"parameters are key=value, got {pair!r}", file=sys.stderr)
+            return 2
+        params[key.strip()] = value.strip()
+    try:
+        ans = engine.run_calculator(name, params, "zh", question=f"calc {name} " + " ".join(pairs))
+    except CalcError as err:
+        if as_json:
+            out.write(json.dumps({"error": {"param": err.param, "message_zh": err.message_zh, "message_en": err.message_en, "allowed": err.allowed}}, ensure_ascii=False) + "\n")
+        else:
+            print(f"錯誤 error: {err.message_zh} / {err.message_en}" + (f" (allowed: {err.allowed})" if err.allowed else ""), file=sys.stderr)
+        return 1
+    if as_json:
+        out.write(json.dumps(ans.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write(ans.text + "\n")
+    return 0

@@ -1,0 +1,262 @@
+"""What every calculator shares: parameter specs, the result, the domain error and the registry entry."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any, Generic, Literal, TypeVar
+
+from core.numbers import NumberError, format_number, parse_number
+
+Figure = Decimal | int | bool | str
+
+TEXT_MAX_CHARS = 5000  # longest free-text parameter ("text" kind)
+
+
+class CalcError(ValueError):
+    """Bad input for a calculator: names the parameter and its allowed range, in both languages."""
+
+    def __init__(self, param: str, message_zh: str, message_en: str, allowed: str = ""):
+        self.param = param
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.allowed = allowed
+        super().__init__(f"{param}: {message_en}" + (f" (allowed: {allowed})" if allowed else ""))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a choice parameter."""
+
+    value: str
+    label_zh: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Param:
+    """One input of a calculator."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    kind: Literal["number", "int", "choice", "bool", "date", "list", "text"]
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    choices: tuple[Choice, ...] = ()
+    required: bool = True
+    default: Any = None
+    unit_zh: str = ""
+    unit_en: str = ""
+    help_zh: str = ""
+    help_en: str = ""
+
+    def allowed(self) -> str:
+        """The allowed range or values, for error messages."""
+        if self.kind == "choice":
+            return " | ".join(c.value for c in self.choices)
+        if self.kind == "bool":
+            return "yes | no"
+        if self.kind == "date":
+            return "ROC 114.03.01 or ISO 2025-03-01"
+        if self.kind == "list":
+            return "comma-separated numbers"
+        if self.kind == "text":
+            return self.help_en or f"text of at most {TEXT_MAX_CHARS} characters"
+        low = "" if self.minimum is None else format_number(self.minimum)
+        high = "" if self.maximum is None else format_number(self.maximum)
+        return f"{low}–{high}" + (f" {self.unit_en}" if self.unit_en else "")
+
+    def coerce(self, raw: Any) -> Any:
+        """Turn raw input (text or number) into this parameter's type, or raise CalcError."""
+        if self.kind == "number" or self.kind == "int":
+            value = to_decimal(raw, self)
+            if self.kind == "int" and value != value.to_integral_value():
+                raise CalcError(self.name, f"{self.label_zh}必須是整數", f"{self.label_en} must be a whole number", self.allowed())
+            if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+                raise CalcError(
+                    self.name,
+                    f"{self.label_zh}必須介於 {self.allowed()}",
+                    f"{self.label_en} must be within {self.allowed()}",
+                    self.allowed(),
+                )
+            return int(value) if self.kind == "int" else value
+        if self.kind == "choice":
+            text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+            for choice in self.choices:
+                if text in {choice.value.lower(), choice.label_zh.lower(), choice.label_en.lower(), *(a.lower() for a in choice.aliases)}:
+                    return choice.value
+            raise CalcError(self.name, f"{self.label_zh}只能是：{self.allowed()}", f"{self.label_en} must be one of: {self.allowed()}", self.allowed())
+        if self.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
+            if text in {"yes", "y", "true", "1", "是", "有", "對", "on"}:
+                return True
+            if text in {"no", "n", "false", "0", "否", "不是", "沒有", "無", "off"}:
+                return False
+            raise CalcError(self.name, f"{self.label_zh}請回答「是」或「否」", f"{self.label_en} must be yes or no", self.allowed())
+        if self.kind == "date":
+            from calculators.dates import parse_date
+
+            return parse_date(raw, self)
+        if self.kind == "list":
+            if isinstance(raw, (list, tuple)):
+                items = list(raw)
+            else:
+                items = [p for p in re.split(r"[,，、;；\s]+", unicodedata.normalize("NFKC", str(raw)).strip()) if p]
+            if not items:
+                raise CalcError(self.name, f"{self.label_zh}不可為空", f"{self.label_en} must not be empty", self.allowed())
+            if len(items) > 500:
+                raise CalcError(self.name, f"{self.label_zh}項目太多（至多 500）", f"{self.label_en} has too many items (at most 500)", "at most 500 items")
+            out = []
+            for item in items:
+                value = to_decimal(item, self)
+                if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+                    raise CalcError(self.name, f"{self.label_zh}每項必須介於 {self.allowed()}", f"each {self.label_en} must be within {self.allowed()}", self.allowed())
+                out.append(value)
+            return tuple(out)
+        if self.kind == "text":
+            # Free text the calculator parses itself (e.g. a week structure "10,10;15,15").
+            # Lists (of lists) are joined as items ';' and sub-items ',' so the calculator sees one form.
+            if isinstance(raw, (list, tuple)):
+                text = ";".join(",".join(str(x) for x in item) if isinstance(item, (list, tuple)) else str(item) for item in raw)
+            else:
+                text = str(raw)
+            text = unicodedata.normalize("NFKC", text).strip()
+            if not text:
+                raise CalcError(self.name, f"{self.label_zh}不可為空", f"{self.label_en} must not be empty", self.allowed())
+            if len(text) > TEXT_MAX_CHARS:
+                raise CalcError(
+                    self.name,
+                    f"{self.label_zh}太長（至多 {TEXT_MAX_CHARS} 字元）",
+                    f"{self.label_en} is too long (at most {TEXT_MAX_CHARS} characters)",
+                    self.allowed(),
+                )
+            return text
+        raise AssertionError(self.kind)  # pragma: no cover
+
+
+def to_decimal(raw: Any, param: Param) -> Decimal:
+    """Read a number (int, float, Decimal or text such as 十八, 1,500, 200萬) or raise CalcError."""
+    if isinstance(raw, bool):
+        raise CalcError(param.name, f"{param.label_zh}必須是數字", f"{param.label_en} must be a number", param.allowed())
+    if isinstance(raw, (int, Decimal)):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise CalcError(param.name, f"{param.label_zh}必須是有限的數字", f"{param.label_en} must be a finite number", param.allowed())
+        value = Decimal(str(raw))
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        for unit in (param.unit_zh, param.unit_en, "小時", "週", "人", "元", "位", "個月", "分鐘", "hours", "h"):
+            if unit and text.endswith(unit) and len(text) > len(unit):
+                text = text[: -len(unit)].strip()
+        try:
+            value = parse_number(text)
+        except (NumberError, InvalidOperation, ArithmeticError, RecursionError) as exc:
+            raise CalcError(param.name, f"「{str(raw)[:40]}」不是{param.label_zh}可用的數字", f"{str(raw)[:40]!r} is not a number for {param.label_en}", param.allowed()) from exc
+    if not value.is_finite():
+        raise CalcError(param.name, f"{param.label_zh}必須是有限的數字", f"{param.label_en} must be a finite number", param.allowed())
+    if value == 0:
+        value = Decimal(0)  # -0 is 0
+    return value
+
+
+@dataclass(frozen=True)
+class CalcResult:
+    """What a calculator returns: figures by name, steps, citations (entry ids) and warnings."""
+
+    calculator: str
+    figures: Mapping[str, Figure]
+    summary_zh: str
+    summary_en: str
+    steps_zh: tuple[str, ...]
+    steps_en: tuple[str, ...]
+    citations: tuple[str, ...]
+    warnings_zh: tuple[str, ...] = ()
+    warnings_en: tuple[str, ...] = ()
+    reading_zh: str = ""
+    reading_en: str = ""
+
+    def json_figures(self) -> dict[str, Any]:
+        """Figures as JSON values (numbers as numbers)."""
+        out: dict[str, Any] = {}
+        for k, v in self.figures.items():
+            if isinstance(v, bool) or isinstance(v, str):
+                out[k] = v
+            elif isinstance(v, Decimal):
+                out[k] = int(v) if v == v.to_integral_value() else float(v)
+            else:
+                out[k] = v
+        return out
+
+
+I = TypeVar("I")
+
+
+@dataclass(frozen=True)
+class Calculator(Generic[I]):
+    """A registered calculator: its parameters, its input type and its pure function."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    document: str
+    params: tuple[Param, ...]
+    input_type: type[I]
+    func: Callable[[I], CalcResult]
+    description_zh: str = ""
+    description_en: str = ""
+    examples: tuple[str, ...] = field(default=())
+
+    def param(self, name: str) -> Param:
+        """The parameter called `name`."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def missing(self, raw: Mapping[str, Any]) -> list[Param]:
+        """Required parameters not given."""
+        return [p for p in self.params if p.required and raw.get(p.name) in (None, "")]
+
+    def build_input(self, raw: Mapping[str, Any]) -> I:
+        """Coerce raw values into the calculator's frozen input dataclass, or raise CalcError."""
+        known = {p.name for p in self.params}
+        for key in raw:
+            if key not in known:
+                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)))
+        values: dict[str, Any] = {}
+        for p in self.params:
+            given = raw.get(p.name)
+            if given is None or given == "":
+                if p.required:
+                    raise CalcError(p.name, f"缺少{p.label_zh}", f"missing {p.label_en}", p.allowed())
+                values[p.name] = p.default
+            else:
+                values[p.name] = p.coerce(given)
+        names = {f.name for f in fields(self.input_type)}  # type: ignore[arg-type]
+        return self.input_type(**{k: v for k, v in values.items() if k in names})
+
+    def run(self, raw: Mapping[str, Any]) -> CalcResult:
+        """Validate raw input and compute."""
+        return self.func(self.build_input(raw))
+
+
+def money(value: Decimal) -> str:
+    """NT$ with thousands separators."""
+    return "NT$" + format_number(value)
+
+
+def num(value: Decimal | int) -> str:
+    """A figure for people."""
+    return format_number(value)
+
+
+D = Decimal

@@ -1,0 +1,55 @@
+"""Dates in ROC (114.03.01, 114年3月1日) and ISO (2025-03-01) form."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+ROC_OFFSET = 1911
+
+
+def parse_date(raw: Any, param: Any = None) -> date:
+    """Parse a date written in ROC or ISO form; raise CalcError naming the parameter."""
+    from calculators.base import CalcError
+
+    name = getattr(param, "name", "date")
+    label_zh = getattr(param, "label_zh", "日期")
+    label_en = getattr(param, "label_en", "date")
+    if isinstance(raw, date):
+        return raw
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = re.sub(r"^(民國|中華民國|roc)\s*", "", text, flags=re.I)
+    m = re.fullmatch(r"(\d{2,4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?", text)
+    if not m:
+        raise CalcError(name, f"{label_zh}格式不對，請寫成 114.03.01 或 2025-03-01", f"{label_en}: write it as ROC 114.03.01 or ISO 2025-03-01", "ROC 114.03.01 or ISO 2025-03-01")
+    y, mo, d = (int(g) for g in m.groups())
+    if y < 1000:
+        y += ROC_OFFSET
+    if not (1912 <= y <= 2200):
+        raise CalcError(name, f"{label_zh}的年份超出範圍", f"{label_en}: year out of range", "ROC 1–289 or ISO 1912–2200")
+    try:
+        return date(y, mo, d)
+    except ValueError as exc:
+        raise CalcError(name, f"{label_zh}不是有效的日期", f"{label_en} is not a valid date", "a real calendar date") from exc
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (2025-08-31 + 6 months = 2026-02-28)."""
+    total = start.month - 1 + months
+    year = start.year + total // 12
+    month = total % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def roc(d: date) -> str:
+    """ROC form: 114.03.01."""
+    return f"{d.year - ROC_OFFSET}.{d.month:02d}.{d.day:02d}"
+
+
+def both(d: date) -> str:
+    """ROC and ISO together: 114.03.01（2025-03-01）."""
+    return f"{roc(d)}（{d.isoformat()}）"

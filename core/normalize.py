@@ -1,0 +1,118 @@
+"""Question normalisation for matching: NFKC, Simplified → Traditional, variants, typos, numerals, synonyms, schools."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from core.numbers import numerals_to_digits
+from core.schema import Glossary
+from core.textnorm import is_mostly_english, looks_simplified, to_traditional, unify_variants
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A question ready for matching."""
+
+    original: str
+    text: str  # normalised, schools still in
+    content: str  # normalised with school names removed
+    lang: str  # "zh", "zh-Hans" or "en"
+    schools: tuple[str, ...]  # document ids named
+    uncovered: tuple[str, ...]  # names of bodies the knowledge base does not cover
+    truncated: bool
+
+
+def clean(text: str) -> str:
+    """Drop control characters and lone surrogates; keep the rest."""
+    text = _SURROGATE.sub("", text)
+    return _CONTROL.sub(" ", text)
+
+
+class Normaliser:
+    """Rewrites text the same way for questions and for the knowledge base's own strings."""
+
+    def __init__(self, glossary: Glossary):
+        self._typos = sorted(
+            ((self._base(k), self._base(v)) for k, v in glossary.typos.items()), key=lambda kv: -len(kv[0])
+        )
+        pairs: list[tuple[str, str]] = []
+        for group in glossary.synonyms:
+            canon = self._base(group[0])
+            for member in group:
+                m = self._base(member)
+                if m != canon:
+                    pairs.append((m, canon))
+        pairs.sort(key=lambda kv: -len(kv[0]))
+        self._synonyms = pairs
+        self._syn_re = self._alternation([m for m, _ in pairs])
+        self._syn_map = dict(pairs)
+        school_pairs: list[tuple[str, str]] = []
+        for doc_id, names in glossary.schools.items():
+            for name in names:
+                school_pairs.append((self._base(name), doc_id))
+        school_pairs.sort(key=lambda kv: -len(kv[0]))
+        self._schools = school_pairs
+        self._school_re = self._alternation([n for n, _ in school_pairs])
+        self._school_map = dict(school_pairs)
+        self._uncovered = sorted({self._base(n) for n in glossary.uncovered_bodies}, key=len, reverse=True)
+        self._uncovered_re = self._alternation(self._uncovered)
+        self.stopwords = frozenset(self._base(w) for w in glossary.stopwords)
+
+    @staticmethod
+    def _alternation(words: list[str]) -> re.Pattern[str]:
+        parts = []
+        for w in sorted(set(words), key=len, reverse=True):
+            esc = re.escape(w)
+            if re.fullmatch(r"[a-z0-9 .\-]+", w):
+                esc = rf"(?<![a-z]){esc}(?![a-z])"
+            parts.append(esc)
+        return re.compile("|".join(parts) if parts else r"(?!x)x")
+
+    @staticmethod
+    def _base(text: str) -> str:
+        t = unicodedata.normalize("NFKC", text).lower()
+        t = to_traditional(t)
+        return unify_variants(t)
+
+    def base(self, text: str) -> str:
+        """NFKC, lower case, Traditional, unified variants, typos fixed, numerals as digits, synonyms canonical."""
+        t = self._base(clean(text))
+        for wrong, right in self._typos:
+            if wrong in t:
+                t = t.replace(wrong, right)
+        t = numerals_to_digits(t)
+        t = self._syn_re.sub(lambda m: self._syn_map[m.group(0)], t)
+        return re.sub(r"\s+", " ", t).strip()
+
+    def question(self, text: str) -> Normalised:
+        """Normalise a user's question and find the schools it names."""
+        raw = clean(text)
+        truncated = len(raw) > MAX_QUESTION_CHARS
+        if truncated:
+            raw = raw[:MAX_QUESTION_CHARS]
+        if is_mostly_english(raw):
+            lang = "en"
+        elif looks_simplified(raw):
+            lang = "zh-Hans"
+        else:
+            lang = "zh"
+        t = self.base(raw)
+        found = [self._school_map[m.group(0)] for m in self._school_re.finditer(t)]
+        schools = tuple(dict.fromkeys(found))
+        content = self._school_re.sub(" ", t)
+        uncovered = tuple(dict.fromkeys(m.group(0) for m in self._uncovered_re.finditer(content)))
+        return Normalised(
+            original=text,
+            text=t,
+            content=re.sub(r"\s+", " ", content).strip(),
+            lang=lang,
+            schools=schools,
+            uncovered=uncovered,
+            truncated=truncated,
+        )

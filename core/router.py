@@ -1,0 +1,128 @@
+"""Find the figures a question gives and feed them to a calculator's parameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_NUM = r"(\d+(?:\.\d+)?)"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """How to find one parameter in a question: a number before a unit, near some context words."""
+
+    param: str
+    unit: str  # a regex that follows the number
+    near: tuple[str, ...] = ()  # context words, any of which must be within `window` characters
+    avoid: tuple[str, ...] = ()  # context words that rule the number out
+    window: int = 10
+
+
+HOURS = r"\s*(?:小時|h\b|hrs?\b)"
+WEEKS = r"\s*週"
+PEOPLE = r"\s*(?:人|位|名)"
+MONTHS = r"\s*(?:個)?月"
+MONEY = r"\s*(?:元|塊)?"
+COURSES = r"\s*門"
+SERIES = r"\s*(?:個)?系列"
+
+SLOTS: dict[str, tuple[Slot, ...]] = {
+    "nkust_credits": (Slot("hours", HOURS), Slot("weeks", WEEKS)),
+    "nkust_production_subsidy": (
+        Slot("video_hours", HOURS),
+        Slot("expert_units", r"\s*(?:個)?(?:單元|支|部)", near=("業師", "專家", "校外", "協同")),
+        Slot("other_costs_requested", MONEY, near=("其他業務費", "其他")),
+        Slot("courses_this_year", COURSES, near=("今年", "每年", "一年", "申請")),
+    ),
+    "nkust_operation_ta": (Slot("course_weeks", WEEKS),),
+    "fcu_recording_fee": (Slot("video_hours", HOURS), Slot("hourly_rate", r"\s*元", near=("鐘點", "每小時", "時薪", "費率"))),
+    "fcu_tutoring_hours": (Slot("course_weeks", WEEKS), Slot("online_enrolment", PEOPLE)),
+    "fcu_teaching_assistants": (
+        Slot("online_enrolment", PEOPLE, near=("線上", "註冊", "online"), avoid=("實體", "課堂", "教室")),
+        Slot("classroom_students", PEOPLE, avoid=("線上", "註冊")),
+        Slot("weeks", WEEKS),
+    ),
+    "fcu_material_assistants": (Slot("months", MONTHS), Slot("hourly_wage", r"\s*元")),
+    "moe_budget_check": (
+        Slot("self_funding", MONEY, near=("自籌",)),
+        Slot("personnel_costs", MONEY, near=("人事", "人力", "薪資")),
+        Slot("equipment", MONEY, near=("設備費", "設備"), avoid=("最多", "上限", "多少")),
+        Slot("staff_count", PEOPLE, near=("助理", "人員", "聘")),
+        Slot("refine_courses", COURSES, near=("精進", "調整", "已開發")),
+        Slot("subsidy", MONEY, near=("補助", "申請", "經費", "預算", "計畫")),
+    ),
+    "moe_series_eligibility": (
+        Slot("new_course_hours", HOURS),
+        Slot("new_courses", COURSES, near=("新製", "新開", "新課")),
+        Slot("courses", COURSES, avoid=("新製",)),
+        Slot("series_participating", SERIES, near=("參與", "參加", "總共")),
+        Slot("series_applied", SERIES),
+    ),
+    "ndhu_teaching_assistants": (
+        Slot("enrolment", PEOPLE),
+        Slot("months", MONTHS),
+        Slot("monthly_amount", MONEY, near=("每月", "月薪", "一個月")),
+    ),
+    "ndhu_budget": (
+        Slot("work_study_hours", HOURS, near=("工讀", "工作費")),
+        Slot("recording_hours", HOURS),
+    ),
+}
+
+_DATE = re.compile(r"(\d{2,4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?")
+
+
+def _context(text: str, start: int, end: int, window: int) -> str:
+    return text[max(0, start - window) : end + window]
+
+
+def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Parameters for `calculator` found in normalised question text (numbers already in digits)."""
+    found: dict[str, Any] = {}
+    if calculator == "deadlines":
+        m = _DATE.search(text)
+        if m:
+            found["approval_date"] = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+        school = [s for s in schools if s in ("ndhu-elearning", "nkust-mooc")]
+        if len(school) == 1:
+            found["school"] = "ndhu" if school[0] == "ndhu-elearning" else "nkust"
+        return found
+    used: set[int] = set()
+    for slot in SLOTS.get(calculator, ()):
+        for m in re.finditer(_NUM + slot.unit, text):
+            if m.start() in used:
+                continue
+            ctx = _context(text, m.start(), m.end(), slot.window)
+            if slot.near and not any(w in ctx for w in slot.near):
+                continue
+            if slot.avoid and any(w in ctx for w in slot.avoid):
+                continue
+            found[slot.param] = m.group(1)
+            used.add(m.start())
+            break
+    # Choices written as words.
+    if calculator.startswith("fcu_"):
+        if re.search(r"spoc", text):
+            found["tier"] = "spoc"
+        elif "標竿" in text:
+            found["tier"] = "benchmark"
+        elif "錄取" in text:
+            found["tier"] = "accepted"
+    if calculator == "nkust_operation_ta" and "自學" in text:
+        found["self_study"] = True
+    if calculator == "moe_budget_check":
+        if "新南向" in text:
+            found["series_type"] = "new_southbound"
+        elif any(w in text for w in ("精進", "已開發完成", "調整")) and "refine_courses" in found:
+            found["series_type"] = "refine"
+        if any(w in text for w in ("地方政府", "市立", "縣立", "直轄市", "縣市政府")):
+            found["local_government"] = True
+    return found
+
+
+def has_figures(found: Mapping[str, Any]) -> bool:
+    """True when at least one number (or date) was found for the calculator."""
+    return any(k not in ("tier", "self_study", "series_type", "local_government", "school") for k in found)

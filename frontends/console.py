@@ -1,0 +1,85 @@
+"""The console chat: the same core as Telegram, for a machine without a bot token."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO
+
+from core.engine import Engine
+from core.model import AnswerContext
+
+HELP = """指令 Commands:
+  /sources          文件清單 covered documents
+  /school 東華      設定預設學校 set a default school (/school none 取消)
+  /lang en|zh       回覆語言 reply language
+  /calc             計算器清單 calculators (python bot.py calc --list for parameters)
+  /help             說明 help
+  /quit             離開 quit
+直接輸入問題即可，例如：高科大學習 9 小時可以拿幾學分？"""
+
+
+def _read_lines(stream: IO[str]):  # type: ignore[no-untyped-def]
+    buf = getattr(stream, "buffer", None)
+    if buf is None:
+        yield from stream
+        return
+    while True:
+        raw = buf.readline()
+        if not raw:
+            return
+        yield raw.decode("utf-8", errors="replace")
+
+
+def run_console(engine: Engine, stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout) -> int:
+    """Read questions line by line and print answers until EOF or /quit."""
+    ctx = AnswerContext()
+    interactive = stdin.isatty()
+    print("磨課師法規助理（主控台）MOOC regulations assistant (console). /help 說明，/quit 離開。", file=out)
+    if interactive:
+        print("> ", end="", file=out, flush=True)
+    for line in _read_lines(stdin):
+        text = line.strip()
+        reply, ctx, stop = handle_line(engine, text, ctx)
+        if reply:
+            print(reply + "\n", file=out, flush=True)
+        if stop:
+            break
+        if interactive:
+            print("> ", end="", file=out, flush=True)
+    return 0
+
+
+def handle_line(engine: Engine, text: str, ctx: AnswerContext) -> tuple[str, AnswerContext, bool]:
+    """One console turn: a command or a question. Returns the reply, the new context and whether to stop."""
+    if not text:
+        return "", ctx, False
+    cmd, _, arg = text.partition(" ")
+    cmd = cmd.lower()
+    if cmd in ("/quit", "/exit", "/q"):
+        return "再見 Bye.", ctx, True
+    if cmd in ("/help", "/start"):
+        return HELP, ctx, False
+    if cmd == "/sources":
+        return engine.covered_list(ctx.lang or "zh"), ctx, False
+    if cmd == "/lang":
+        lang = arg.strip().lower()
+        if lang in ("en", "english", "英文"):
+            return "Replies will be in English.", AnswerContext(ctx.default_school, "en"), False
+        if lang in ("zh", "中文", "chinese"):
+            return "之後以中文回覆。", AnswerContext(ctx.default_school, "zh"), False
+        return "用法 usage: /lang en | /lang zh", ctx, False
+    if cmd == "/school":
+        name = arg.strip()
+        if name.lower() in ("", "none", "無", "取消"):
+            return "已取消預設學校。Default school cleared.", AnswerContext(None, ctx.lang), False
+        nq = engine.norm.question(name)
+        if len(nq.schools) == 1:
+            doc = engine.kb.documents[nq.schools[0]]
+            return f"預設學校：{doc.short_zh}。Default: {doc.short_en}.", AnswerContext(doc.id, ctx.lang), False
+        return "找不到這所學校；可用：高科大、逢甲、東華、清華、教育部。Unknown school.", ctx, False
+    if cmd == "/calc":
+        from calculators import REGISTRY
+
+        lines = [f"• {c.name}: {c.title_zh} / {c.title_en}" for c in REGISTRY.values()]
+        return "計算器 Calculators (python bot.py calc NAME key=value …):\n" + "\n".join(lines), ctx, False
+    return engine.answer(text, ctx).text, ctx, False
