@@ -53,3 +53,22 @@ def roc(d: date) -> str:
 def both(d: date) -> str:
     """ROC and ISO together: 114.03.01（2025-03-01）."""
     return f"{roc(d)}（{d.isoformat()}）"
+
+
+def period_end(start: date, months: int) -> date:
+    """Last day of a period of `months` counted from `start`, by Civil Code arts. 120–121 (民法第120、121條).
+
+    The start day is not counted, so counting begins the next day (起算日); the period ends on the day before the
+    day corresponding to 起算日 in the last month, or on that month's last day when it has no such day.
+    114.03.01 + 12 months → 115.03.01; 2023-02-28 + 12 → 2024-02-29; 2025-04-30 + 6 → 2025-10-31; 2025-08-30 + 6 → 2026-02-28.
+    """
+    from datetime import timedelta
+
+    first = start + timedelta(days=1)
+    total = first.month - 1 + months
+    year = first.year + total // 12
+    month = total % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if first.day > last:
+        return date(year, month, last)
+    return date(year, month, first.day) - timedelta(days=1)

@@ -1,0 +1,1 @@
+"""Telegram front end: one module per topic, each with register(app)."""

@@ -1,0 +1,355 @@
+"""SQLite storage behind a small repository: user settings, the question log and feedback. Parameterised SQL only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: the first schema
+    (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS users (user_hash TEXT PRIMARY KEY, lang TEXT, school TEXT, updated_at REAL NOT NULL)",
+        """CREATE TABLE IF NOT EXISTS questions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts REAL NOT NULL,
+            user_hash TEXT NOT NULL,
+            chat_type TEXT NOT NULL,
+            question TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entries TEXT NOT NULL,
+            score REAL NOT NULL,
+            latency_ms REAL NOT NULL,
+            lang TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS questions_ts ON questions (ts)",
+        """CREATE TABLE IF NOT EXISTS feedback (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts REAL NOT NULL,
+            user_hash TEXT NOT NULL,
+            question_id INTEGER NOT NULL,
+            value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+            comment TEXT
+        )""",
+        "CREATE INDEX IF NOT EXISTS feedback_q ON feedback (question_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A user's settings."""
+
+    lang: str | None = None
+    school: str | None = None
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """One row of the question log."""
+
+    id: int
+    ts: float
+    question: str
+    kind: str
+    entries: str
+    score: float
+    latency_ms: float
+    lang: str
+    feedback: int | None = None
+    comment: str | None = None
+
+
+class Repository:
+    """All SQL of the bot. Open with `await Repository.open(path)`; ":memory:" for tests."""
+
+    def __init__(self, db: aiosqlite.Connection, secret: bytes):
+        self._db = db
+        self._secret = secret
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Repository:
+        """Open (creating and migrating) the database."""
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(str(path), timeout=5.0)
+        try:
+            if str(path) != ":memory:":
+                await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA busy_timeout=3000")
+            await cls._migrate(db)
+            secret = await cls._secret_of(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db, secret)
+
+    @staticmethod
+    async def _migrate(db: aiosqlite.Connection) -> None:
+        async with db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        version = int(row[0]) if row else 0
+        for number, statements in enumerate(MIGRATIONS, start=1):
+            if number <= version:
+                continue
+            for sql in statements:
+                await db.execute(sql)
+            # PRAGMA takes no parameters; the number is our own constant.
+            await db.execute(f"PRAGMA user_version = {int(number)}")
+            await db.commit()
+
+    @staticmethod
+    async def _secret_of(db: aiosqlite.Connection) -> bytes:
+        async with db.execute("SELECT value FROM meta WHERE key = ?", ("hash_secret",)) as cur:
+            row = await cur.fetchone()
+        if row:
+            return bytes.fromhex(str(row[0]))
+        secret = secrets.token_bytes(32)
+        await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("hash_secret", secret.hex()))
+        await db.commit()
+        return secret
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._db.close()
+
+    def user_hash(self, user_id: int) -> str:
+        """The stored form of a Telegram user id: HMAC-SHA256 with this install's secret."""
+        return hmac.new(self._secret, str(int(user_id)).encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def schema_version(self) -> int:
+        """The database's schema version."""
+        async with self._db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    # --- settings --------------------------------------------------------------------------------
+
+    async def settings(self, user_id: int) -> Settings:
+        """A user's settings (defaults when none are stored)."""
+        async with self._db.execute("SELECT lang, school FROM users WHERE user_hash = ?", (self.user_hash(user_id),)) as cur:
+            row = await cur.fetchone()
+        return Settings(lang=row[0], school=row[1]) if row else Settings()
+
+    async def set_lang(self, user_id: int, lang: str | None) -> None:
+        """Store a user's language."""
+        await self._db.execute(
+            "INSERT INTO users (user_hash, lang, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(user_hash) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at",
+            (self.user_hash(user_id), lang, time.time()),
+        )
+        await self._db.commit()
+
+    async def set_school(self, user_id: int, school: str | None) -> None:
+        """Store a user's default school."""
+        await self._db.execute(
+            "INSERT INTO users (user_hash, school, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(user_hash) DO UPDATE SET school = excluded.school, updated_at = excluded.updated_at",
+            (self.user_hash(user_id), school, time.time()),
+        )
+        await self._db.commit()
+
+    # --- question log and feedback -----------------------------------------------------------------
+
+    async def log_question(
+        self, user_id: int, chat_type: str, question: str, kind: str, entries: list[str], score: float, latency_ms: float, lang: str, ts: float | None = None
+    ) -> int:
+        """Record one answered question; returns its id."""
+        cur = await self._db.execute(
+            "INSERT INTO questions (ts, user_hash, chat_type, question, kind, entries, score, latency_ms, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (time.time() if ts is None else ts, self.user_hash(user_id), chat_type, question[:4000], kind, ",".join(entries), float(score), float(latency_ms), lang),
+        )
+        await self._db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def question(self, question_id: int) -> LoggedQuestion | None:
+        """One logged question."""
+        async with self._db.execute(
+            "SELECT id, ts, question, kind, entries, score, latency_ms, lang FROM questions WHERE id = ?", (int(question_id),)
+        ) as cur:
+            row = await cur.fetchone()
+        return LoggedQuestion(*row) if row else None
+
+    async def add_feedback(self, user_id: int, question_id: int, value: int, comment: str | None = None) -> bool:
+        """Record 👍 (1) or 👎 (-1) for a logged question; False when the question is unknown."""
+        if value not in (-1, 1):
+            raise ValueError("feedback is 1 or -1")
+        if await self.question(question_id) is None:
+            return False
+        await self._db.execute(
+            "INSERT INTO feedback (ts, user_hash, question_id, value, comment) VALUES (?, ?, ?, ?, ?)",
+            (time.time(), self.user_hash(user_id), int(question_id), value, comment[:2000] if comment else None),
+        )
+        await self._db.commit()
+        return True
+
+    async def add_comment(self, user_id: int, question_id: int, comment: str) -> bool:
+        """Attach a comment to the user's latest 👎 on a question."""
+        cur = await self._db.execute(
+            "UPDATE feedback SET comment = ? WHERE id = (SELECT MAX(id) FROM feedback WHERE question_id = ? AND user_hash = ?)",
+            (comment[:2000], int(question_id), self.user_hash(user_id)),
+        )
+        await self._db.commit()
+        return (cur.rowcount or 0) > 0
+
+    async def stats(self, days: int = 30, now: float | None = None) -> dict[str, Any]:
+        """Questions a day, share unanswered, top entries and feedback counts over the last `days` days."""
+        since = (time.time() if now is None else now) - days * 86400
+        per_day: list[tuple[str, int, int]] = []
+        async with self._db.execute(
+            "SELECT date(ts, 'unixepoch', '+8 hours') AS d, COUNT(*), SUM(kind = 'unknown') FROM questions WHERE ts >= ? GROUP BY d ORDER BY d",
+            (since,),
+        ) as cur:
+            async for d, n, unk in cur:
+                per_day.append((str(d), int(n), int(unk or 0)))
+        counts: dict[str, int] = {}
+        async with self._db.execute("SELECT entries FROM questions WHERE ts >= ? AND entries != ''", (since,)) as cur:
+            async for (entries,) in cur:
+                first = str(entries).split(",")[0]
+                counts[first] = counts.get(first, 0) + 1
+        async with self._db.execute("SELECT SUM(value = 1), SUM(value = -1) FROM feedback WHERE ts >= ?", (since,)) as cur:
+            row = await cur.fetchone()
+        up, down = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+        total = sum(n for _, n, _ in per_day)
+        unknown = sum(u for _, _, u in per_day)
+        return {
+            "days": days,
+            "total": total,
+            "unknown": unknown,
+            "unknown_share": unknown / total if total else 0.0,
+            "per_day": per_day,
+            "top_entries": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10],
+            "thumbs_up": up,
+            "thumbs_down": down,
+        }
+
+    async def unanswered(self, limit: int = 500) -> list[LoggedQuestion]:
+        """Recent `unknown` questions and questions with a 👎, newest first."""
+        rows: list[LoggedQuestion] = []
+        async with self._db.execute(
+            "SELECT q.id, q.ts, q.question, q.kind, q.entries, q.score, q.latency_ms, q.lang, f.value, f.comment "
+            "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id "
+            "WHERE q.kind = 'unknown' OR f.value = -1 ORDER BY q.ts DESC, q.id DESC LIMIT ?",
+            (int(limit),),
+        ) as cur:
+            async for row in cur:
+                rows.append(LoggedQuestion(*row))
+        return rows
+
+    async def purge(self, older_than_days: int, now: float | None = None) -> int:
+        """Delete log rows and feedback older than the retention; returns the number of questions deleted."""
+        cutoff = (time.time() if now is None else now) - older_than_days * 86400
+        await self._db.execute("DELETE FROM feedback WHERE ts < ?", (cutoff,))
+        cur = await self._db.execute("DELETE FROM questions WHERE ts < ?", (cutoff,))
+        await self._db.commit()
+        return int(cur.rowcount or 0)
+
+
+T = TypeVar("T")
+
+
+class SafeRepository:
+    """The repository as the bot uses it: a storage fault is logged and the bot goes on (defaults returned)."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+        self._repo: Repository | None = None
+        self._last_failure = 0.0
+        self.failures = 0
+
+    async def _get(self) -> Repository | None:
+        if self._repo is not None:
+            return self._repo
+        if time.monotonic() - self._last_failure < 5.0:
+            return None
+        try:
+            self._repo = await Repository.open(self.path)
+        except Exception as exc:  # noqa: BLE001 - any storage fault must not stop answers
+            self._fail("open", exc)
+            return None
+        return self._repo
+
+    def _fail(self, what: str, exc: BaseException) -> None:
+        self.failures += 1
+        self._last_failure = time.monotonic()
+        log.error("storage fault during %s: %s: %s", what, type(exc).__name__, exc)
+
+    async def _call(self, what: str, fn: Callable[[Repository], Awaitable[T]], default: T) -> T:
+        repo = await self._get()
+        if repo is None:
+            return default
+        try:
+            return await fn(repo)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(what, exc)
+            # Reopen next time: the file may have been deleted, locked or made read-only.
+            try:
+                await repo.close()
+            except Exception:  # noqa: BLE001
+                pass
+            self._repo = None
+            return default
+
+    async def open(self) -> None:
+        """Open now (faults are logged, not raised)."""
+        await self._get()
+
+    async def close(self) -> None:
+        """Close if open."""
+        if self._repo is not None:
+            try:
+                await self._repo.close()
+            except Exception as exc:  # noqa: BLE001
+                self._fail("close", exc)
+            self._repo = None
+
+    async def settings(self, user_id: int) -> Settings:
+        return await self._call("settings", lambda r: r.settings(user_id), Settings())
+
+    async def set_lang(self, user_id: int, lang: str | None) -> bool:
+        async def go(r: Repository) -> bool:
+            await r.set_lang(user_id, lang)
+            return True
+
+        return await self._call("set_lang", go, False)
+
+    async def set_school(self, user_id: int, school: str | None) -> bool:
+        async def go(r: Repository) -> bool:
+            await r.set_school(user_id, school)
+            return True
+
+        return await self._call("set_school", go, False)
+
+    async def log_question(self, *args: Any, **kwargs: Any) -> int:
+        return await self._call("log_question", lambda r: r.log_question(*args, **kwargs), 0)
+
+    async def question(self, question_id: int) -> LoggedQuestion | None:
+        return await self._call("question", lambda r: r.question(question_id), None)
+
+    async def add_feedback(self, user_id: int, question_id: int, value: int, comment: str | None = None) -> bool:
+        return await self._call("add_feedback", lambda r: r.add_feedback(user_id, question_id, value, comment), False)
+
+    async def add_comment(self, user_id: int, question_id: int, comment: str) -> bool:
+        return await self._call("add_comment", lambda r: r.add_comment(user_id, question_id, comment), False)
+
+    async def stats(self, days: int = 30) -> dict[str, Any] | None:
+        return await self._call("stats", lambda r: r.stats(days), None)
+
+    async def unanswered(self, limit: int = 500) -> list[LoggedQuestion] | None:
+        return await self._call("unanswered", lambda r: r.unanswered(limit), None)
+
+    async def purge(self, older_than_days: int) -> int:
+        return await self._call("purge", lambda r: r.purge(older_than_days), 0)
