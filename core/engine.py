@@ -44,6 +44,18 @@ class Engine:
             ans = _replace_text(ans, to_simplified(ans.text))
         return ans
 
+    def answer_entry(self, entry_id: str, lang: str = "zh") -> Answer:
+        """The answer of one entry, as if it had matched (for related-question buttons)."""
+        e = self.kb.by_id[entry_id]
+        s = Scored(e, self.kb.entry_document[e.id], 1.0, 1.0, 1.0, 1.0)
+        nq = self.norm.question(e.questions_en[0] if lang == "en" else e.questions_zh[0])
+        return self._single(nq, s, lang)
+
+    def candidates(self, question: str, k: int = 3) -> list[tuple[str, tuple[str, ...]]]:
+        """The k best-scoring clauses for a question (document, path), for evaluation and suggestions."""
+        nq = self.norm.question(question)
+        return [(s.document, s.entry.path) for s in self.matcher.rank(nq.content or nq.text, nq.schools or None, limit=k)]
+
     def citation(self, entry: Entry) -> Citation:
         """The contract's citation of one entry."""
         doc = self.kb.document_of(entry)
@@ -111,7 +123,7 @@ class Engine:
     def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
         if not self.matcher.strip(nq.content) and not nq.schools:
             return self._unknown(nq, lang, [], reason="empty")
-        schools = nq.schools
+        schools = (ctx.only_school,) if ctx.only_school in self.kb.documents else nq.schools
         if "moe-mooc-series" in schools and any(s in UNIVERSITIES for s in schools):
             # 教育部 next to a university's name describes that university's course tiers (教育部磨課師錄取課程).
             schools = tuple(s for s in schools if s != "moe-mooc-series")

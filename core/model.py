@@ -96,3 +96,4 @@ class AnswerContext:
 
     default_school: str | None = None
     lang: str | None = None  # "zh" or "en"
+    only_school: str | None = None  # answer from this document only (a per-school button)

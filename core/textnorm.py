@@ -49,18 +49,18 @@ def collapse_ws(text: str) -> str:
 def _s2t():  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC("s2tw")
 
 
 @lru_cache(maxsize=1)
 def _t2s():  # type: ignore[no-untyped-def]
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("tw2s")
 
 
 def to_traditional(text: str) -> str:
-    """Convert Simplified characters to Traditional (character level, OpenCC s2t)."""
+    """Convert Simplified characters to Traditional, Taiwan forms (character level, OpenCC s2tw)."""
     return str(_s2t().convert(text))
 
 
@@ -79,14 +79,13 @@ def unify_variants(text: str) -> str:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_SIMPLIFIED_ONLY = None
 
 
 def looks_simplified(text: str) -> bool:
     """True when converting to Traditional changes the text (it held Simplified forms)."""
     if not _CJK.search(text):
         return False
-    return to_traditional(text) != text
+    return unify_variants(to_traditional(text)) != unify_variants(text)
 
 
 def is_mostly_english(text: str) -> bool:
