@@ -89,7 +89,8 @@ class Param:
         if self.kind == "choice":
             text = unicodedata.normalize("NFKC", str(raw)).strip().lower()
             for choice in self.choices:
-                if text in {choice.value.lower(), choice.label_zh.lower(), choice.label_en.lower(), *(a.lower() for a in choice.aliases)}:
+                names = (choice.value, choice.label_zh, choice.label_en, *choice.aliases)
+                if text in {unicodedata.normalize("NFKC", n).strip().lower() for n in names}:
                     return choice.value
             raise CalcError(self.name, f"{self.label_zh}只能是：{self.allowed()}", f"{self.label_en} must be one of: {self.allowed()}", self.allowed())
         if self.kind == "bool":

@@ -17,7 +17,10 @@ E_TA_1 = "fcu-table-ta-1"
 E_TA_2 = "fcu-table-ta-2"
 E_MATERIAL = "fcu-table-material-assistant"
 E_MATERIAL_2 = "fcu-table-material-assistant-2"
-E_NOTE_1 = "fcu-table-note-1"
+E_MATERIAL_1 = "fcu-table-material-assistant-1"
+E_RECORDING_NOTES = ("fcu-table-recording-fee-note-1", "fcu-table-recording-fee-note-3", "fcu-table-recording-fee-note-4")
+E_TUTORING_NOTE_1 = "fcu-table-tutoring-note-1"
+E_NOTES_1 = "fcu-notes-1"  # 【說明】1.: a course meeting two tiers gets the higher one
 
 MONEY_MAX = D(10) ** 10
 RATE_MAX = D(10) ** 6  # an hourly rate above NT$1,000,000 is not a rate
@@ -35,6 +38,9 @@ TIERS = (
 )
 TIER_ZH = {c.value: c.label_zh for c in TIERS}
 TIER_EN = {c.value: c.label_en for c in TIERS}
+# For "逢甲…" / "FCU …" summaries, without repeating the school's name.
+TIER_SHORT_ZH = {BENCHMARK: "教育部磨課師標竿課程", ACCEPTED: "教育部磨課師錄取課程", SPOC: "SPOC錄取課程"}
+TIER_SHORT_EN = {BENCHMARK: "MOE MOOC benchmark course", ACCEPTED: "MOE MOOC accepted course", SPOC: "SPOC accepted course"}
 
 
 def _tier_param() -> Param:
@@ -101,22 +107,22 @@ def fcu_recording_fee(inp: RecordingFeeInput) -> CalcResult:
             f"{num(count)} × 單價 {money(inp.hourly_rate)} = {money(amount)}",
             f"{num(count)} × {money(inp.hourly_rate)} an hour = {money(amount)}",
         )
-        summary_zh = f"逢甲{TIER_ZH[inp.tier]}：{num(hours)} 小時影片 × {multiple} 倍 = {num(count)} 小時鐘點費，共 {money(amount)}（{name_zh}）。"
-        summary_en = f"FCU {TIER_EN[inp.tier]}: {num(hours)} video hours × {multiple} = {num(count)} hourly fees, {money(amount)} in all."
+        summary_zh = f"逢甲{TIER_SHORT_ZH[inp.tier]}：{num(hours)} 小時影片 × {multiple} 倍 = {num(count)} 小時鐘點費，共 {money(amount)}（{name_zh}）。"
+        summary_en = f"FCU {TIER_SHORT_EN[inp.tier]}: {num(hours)} video hours × {multiple} = {num(count)} hourly fees, {money(amount)} in all."
     else:
         out.warn(
             "附表只規定倍數，未規定鐘點費單價；金額 = 鐘點數 × 學校鐘點費標準。",
             "The table gives only the multiple, not the hourly rate; the amount = hourly fees × the university's standard rate.",
         )
-        summary_zh = f"逢甲{TIER_ZH[inp.tier]}：{num(hours)} 小時影片 × {multiple} 倍 = {num(count)} 小時鐘點費（{name_zh}）。"
-        summary_en = f"FCU {TIER_EN[inp.tier]}: {num(hours)} video hours × {multiple} = {num(count)} hourly fees."
+        summary_zh = f"逢甲{TIER_SHORT_ZH[inp.tier]}：{num(hours)} 小時影片 × {multiple} 倍 = {num(count)} 小時鐘點費（{name_zh}）。"
+        summary_en = f"FCU {TIER_SHORT_EN[inp.tier]}: {num(hours)} video hours × {multiple} = {num(count)} hourly fees."
     out.warn(
         "教材產出後由雲端學院簽請發給；第二次執行之教育部磨課師課程只就新增／修正影片給付；同一版本教材同時獲兩項以上專案補助時擇一。"
         "同一課程同時符合兩種等級，以較高等級為準（【說明】1.）。",
         "Paid after the materials are produced; a second run of an MOE course is paid only for new or revised videos; material funded by two "
         "projects is paid by one only. A course meeting two tiers gets the higher tier (notes 1).",
     )
-    out.cite(E_NOTE_1)
+    out.cite(*E_RECORDING_NOTES, E_NOTES_1)
     return out.result(figures, summary_zh, summary_en)
 
 
@@ -198,10 +204,11 @@ def fcu_tutoring_hours(inp: TutoringInput) -> CalcResult:
         "附表未規定鐘點費單價；教材產出後由雲端學院簽請發給。",
         "The table does not give the hourly rate; the fee is requested by the Cloud College after the materials are produced.",
     )
+    out.cite(E_TUTORING_NOTE_1)
     return out.result(
         figures,
-        f"逢甲{TIER_ZH[inp.tier]}線上輔導鐘點費：({weeks}+2) 週 × {per_week} 小時 = {num(total)} 小時。",
-        f"FCU {TIER_EN[inp.tier]} online tutoring: ({weeks}+2) weeks × {per_week} h = {num(total)} hours.",
+        f"逢甲{TIER_SHORT_ZH[inp.tier]}線上輔導鐘點費：({weeks}+2) 週 × {per_week} 小時 = {num(total)} 小時。",
+        f"FCU {TIER_SHORT_EN[inp.tier]} online tutoring: ({weeks}+2) weeks × {per_week} h = {num(total)} hours.",
     )
 
 
@@ -340,7 +347,7 @@ class MaterialAssistantsInput:
 def fcu_material_assistants(inp: MaterialAssistantsInput) -> CalcResult:
     """Material assistants (2 for MOE tiers, 1 for SPOC) × 43 h a month × at most 4 months."""
     out = Out("fcu_material_assistants")
-    out.cite(E_MATERIAL_2, E_MATERIAL)
+    out.cite(E_MATERIAL_2, E_MATERIAL, E_MATERIAL_1)
     n = MATERIAL_ASSISTANTS[inp.tier]
     months = min(inp.months, MATERIAL_MAX_MONTHS)
     monthly = n * MATERIAL_HOURS_PER_MONTH
@@ -370,8 +377,8 @@ def fcu_material_assistants(inp: MaterialAssistantsInput) -> CalcResult:
         "total_hours": total,
         "months_capped": inp.months > MATERIAL_MAX_MONTHS,
     }
-    summary_zh = f"逢甲{TIER_ZH[inp.tier]}：教材助理 {n} 人 × 43 小時 × {months} 個月 = {total} 小時津貼"
-    summary_en = f"FCU {TIER_EN[inp.tier]}: {n} material assistant(s) × 43 h × {months} months = {total} allowance hours"
+    summary_zh = f"逢甲{TIER_SHORT_ZH[inp.tier]}：教材助理 {n} 人 × 43 小時 × {months} 個月 = {total} 小時津貼"
+    summary_en = f"FCU {TIER_SHORT_EN[inp.tier]}: {n} material assistant(s) × 43 h × {months} months = {total} allowance hours"
     if inp.hourly_wage is not None:
         amount = total * inp.hourly_wage
         figures["hourly_wage"] = inp.hourly_wage

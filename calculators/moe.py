@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from calculators.base import D, CalcError, CalcResult, Calculator, Choice, Param, money, num
 from calculators.common import Out, ceil_div, exact, ok_en, ok_zh
@@ -38,8 +38,8 @@ class BudgetInput:
 
 
 def _cents(value: Decimal) -> Decimal:
-    """For display only: truncated to 2 decimals."""
-    return value.quantize(D("0.01"), rounding=ROUND_DOWN)
+    """For display only (shown with ≈): rounded half up to 2 decimals."""
+    return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
 
 
 @exact
@@ -106,8 +106,8 @@ def moe_budget_check(inp: BudgetInput) -> CalcResult:
         if inp.local_government:
             share = _cents(s * 100 / (a + s)) if a + s else D(0)
             out.step(
-                f"自籌 {money(s)}，計畫總經費 {money(a + s)}，自籌比率約 {num(share)}%（須 ≥ 15%）→ {ok_zh(ok)}",
-                f"Self-funding {money(s)}, plan total {money(a + s)}, share about {num(share)}% (needs ≥ 15%) → {ok_en(ok)}",
+                f"自籌 {money(s)}，計畫總經費 {money(a + s)}，自籌比率 ≈ {num(share)}%（須 ≥ 15%）→ {ok_zh(ok)}",
+                f"Self-funding {money(s)}, plan total {money(a + s)}, share ≈ {num(share)}% (needs ≥ 15%) → {ok_en(ok)}",
             )
         else:
             out.step(f"自籌 {money(s)}（須 ≥ {money(D(min_self))}）→ {ok_zh(ok)}", f"Self-funding {money(s)} (needs ≥ {money(D(min_self))}) → {ok_en(ok)}")

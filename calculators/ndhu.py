@@ -232,12 +232,12 @@ def _check_schedule(out: Out, schedule: tuple[Decimal, ...], prior: int, start: 
 @exact
 def ndhu_budget(inp: BudgetInput) -> CalcResult:
     """Recording fee NT$1,000/h plus 2.11% supplementary premium; work-study NT$190/h; the table's four work-hour rules."""
-    if inp.recording_hours is None and inp.work_study_hours is None and inp.schedule is None:
-        raise CalcError("recording_hours", "請提供課程錄製時數、工讀時數或工讀排班", "give recording hours, work-study hours or a work schedule",
-                        "recording_hours 0–1000, work_study_hours 0–100000 or schedule")
     if inp.prior_consecutive_days and inp.schedule is None:
         raise CalcError("schedule", "填了排班前連續工作天數，也請提供排班（每日工時）", "prior_consecutive_days needs a schedule of daily hours",
                         "comma-separated daily hours 0–24")
+    if inp.recording_hours is None and inp.work_study_hours is None and inp.schedule is None:
+        raise CalcError("recording_hours", "請提供課程錄製時數、工讀時數或工讀排班", "give recording hours, work-study hours or a work schedule",
+                        "recording_hours 0–1000, work_study_hours 0–100000 or schedule")
     out = Out("ndhu_budget")
     out.cite(E_BUDGET)
     figures: dict[str, Decimal | int | bool | str] = {}

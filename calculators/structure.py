@@ -131,41 +131,43 @@ def course_structure(inp: StructureInput) -> CalcResult:
             f"共 {len(flat)} 支影片，總長 {num(total)} 分鐘（{approx}{num(hours)} 小時）；未提供分週，每週規定無法檢查",
             f"{len(flat)} videos, {num(total)} min in all ({approx_en}{num(hours)} h); no weeks given, so the weekly rules cannot be checked",
         )
-    verdicts: dict[str, list[bool]] = {}
+    verdicts: dict[str, list[tuple[bool, bool]]] = {}  # school → [(passed, advisory)]
 
-    def rule(school: str, name: str, passed: bool, zh: str, en: str, advisory: bool) -> None:
+    def rule(school: str, name: str, passed: bool, zh: str, en: str, advisory: str) -> None:
+        """advisory: "" for a binding rule, else the source's hedge word (為宜 / 為原則)."""
         figures[name] = passed
-        verdicts.setdefault(school, []).append(passed)
-        tag_zh = "（為宜／為原則，建議性）" if advisory else ""
-        tag_en = " (advisory)" if advisory else ""
+        verdicts.setdefault(school, []).append((passed, bool(advisory)))
+        tag_zh = f"［「{advisory}」：建議性］" if advisory else "［必要］"
+        tag_en = f" [advisory: {advisory}]" if advisory else " [required]"
         out.step(f"{zh}{tag_zh} → {ok_zh(passed)}", f"{en}{tag_en} → {ok_en(passed)}")
 
     schools = (NKUST, NDHU, FCU) if inp.school == ALL_SCHOOLS else (inp.school,)
     if NKUST in schools:
-        out.cite("nkust-2-1-1", "nkust-2-1-2")
+        out.cite("nkust-2-1-1")
         long_ = [_where(w, i, v) for w, i, v in flat if v > NKUST_VIDEO_MAX]
         rule(NKUST, "nkust_video_length_ok", not long_,
              "高科大：單元影片長度不超過 10 分鐘為宜" + (f"；超過者：{_list(long_, 0)}" if long_ else ""),
-             "NKUST: unit videos no longer than 10 minutes" + (f"; longer: {_list(long_, 1)}" if long_ else ""), True)
+             "NKUST: unit videos no longer than 10 minutes" + (f"; longer: {_list(long_, 1)}" if long_ else ""), "為宜")
         if weekly is not None and weeks is not None:
+            out.cite("nkust-2-1-2")
             bad = [(f"第 {i + 1} 週 {num(m)} 分鐘", f"week {i + 1}: {num(m)} min") for i, m in enumerate(weekly) if not NKUST_WEEK_MIN <= m <= NKUST_WEEK_MAX]
             rule(NKUST, "nkust_weekly_minutes_ok", not bad,
                  "高科大：每週教學影片總和須為 50 分鐘至 1 小時" + (f"；不符：{_list(bad, 0)}" if bad else ""),
-                 "NKUST: 50 to 60 minutes of video each week" + (f"; outside: {_list(bad, 1)}" if bad else ""), False)
+                 "NKUST: 50 to 60 minutes of video each week" + (f"; outside: {_list(bad, 1)}" if bad else ""), "")
             n = len(weeks)
             rule(NKUST, "nkust_weeks_ok", NKUST_WEEKS_MIN <= n <= NKUST_WEEKS_MAX,
-                 f"高科大：每門課程以 2 至 9 週為原則；本課程 {n} 週", f"NKUST: 2 to 9 weeks as a rule; this course has {n}", True)
+                 f"高科大：每門課程以 2 至 9 週為原則；本課程 {n} 週", f"NKUST: 2 to 9 weeks as a rule; this course has {n}", "為原則")
     if NDHU in schools:
         out.cite("ndhu-2-2-2")
         off = [_where(w, i, v) for w, i, v in flat if not NDHU_VIDEO_MIN <= v <= NDHU_VIDEO_MAX]
         rule(NDHU, "ndhu_video_length_ok", not off,
              "東華：每段影片長度以 5 至 15 分鐘為宜" + (f"；不在範圍：{_list(off, 0)}" if off else ""),
-             "NDHU: videos 5 to 15 minutes" + (f"; outside: {_list(off, 1)}" if off else ""), True)
+             "NDHU: videos 5 to 15 minutes" + (f"; outside: {_list(off, 1)}" if off else ""), "為宜")
         if weekly is not None:
             short = [(f"第 {i + 1} 週 {num(m)} 分鐘", f"week {i + 1}: {num(m)} min") for i, m in enumerate(weekly) if m < NDHU_WEEK_MIN]
             rule(NDHU, "ndhu_weekly_minutes_ok", not short,
                  "東華：每週課程章節時數至少 1 小時（60 分鐘）" + (f"；不足：{_list(short, 0)}" if short else ""),
-                 "NDHU: at least 1 hour (60 minutes) a week" + (f"; short: {_list(short, 1)}" if short else ""), False)
+                 "NDHU: at least 1 hour (60 minutes) a week" + (f"; short: {_list(short, 1)}" if short else ""), "")
             out.read(
                 "東華「每週課程章節時數」此處以影片分鐘數計；章節若另含測驗、討論等活動，實際時數可能較多。",
                 "NDHU's weekly chapter time is taken as video minutes here; chapters with quizzes or discussion may count more. ",
@@ -174,15 +176,26 @@ def course_structure(inp: StructureInput) -> CalcResult:
         out.cite("fcu-2")
         rule(FCU, "fcu_total_hours_ok", FCU_TOTAL_MIN <= total <= FCU_TOTAL_MAX,
              f"逢甲：每門課程影音教材時數以 6 至 18 小時為原則；本課程 {num(total)} 分鐘 = {approx}{num(hours)} 小時",
-             f"FCU: 6 to 18 hours of video per course as a rule; this course has {num(total)} min = {approx_en}{num(hours)} h", True)
+             f"FCU: 6 to 18 hours of video per course as a rule; this course has {num(total)} min = {approx_en}{num(hours)} h", "為原則")
     summary_zh: list[str] = []
     summary_en: list[str] = []
     names = {NKUST: ("高科大", "NKUST"), NDHU: ("東華", "NDHU"), FCU: ("逢甲", "FCU")}
     for school in schools:
-        passed = all(verdicts.get(school, [True]))
-        figures[f"{school}_ok"] = passed
-        summary_zh.append(f"{names[school][0]}{'全部符合' if passed else '有不符合'}")
-        summary_en.append(f"{names[school][1]} {'all pass' if passed else 'some fail'}")
+        results = verdicts.get(school, [])
+        required_ok = all(p for p, adv in results if not adv)
+        advisory_failed = sum(1 for p, adv in results if adv and not p)
+        figures[f"{school}_required_ok"] = required_ok
+        figures[f"{school}_ok"] = required_ok and advisory_failed == 0
+        zh, en = names[school]
+        if not any(not adv for _, adv in results):
+            part_zh, part_en = "", ""
+        else:
+            part_zh = "必要規定" + ("符合" if required_ok else "不符合")
+            part_en = "required rules " + ("pass" if required_ok else "fail")
+        adv_zh = f"建議性規定 {advisory_failed} 項未符合" if advisory_failed else "建議性規定均符合"
+        adv_en = f"{advisory_failed} advisory rule(s) not met" if advisory_failed else "advisory rules met"
+        summary_zh.append(f"{zh}：" + "，".join(x for x in (part_zh, adv_zh) if x))
+        summary_en.append(f"{en}: " + ", ".join(x for x in (part_en, adv_en) if x))
     if weekly is None:
         out.warn("未提供分週影片，週數與每週分鐘數的規定未檢查。", "No week structure was given, so the week rules were not checked.")
     return out.result(

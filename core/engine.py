@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.kb import KnowledgeBase
-from core.matcher import THRESHOLD, Matcher, Scored
+from core.matcher import Matcher, Scored
 from core.model import Answer, AnswerContext, Citation, Option
 from core.normalize import Normalised, Normaliser
 from core.router import extract, has_figures
@@ -15,7 +15,7 @@ from core.textnorm import collapse_ws, to_simplified
 
 UNIVERSITIES = ("nkust-mooc", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
 SUGGESTION_FLOOR = 0.22
-MULTI_RATIO = 0.72  # another school's entry on the same topic within this share of the top score joins the answer
+MULTI_RATIO = 0.6  # another school's entry on the same topic within this share of the top score joins the answer
 
 
 class Engine:
@@ -130,7 +130,7 @@ class Engine:
         if nq.uncovered and not schools:
             return self._unknown(nq, lang, [], reason="uncovered", bodies=nq.uncovered)
         ranked = self.matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        if not ranked or not self.matcher.confident(ranked[0]):
+        if not ranked or not self.matcher.confident(ranked[0], self.matcher.oov(nq.content)):
             return self._unknown(nq, lang, ranked, reason="no-match")
         top = ranked[0]
         calc = self._route(nq, ranked, lang)
@@ -153,7 +153,7 @@ class Engine:
         best: dict[str, Scored] = {top.document: top}
         if topic is None:
             return [top]
-        floor = max(THRESHOLD * 0.85, top.score * MULTI_RATIO)
+        floor = max(self.matcher.threshold * 0.85, top.score * MULTI_RATIO)
         for s in ranked[1:]:
             if s.document in best or s.entry.topic != topic or s.score < floor:
                 continue
@@ -165,7 +165,7 @@ class Engine:
     def _route(self, nq: Normalised, ranked: list[Scored], lang: str) -> Answer | None:
         """A calculation when a matched entry has a calculator and the question gives its figures."""
         for s in ranked[:3]:
-            if s.score < THRESHOLD:
+            if s.score < self.matcher.threshold:
                 break
             for name in s.entry.calculators:
                 if name not in self.calculators:

@@ -1,4 +1,4 @@
-"""Rank knowledge entries for a question: fuzzy similarity to their questions plus an IDF-weighted lexical index of character bigrams."""
+"""Rank knowledge entries for a question: fuzzy similarity to their questions plus a BM25-style index of character bigrams."""
 
 from __future__ import annotations
 
@@ -15,14 +15,19 @@ from core.schema import Entry
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
-# Single characters that only glue a sentence together.
-_GLUE = "的了嗎呢吧啊呀喔哦嘛麼？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
+# Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
+_GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
 
-# Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl by scripts/evaluate.py).
-W_COVER = 0.55
-W_FUZZY = 0.45
-THRESHOLD = 0.42
-FIELD_WEIGHT = {"title": 1.0, "keywords": 1.0, "questions": 1.0, "answer": 0.7, "quote": 0.6}
+# Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
+W_COVER = 0.5  # BM25 over bigrams, normalised to 0..1 by the question's own best possible score
+THRESHOLD = 0.26
+OOV_PENALTY = 0.08  # added to the threshold for each character or English word the knowledge base never uses
+SPECIFIC_IDF = 2.0  # a matched term this rare is evidence; common words (補助, 課程) alone are not
+HEADING_FACTOR = 0.94  # a grouping heading yields to the sub-point that says the same thing
+FIELD_TF = {"title": 3.0, "keywords": 2.0, "questions": 2.0, "answer": 1.0, "quote": 1.0}
+K1 = 1.2
+B = 0.6
+UNKNOWN_BIGRAM_IDF = 1.5  # a bigram the knowledge base never uses is mostly a join of two words (要多, 久內)
 
 
 @dataclass(frozen=True)
@@ -38,18 +43,25 @@ class Scored:
 
 
 class Matcher:
-    """Index built once per knowledge base; `rank` is pure and deterministic."""
+    """Index built once per knowledge base; `rank` is pure and deterministic (ties broken by entry id)."""
 
     def __init__(self, kb: KnowledgeBase, normaliser: Normaliser):
+        self.threshold = THRESHOLD
+        self.w_cover = W_COVER
+        self.oov_penalty = OOV_PENALTY
+        self.specific_idf = SPECIFIC_IDF
         self.kb = kb
         self.norm = normaliser
-        self._stop = sorted(normaliser.stopwords, key=len, reverse=True)
-        self._stop_re = re.compile("|".join(re.escape(w) for w in self._stop if len(w) > 1 and not w.isascii()) or r"(?!x)x")
-        self._stop_ascii = {w for w in self._stop if w.isascii()}
+        stop = sorted(normaliser.stopwords, key=len, reverse=True)
+        self._stop_re = re.compile("|".join(re.escape(w) for w in stop if len(w) > 1 and not w.isascii()) or r"(?!x)x")
+        self._stop_ascii = {w for w in stop if w.isascii()}
         entries = kb.entries
         self.entries = entries
         self.doc_of = [kb.entry_document[e.id] for e in entries]
         postings: dict[str, dict[int, float]] = defaultdict(dict)
+        lengths: list[float] = []
+        chars: set[str] = set()
+        words: set[str] = set()
         for i, e in enumerate(entries):
             fields = {
                 "title": [e.title, e.title_en],
@@ -58,16 +70,23 @@ class Matcher:
                 "answer": [e.answer_zh, e.answer_en],
                 "quote": [e.quote],
             }
-            weights: dict[str, float] = {}
+            tf: dict[str, float] = defaultdict(float)
             for name, texts in fields.items():
-                for t in self.terms(" ".join(self.norm.base(x) for x in texts)):
-                    weights[t] = max(weights.get(t, 0.0), FIELD_WEIGHT[name])
-            for t, w in weights.items():
+                text = " ".join(self.norm.base(x) for x in texts)
+                chars.update("".join(_CJK_RUN.findall(text)))
+                words.update(_WORD.findall(text))
+                for t in self.terms(text):
+                    tf[t] += FIELD_TF[name]
+            lengths.append(sum(tf.values()))
+            for t, w in tf.items():
                 postings[t][i] = w
         self.postings = dict(postings)
+        self.kb_chars = frozenset(chars)
+        self.kb_words = frozenset(words)
+        avg = sum(lengths) / len(lengths) if lengths else 1.0
+        self.norm_len = [K1 * (1 - B + B * n / avg) for n in lengths]
         n = len(entries)
         self.idf = {t: math.log((n + 1) / (len(p) + 0.5)) for t, p in self.postings.items()}
-        self.idf_unknown = math.log((n + 1) / 0.5)
         # Fuzzy choices: every stored question and title, normalised, pointing at its entry.
         self._choices: list[str] = []
         self._choice_entry: list[int] = []
@@ -79,11 +98,10 @@ class Matcher:
                     self._choice_entry.append(i)
 
     def strip(self, text: str) -> str:
-        """Remove school names are already gone; remove stopwords and glue, keep content words."""
+        """Remove stopwords and glue characters, keep content words (school names are already gone)."""
         t = self._stop_re.sub(" ", text)
         t = "".join(" " if c in _GLUE else c for c in t)
-        words = [w for w in t.split() if w not in self._stop_ascii]
-        return " ".join(words)
+        return " ".join(w for w in t.split() if w not in self._stop_ascii)
 
     def terms(self, text: str) -> list[str]:
         """Lexical terms: CJK character bigrams (a lone character as itself) and English words; numbers are left out."""
@@ -103,8 +121,8 @@ class Matcher:
         stripped = self.strip(content)
         if not q_terms and not stripped:
             return []
-        q_idf = {t: self.idf.get(t, self.idf_unknown) for t in q_terms}
-        total = sum(q_idf.values()) or 1.0
+        q_idf = {t: self.idf.get(t, UNKNOWN_BIGRAM_IDF) for t in q_terms}
+        total = sum(q_idf.values()) * (K1 + 1) or 1.0
         cover: dict[int, float] = defaultdict(float)
         specific: dict[int, float] = defaultdict(float)
         for t in q_terms:
@@ -112,10 +130,10 @@ class Matcher:
             if not post:
                 continue
             w_idf = q_idf[t]
-            for i, w in post.items():
-                cover[i] += w * w_idf
-                if w_idf >= 2.0:
-                    specific[i] += w * w_idf
+            for i, tf in post.items():
+                cover[i] += w_idf * tf * (K1 + 1) / (tf + self.norm_len[i])
+                if w_idf >= self.specific_idf:
+                    specific[i] += w_idf
         fuzzy: dict[int, float] = {}
         if stripped:
             for _, sc, idx in process.extract(stripped, self._choices, scorer=fuzz.ratio, limit=None, score_cutoff=30):
@@ -127,14 +145,22 @@ class Matcher:
         for i in set(cover) | set(fuzzy):
             if allowed is not None and self.doc_of[i] not in allowed:
                 continue
-            c = cover.get(i, 0.0) / total
+            c = min(1.0, cover.get(i, 0.0) / total)
             f = fuzzy.get(i, 0.0)
-            score = W_COVER * c + W_FUZZY * f
+            score = self.w_cover * c + (1 - self.w_cover) * f
+            if self.entries[i].heading:
+                score *= HEADING_FACTOR
             out.append(Scored(self.entries[i], self.doc_of[i], score, c, f, specific.get(i, 0.0)))
         out.sort(key=lambda s: (-s.score, s.entry.id))
         return out[:limit]
 
-    @staticmethod
-    def confident(s: Scored) -> bool:
-        """A match we stand behind: above the threshold and resting on specific words, not common ones."""
-        return s.score >= THRESHOLD and (s.specific > 0 or s.fuzzy >= 0.75)
+    def oov(self, content: str) -> int:
+        """How many characters and English words of the question the knowledge base never uses."""
+        t = self.strip(content)
+        n = sum(1 for c in set("".join(_CJK_RUN.findall(t))) if c not in self.kb_chars)
+        n += sum(1 for w in set(_WORD.findall(t)) if len(w) > 2 and w not in self.kb_words)
+        return n
+
+    def confident(self, s: Scored, oov: int = 0) -> bool:
+        """A match we stand behind: above the threshold (raised for unknown words) and resting on specific words."""
+        return s.score >= self.threshold + self.oov_penalty * oov and (s.specific > 0 or s.fuzzy >= 0.75)

@@ -45,9 +45,8 @@ class Normaliser:
         for group in glossary.synonyms:
             canon = self._base(group[0])
             for member in group:
-                m = self._base(member)
-                if m != canon:
-                    pairs.append((m, canon))
+                # The canonical form maps to itself, so that 磨課 never matches inside 磨課師.
+                pairs.append((self._base(member), canon))
         pairs.sort(key=lambda kv: -len(kv[0]))
         self._synonyms = pairs
         self._syn_re = self._alternation([m for m, _ in pairs])

@@ -132,7 +132,7 @@ UNITS = (
     "h", "hr", "hrs", "hours", "hour", "weeks", "week", "credits",
 )
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_CN_RUN = re.compile(rf"([{_CN_CHARS}]+(?:[點点][{''.join(DIGITS)}]+)?)(?=\s*(?:{_UNIT_RE}))")
+_CN_RUN = re.compile(rf"([{_CN_CHARS}]+(?:[點点][{''.join(DIGITS)}]+)?)(?=\s*[個多餘]?\s*(?:{_UNIT_RE}))")
 _PERCENT_CN = re.compile(rf"百分之([{_CN_CHARS}]+)")
 _MIXED = re.compile(r"(\d+(?:\.\d+)?)\s*([十拾百佰千仟萬万億亿]+)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])")

@@ -21,10 +21,10 @@ class Slot:
     window: int = 10
 
 
-HOURS = r"\s*(?:小時|h\b|hrs?\b)"
-WEEKS = r"\s*週"
-PEOPLE = r"\s*(?:人|位|名)"
-MONTHS = r"\s*(?:個)?月"
+HOURS = r"\s*(?:個)?(?:多|餘)?\s*(?:小時|h\b|hrs?\b)"
+WEEKS = r"\s*(?:個)?(?:多|餘)?\s*週"
+PEOPLE = r"\s*(?:多|餘)?\s*(?:人|位|名)"
+MONTHS = r"\s*(?:個)?(?:多|餘)?\s*月"
 MONEY = r"\s*(?:元|塊)?"
 COURSES = r"\s*門"
 SERIES = r"\s*(?:個)?系列"

@@ -135,7 +135,7 @@ _SEGMENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("num", re.compile(rf"[（(]([{_CN}]+|\d+)[)）]")),
     ("num", re.compile(r"(\d+)\.")),
     ("name", re.compile(rf"(附表|表[{_CN}]|附件[{_CN}]|附錄\d+|預算表|摘要|封面|【說明】|說明|備註|表)")),
-    ("row", re.compile(r"[^\s：]*：(\S+)")),
+    ("row", re.compile(r"[^\s：]*：([^\s：]+)")),
 )
 
 

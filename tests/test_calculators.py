@@ -1,0 +1,778 @@
+"""Calculators: hand-computed cases, boundaries, caps, monotonicity, robustness and citations.
+
+Every expected figure below was worked out by hand from the rule text in knowledge/sources/, not by
+calling the code.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calculators import ALL, REGISTRY
+from calculators.base import CalcError, CalcResult, Param
+from calculators.dates import period_end
+
+D = Decimal
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def run(name: str, **raw: Any) -> CalcResult:
+    return REGISTRY[name].run(raw)
+
+
+# --------------------------------------------------------------------------------------------------
+# Hand-computed cases: (calculator, input, expected figures)
+# --------------------------------------------------------------------------------------------------
+
+CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    # nkust_credits (三、): 4 h → 0.2, 9 h → 0.5, 18 h → 1
+    ("nkust_credits", {"hours": "3.99"}, {"credits": D(0)}),
+    ("nkust_credits", {"hours": 4}, {"credits": D("0.2")}),
+    ("nkust_credits", {"hours": "8.99"}, {"credits": D("0.2")}),
+    ("nkust_credits", {"hours": 9}, {"credits": D("0.5")}),
+    ("nkust_credits", {"hours": "17.99"}, {"credits": D("0.5")}),
+    ("nkust_credits", {"hours": 18}, {"credits": D(1)}),
+    ("nkust_credits", {"weeks": 9}, {"hours": D(18), "credits": D(1)}),
+    # nkust_production_subsidy (四、(一)2.)
+    ("nkust_production_subsidy", {"video_hours": "2.5"}, {"recording_max": D(12500), "recording_granted": D(12500), "total_granted": D(12500)}),
+    ("nkust_production_subsidy", {"video_hours": "0.5"}, {"recording_max": D(2500), "total_granted": D(2500)}),
+    ("nkust_production_subsidy", {"video_hours": 28}, {"total_granted": D(140000), "course_cap_applied": False, "course_cap": 140000}),
+    ("nkust_production_subsidy", {"video_hours": 28, "other_costs_requested": 1},
+     {"subtotal_after_item_caps": D(140001), "total_granted": D(140000), "course_cap_applied": True}),
+    ("nkust_production_subsidy", {"video_hours": 1, "expert_units": 3},
+     {"expert_max": D(6000), "expert_requested": D(6000), "expert_granted": D(6000), "total_granted": D(11000)}),
+    ("nkust_production_subsidy", {"video_hours": 1, "expert_units": 6}, {"expert_max": D(10000), "expert_requested": D(12000), "expert_granted": D(10000)}),
+    ("nkust_production_subsidy", {"video_hours": 1, "expert_units": 3, "expert_fee_requested": 5000}, {"expert_granted": D(5000)}),
+    ("nkust_production_subsidy", {"video_hours": 1, "other_costs_requested": 30000}, {"other_max": D(20000), "other_granted": D(20000), "total_granted": D(25000)}),
+    ("nkust_production_subsidy", {"video_hours": 8, "staff_fee_requested": 100000}, {"staff_granted": D(100000), "total_granted": D(140000), "course_cap_applied": False}),
+    ("nkust_production_subsidy", {"video_hours": 8, "staff_fee_requested": 100000, "other_costs_requested": 5000},
+     {"total_requested": D(145000), "total_granted": D(140000), "course_cap_applied": True}),
+    ("nkust_production_subsidy", {"video_hours": 3, "recording_fee_requested": 10000}, {"recording_max": D(15000), "recording_granted": D(10000)}),
+    ("nkust_production_subsidy", {"video_hours": 40, "expert_units": 10, "staff_fee_requested": 50000, "other_costs_requested": 25000},
+     {"recording_granted": D(200000), "expert_granted": D(10000), "other_granted": D(20000), "total_requested": D(295000), "total_granted": D(140000)}),
+    ("nkust_production_subsidy", {"video_hours": 1, "courses_this_year": 3}, {"yearly_course_limit_ok": True}),
+    ("nkust_production_subsidy", {"video_hours": 1, "courses_this_year": 4}, {"yearly_course_limit_ok": False}),
+    # nkust_operation_ta (四、(一)3.): (weeks + 2) × 10 h
+    ("nkust_operation_ta", {"course_weeks": 6}, {"weeks_paid": 8, "max_ta_hours": D(80)}),
+    ("nkust_operation_ta", {"course_weeks": 9}, {"weeks_paid": 11, "max_ta_hours": D(110)}),
+    ("nkust_operation_ta", {"course_weeks": 2}, {"weeks_paid": 4, "max_ta_hours": D(40)}),
+    ("nkust_operation_ta", {"course_weeks": 6, "self_study": "是"}, {"max_ta_hours": D(0), "weeks_paid": 0}),
+    # fcu_recording_fee (附表; 第二條)
+    ("fcu_recording_fee", {"tier": "錄取", "video_hours": 12}, {"multiple": 6, "hourly_fee_count": D(72), "video_hours_in_range": True}),
+    ("fcu_recording_fee", {"tier": "標竿", "video_hours": 12}, {"multiple": 8, "hourly_fee_count": D(96)}),
+    ("fcu_recording_fee", {"tier": "SPOC", "video_hours": 12}, {"multiple": 4, "hourly_fee_count": D(48), "fee_name": "教材錄製獎勵金"}),
+    ("fcu_recording_fee", {"tier": "accepted", "video_hours": "2.5"}, {"hourly_fee_count": D(15), "video_hours_in_range": False}),
+    ("fcu_recording_fee", {"tier": "benchmark", "video_hours": 10, "hourly_rate": 1000}, {"hourly_fee_count": D(80), "amount": D(80000)}),
+    ("fcu_recording_fee", {"tier": "教育部標竿", "video_hours": 6}, {"tier": "benchmark", "video_hours_in_range": True}),
+    ("fcu_recording_fee", {"tier": "教育部磨課師錄取課程", "video_hours": 18}, {"tier": "accepted", "video_hours_in_range": True}),
+    ("fcu_recording_fee", {"tier": "逢甲大學SPOC錄取課程", "video_hours": "18.5"}, {"tier": "spoc", "video_hours_in_range": False}),
+    ("fcu_recording_fee", {"tier": "spoc", "video_hours": "5.99"}, {"video_hours_in_range": False}),
+    # fcu_tutoring_hours (附表 線上輔導鐘點費)
+    ("fcu_tutoring_hours", {"tier": "benchmark", "course_weeks": 4, "online_enrolment": 300}, {"weeks_paid": 6, "hours_per_week": 6, "total_hours": D(36)}),
+    ("fcu_tutoring_hours", {"tier": "benchmark", "course_weeks": 4, "online_enrolment": 1000}, {"hours_per_week": 6, "total_hours": D(36)}),
+    ("fcu_tutoring_hours", {"tier": "benchmark", "course_weeks": 4, "online_enrolment": 1001}, {"hours_per_week": 12, "total_hours": D(72)}),
+    ("fcu_tutoring_hours", {"tier": "accepted", "course_weeks": 18, "online_enrolment": 1000}, {"weeks_paid": 20, "hours_per_week": 4, "total_hours": D(80)}),
+    ("fcu_tutoring_hours", {"tier": "accepted", "course_weeks": 18, "online_enrolment": 1001}, {"hours_per_week": 8, "total_hours": D(160)}),
+    ("fcu_tutoring_hours", {"tier": "accepted", "course_weeks": 4, "online_enrolment": 500, "hourly_rate": 1000}, {"total_hours": D(24), "amount": D(24000)}),
+    ("fcu_tutoring_hours", {"tier": "spoc", "course_weeks": 4, "online_enrolment": 5000}, {"total_hours": 0, "hours_per_week": 0}),
+    # fcu_teaching_assistants (附表 教學助理 1., 2.)
+    ("fcu_teaching_assistants", {"classroom_students": 0, "weeks": 18}, {"teaching_assistants": 0, "ta_total_hours": 0}),
+    ("fcu_teaching_assistants", {"classroom_students": 1, "weeks": 18}, {"teaching_assistants": 1}),
+    ("fcu_teaching_assistants", {"classroom_students": 39, "weeks": 18}, {"teaching_assistants": 1}),
+    ("fcu_teaching_assistants", {"classroom_students": 40, "weeks": 18}, {"teaching_assistants": 1, "ta_hours_per_week": 5, "ta_total_hours": 90}),
+    ("fcu_teaching_assistants", {"classroom_students": 41, "weeks": 18}, {"teaching_assistants": 2, "ta_hours_per_week": 10}),
+    ("fcu_teaching_assistants", {"classroom_students": 80, "weeks": 18}, {"teaching_assistants": 2}),
+    ("fcu_teaching_assistants", {"classroom_students": 81, "weeks": 18}, {"teaching_assistants": 3}),
+    ("fcu_teaching_assistants", {"classroom_students": 100, "weeks": 18}, {"teaching_assistants": 3, "ta_hours_per_week": 15, "ta_total_hours": 270}),
+    ("fcu_teaching_assistants", {"online_enrolment": 0, "weeks": 9}, {"online_tutors": 0}),
+    ("fcu_teaching_assistants", {"online_enrolment": 499, "weeks": 9}, {"online_tutors": 1}),
+    ("fcu_teaching_assistants", {"online_enrolment": 500, "weeks": 9}, {"online_tutors": 1, "tutor_hours_per_week": 5, "tutor_total_hours": 45}),
+    ("fcu_teaching_assistants", {"online_enrolment": 501, "weeks": 9}, {"online_tutors": 2, "tutor_hours_per_week": 10, "tutor_total_hours": 90}),
+    ("fcu_teaching_assistants", {"online_enrolment": 1001, "weeks": 9}, {"online_tutors": 3}),
+    ("fcu_teaching_assistants", {"classroom_students": 100, "online_enrolment": 501, "weeks": 18, "online_weeks": 9},
+     {"ta_total_hours": 270, "tutor_total_hours": 90, "online_weeks": 9}),
+    # fcu_material_assistants (附表 教材製作助理與支援團隊, 備註 2.)
+    ("fcu_material_assistants", {"tier": "benchmark", "months": 4}, {"assistants": 2, "total_hours": 344}),
+    ("fcu_material_assistants", {"tier": "spoc", "months": 3}, {"assistants": 1, "total_hours": 129}),
+    ("fcu_material_assistants", {"tier": "accepted", "months": 6}, {"months_paid": 4, "total_hours": 344, "months_capped": True}),
+    ("fcu_material_assistants", {"tier": "spoc"}, {"months_paid": 4, "total_hours": 172}),
+    ("fcu_material_assistants", {"tier": "spoc", "months": 4, "hourly_wage": 200}, {"amount": D(34400)}),
+    # moe_budget_check (九、(一); 九、(二)2.(1); 九、(二)3.; 十一、(一)2.)
+    ("moe_budget_check", {"subsidy": "200萬", "local_government": True}, {"min_self_funding": D(352942)}),
+    ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 352941}, {"self_funding_ok": False, "all_checks_pass": False}),
+    ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 352942}, {"self_funding_ok": True, "plan_total": D(2352942)}),
+    ("moe_budget_check", {"subsidy": "100萬"},
+     {"max_equipment": D(50000), "max_personnel": D(600000), "min_self_funding": D(100000), "cap": D(3000000),
+      "instalment_1": D(500000), "instalment_2": D(400000), "instalment_3": D(100000), "all_checks_pass": True}),
+    ("moe_budget_check", {"subsidy": 1000001}, {"min_self_funding": D(100001)}),
+    ("moe_budget_check", {"subsidy": 85, "local_government": True}, {"min_self_funding": D(15)}),
+    ("moe_budget_check", {"subsidy": 17, "local_government": True}, {"min_self_funding": D(3)}),
+    ("moe_budget_check", {"subsidy": 1, "local_government": True}, {"min_self_funding": D(1)}),
+    ("moe_budget_check", {"subsidy": 3000000}, {"subsidy_within_cap": True}),
+    ("moe_budget_check", {"subsidy": 3000001}, {"subsidy_within_cap": False, "all_checks_pass": False}),
+    ("moe_budget_check", {"subsidy": "400萬", "series_type": "新南向"}, {"cap": D(4000000), "subsidy_within_cap": True}),
+    ("moe_budget_check", {"subsidy": 4000001, "series_type": "new_southbound"}, {"subsidy_within_cap": False}),
+    ("moe_budget_check", {"subsidy": 400000, "series_type": "精進", "refine_courses": 2}, {"cap": D(400000), "subsidy_within_cap": True}),
+    ("moe_budget_check", {"subsidy": 400001, "series_type": "refine", "refine_courses": 2}, {"subsidy_within_cap": False}),
+    ("moe_budget_check", {"subsidy": 2000000, "personnel_costs": 1200000, "equipment": 100000, "staff_count": 10},
+     {"personnel_ok": True, "equipment_ok": True, "staff_ok": True}),
+    ("moe_budget_check", {"subsidy": 2000000, "personnel_costs": 1200001, "equipment": 100001, "staff_count": 11},
+     {"personnel_ok": False, "equipment_ok": False, "staff_ok": False, "all_checks_pass": False}),
+    ("moe_budget_check", {"subsidy": 1000001}, {"instalment_1": D("500000.5"), "instalment_2": D("400000.4"), "instalment_3": D("100000.1")}),
+    # moe_series_eligibility (八、(三))
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12}, {"eligible": True}),
+    ("moe_series_eligibility", {"courses": 2, "new_courses": 2, "new_course_hours": 12}, {"courses_ok": False, "eligible": False}),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 1, "new_course_hours": 12}, {"new_courses_ok": False}),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": "11.99"}, {"new_course_hours_ok": False}),
+    ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours": 20, "series_applied": 2, "series_participating": 4},
+     {"series_applied_ok": True, "series_participating_ok": True, "eligible": True}),
+    ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours": 20, "series_applied": 3}, {"series_applied_ok": False, "eligible": False}),
+    ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours": 20, "series_participating": 5}, {"series_participating_ok": False}),
+    # ndhu_teaching_assistants (3、(三)1.)
+    ("ndhu_teaching_assistants", {"enrolment": 0}, {"teaching_assistants": 1}),
+    ("ndhu_teaching_assistants", {"enrolment": 120}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 121}, {"teaching_assistants": 2, "max_semester_amount": D(60000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 120, "months": 3}, {"max_semester_amount": D(18000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 121, "months": 7}, {"months_paid": 5, "max_semester_amount": D(60000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 121, "months": 4, "monthly_amount": 5000}, {"max_semester_amount": D(40000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 121, "months": 5, "monthly_amount": 7000}, {"monthly_amount_each": D(6000), "max_semester_amount": D(60000)}),
+    # ndhu_budget (預算表)
+    ("ndhu_budget", {"recording_hours": 3},
+     {"recording_fee": D(3000), "supplementary_premium": D("63.3"), "recording_total": D("3063.3"), "supplementary_premium_rounded": D(63),
+      "recording_total_rounded": D(3063)}),
+    ("ndhu_budget", {"recording_hours": 1}, {"recording_total": D("1021.1")}),
+    ("ndhu_budget", {"recording_hours": "0.5"}, {"recording_fee": D(500), "supplementary_premium": D("10.55"), "supplementary_premium_rounded": D(11)}),
+    ("ndhu_budget", {"work_study_hours": 10}, {"work_study_pay": D(1900), "budget_total": D(1900)}),
+    ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 10}, {"budget_total": D("4963.3"), "budget_total_rounded": D(4963)}),
+    ("ndhu_budget", {"schedule": "4,8,8,0,6,5,5"},
+     {"work_study_hours": D(36), "work_study_pay": D(6840), "min_break_minutes": "30,60,60,0,30,30,30", "daily_hours_ok": True,
+      "longest_working_run": 3, "consecutive_days_ok": True, "max_working_days_in_7": 6, "seven_day_ok": False, "schedule_ok": False}),
+    ("ndhu_budget", {"schedule": "8,8,8,8,8,0,0"}, {"daily_hours_ok": True, "consecutive_days_ok": True, "seven_day_ok": True, "schedule_ok": True}),
+    ("ndhu_budget", {"schedule": "8,8,8,8,8,8"}, {"longest_working_run": 6, "consecutive_days_ok": False, "seven_day_ok": False}),
+    ("ndhu_budget", {"schedule": "9,2"}, {"daily_hours_ok": False, "days_over_8_hours": "1"}),
+    ("ndhu_budget", {"schedule": "3.99,4,7.99,8"}, {"min_break_minutes": "0,30,30,60"}),
+    ("ndhu_budget", {"schedule": "4", "prior_consecutive_days": 5}, {"longest_working_run": 6, "consecutive_days_ok": False}),
+    ("ndhu_budget", {"schedule": "4,4,0,4", "prior_consecutive_days": 3},
+     {"longest_working_run": 5, "consecutive_days_ok": True, "max_working_days_in_7": 6, "seven_day_ok": False}),
+    # deadlines (ndhu 2、(三)1.–2., 2、(1)1.; nkust 五、(一))
+    ("deadlines", {"approval_date": "114.03.01"},
+     {"ndhu_production_deadline": "2026-03-01", "ndhu_production_deadline_roc": "115.03.01", "ndhu_extended_deadline": "2026-09-01",
+      "nkust_first_run_deadline": "2026-03-01", "nkust_three_runs_deadline": "2028-03-01", "nkust_three_runs_deadline_roc": "117.03.01"}),
+    ("deadlines", {"approval_date": "2024-02-29", "school": "ndhu"}, {"ndhu_production_deadline": "2025-02-28"}),
+    ("deadlines", {"approval_date": "2023-02-28", "school": "東華"}, {"ndhu_production_deadline": "2024-02-29"}),
+    ("deadlines", {"approval_date": "2025-08-31", "school": "ndhu"}, {"ndhu_production_deadline": "2026-08-31", "ndhu_extended_deadline": "2027-02-28"}),
+    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-09-14"},
+     {"ndhu_opening_semester": "115-1", "ndhu_application_semester": "114-1", "ndhu_application_semester_start": "2025-08-01",
+      "ndhu_latest_application_reading": "2026-01-31"}),
+    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-02-23", "course_type": "遠距"},
+     {"ndhu_opening_semester": "114-2", "ndhu_application_semester": "114-1", "ndhu_latest_application_reading": "2026-01-31"}),
+    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-09-14", "course_type": "distance"},
+     {"ndhu_application_semester": "114-2", "ndhu_application_semester_start": "2026-02-01", "ndhu_latest_application_reading": "2026-07-31"}),
+    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2027-03-01"}, {"ndhu_opening_semester": "115-2", "ndhu_application_semester": "114-2"}),
+    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-01-15", "course_type": "distance"},
+     {"ndhu_opening_semester": "114-1", "ndhu_application_semester": "113-2", "ndhu_latest_application_reading": "2025-07-31"}),
+    # course_structure (nkust 二、(一)1.–2.; ndhu 2、(2)2.; fcu 第二條)
+    ("course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"},
+     {"weeks": 2, "videos": 11, "total_minutes": D(104), "weekly_minutes": "50,54", "nkust_video_length_ok": True, "nkust_weekly_minutes_ok": True,
+      "nkust_weeks_ok": True, "nkust_ok": True, "ndhu_weekly_minutes_ok": False, "ndhu_video_length_ok": True, "fcu_total_hours_ok": False}),
+    ("course_structure", {"weeks": "10,10,12;15,15;20,20,20"},
+     {"weekly_minutes": "32,30,60", "nkust_video_length_ok": False, "nkust_weekly_minutes_ok": False, "ndhu_video_length_ok": False}),
+    ("course_structure", {"weeks": [[10, 10, 10, 10, 10, 10], [12, 12, 12, 12, 12]], "school": "ndhu"},
+     {"weekly_minutes": "60,60", "ndhu_weekly_minutes_ok": True, "ndhu_video_length_ok": True, "ndhu_ok": True}),
+    ("course_structure", {"videos": "8,9,12"}, {"videos": 3, "total_minutes": D(29), "nkust_video_length_ok": False, "ndhu_video_length_ok": True}),
+    ("course_structure", {"videos": "360", "school": "fcu"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
+    ("course_structure", {"videos": "359", "school": "fcu"}, {"fcu_total_hours_ok": False}),
+    ("course_structure", {"videos": "540,540", "school": "fcu"}, {"total_hours": D(18), "fcu_total_hours_ok": True}),
+    ("course_structure", {"videos": "540,541", "school": "fcu"}, {"fcu_total_hours_ok": False}),
+    ("course_structure", {"weeks": "49", "school": "nkust"}, {"nkust_weekly_minutes_ok": False, "nkust_weeks_ok": False}),
+    ("course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10", "school": "nkust"}, {"weekly_minutes": "50,60", "nkust_weekly_minutes_ok": True}),
+    ("course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10,1", "school": "nkust"}, {"nkust_weekly_minutes_ok": False}),
+    ("course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 9), "school": "nkust"}, {"nkust_weeks_ok": True}),
+    ("course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 10), "school": "nkust"}, {"nkust_weeks_ok": False, "nkust_required_ok": True}),
+    ("course_structure", {"videos": "10", "school": "nkust"}, {"nkust_video_length_ok": True}),
+    ("course_structure", {"videos": "10.5", "school": "nkust"}, {"nkust_video_length_ok": False}),
+    ("course_structure", {"videos": "5,15", "school": "ndhu"}, {"ndhu_video_length_ok": True}),
+    ("course_structure", {"videos": "4.9", "school": "ndhu"}, {"ndhu_video_length_ok": False}),
+    ("course_structure", {"videos": "15.1", "school": "ndhu"}, {"ndhu_video_length_ok": False}),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_hand_computed(name: str, raw: dict[str, Any], expected: dict[str, Any]) -> None:
+    result = REGISTRY[name].run(raw)
+    for key, want in expected.items():
+        assert key in result.figures, f"{name}: no figure {key}"
+        got = result.figures[key]
+        assert got == want and type(got) is not float, f"{name} {raw}: {key} = {got!r}, expected {want!r}"
+        if isinstance(want, bool):
+            assert isinstance(got, bool), f"{name}: {key} should be a bool"
+
+
+def test_every_calculator_has_hand_computed_cases() -> None:
+    assert {c.name for c in ALL} <= {case[0] for case in CASES}
+
+
+# --------------------------------------------------------------------------------------------------
+# Named boundaries (brief)
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("hours", "credits"), [("3.99", "0"), ("4", "0.2"), ("9", "0.5"), ("18", "1")])
+def test_credit_boundaries(hours: str, credits: str) -> None:
+    assert run("nkust_credits", hours=hours).figures["credits"] == D(credits)
+
+
+@pytest.mark.parametrize(("enrolment", "per_week"), [(1000, 6), (1001, 12)])
+def test_tutoring_enrolment_boundary(enrolment: int, per_week: int) -> None:
+    assert run("fcu_tutoring_hours", tier="benchmark", course_weeks=4, online_enrolment=enrolment).figures["hours_per_week"] == per_week
+
+
+@pytest.mark.parametrize(("students", "tas", "online", "tutors"), [(40, 1, 500, 1), (41, 2, 501, 2), (0, 0, 0, 0), (100, 3, 1000, 2)])
+def test_fcu_assistant_boundaries(students: int, tas: int, online: int, tutors: int) -> None:
+    f = run("fcu_teaching_assistants", classroom_students=students, online_enrolment=online, weeks=10).figures
+    assert (f["teaching_assistants"], f["online_tutors"]) == (tas, tutors)
+
+
+@pytest.mark.parametrize(("enrolment", "tas"), [(120, 1), (121, 2)])
+def test_ndhu_ta_boundary(enrolment: int, tas: int) -> None:
+    result = run("ndhu_teaching_assistants", enrolment=enrolment)
+    assert result.figures["teaching_assistants"] == tas
+    assert "120" in result.reading_zh and "more than 120" in result.reading_en
+
+
+def test_recording_part_hours_pro_rata() -> None:
+    assert run("nkust_production_subsidy", video_hours="2.5").figures["recording_granted"] == D(12500)
+    assert run("nkust_production_subsidy", video_hours="0.5").figures["recording_granted"] == D(2500)
+
+
+def test_local_government_self_funding_algebra() -> None:
+    result = run("moe_budget_check", subsidy="200萬", local_government="是")
+    assert result.figures["min_self_funding"] == D(352942)
+    # 352,942 is the least whole-dollar amount with S ≥ 15% of (A + S); one dollar less is not enough.
+    assert D(352942) / (D(2000000) + D(352942)) >= D("0.15") > D(352941) / (D(2000000) + D(352941))
+    assert any("15A" in s and "352,942" in s for s in result.steps_zh)
+
+
+def test_moe_maxima_reported_without_optional_amounts() -> None:
+    f = run("moe_budget_check", subsidy=1000000).figures
+    for key in ("max_personnel", "max_equipment", "min_self_funding", "max_staff", "instalment_1", "instalment_2", "instalment_3"):
+        assert key in f
+    assert f["instalment_1"] + f["instalment_2"] + f["instalment_3"] == D(1000000)
+
+
+def test_course_cap_says_which_cap_bit() -> None:
+    result = run("nkust_production_subsidy", video_hours=28, other_costs_requested=30000)
+    assert result.figures["total_granted"] == D(140000)
+    assert any("140,000" in w for w in result.warnings_zh) and any("其他業務費" in w for w in result.warnings_zh)
+
+
+def test_staff_fee_has_no_cap_and_says_so() -> None:
+    result = run("nkust_production_subsidy", video_hours=0, staff_fee_requested=130000)
+    assert result.figures["staff_granted"] == D(130000)
+    assert any("未訂此項上限" in s for s in result.steps_zh)
+
+
+def test_spoc_tutoring_says_none() -> None:
+    result = run("fcu_tutoring_hours", tier="spoc", course_weeks=10, online_enrolment=2000)
+    assert result.figures["total_hours"] == 0 and "SPOC" in result.summary_zh
+
+
+def test_fcu_recording_warns_outside_6_to_18() -> None:
+    assert any("六至十八小時" in w for w in run("fcu_recording_fee", tier="accepted", video_hours=5).warnings_zh)
+    assert not any("六至十八小時" in w for w in run("fcu_recording_fee", tier="accepted", video_hours=6).warnings_zh)
+
+
+def test_material_months_capped_with_warning() -> None:
+    result = run("fcu_material_assistants", tier="accepted", months=5)
+    assert result.figures["months_paid"] == 4 and result.warnings_zh
+
+
+def test_courses_this_year_warns() -> None:
+    assert any("3 門" in w for w in run("nkust_production_subsidy", video_hours=1, courses_this_year=4).warnings_zh)
+
+
+def test_schedule_failures_name_the_day() -> None:
+    result = run("ndhu_budget", schedule="4,8,8,0,6,5,5")
+    assert any("第 1 天至第 7 天" in s and "✘" in s for s in result.steps_zh)
+    over = run("ndhu_budget", schedule="8,8,9", start_date="114.03.01")
+    assert any("第 3 天（2025-03-03） 9 小時" in s for s in over.steps_zh)
+    run6 = run("ndhu_budget", schedule="1,1,1,1,1,1")
+    assert any("第 6 天為連續第 6 個工作日" in s for s in run6.steps_zh)
+
+
+def test_budget_premium_keeps_exact_decimals_and_shows_rounding() -> None:
+    result = run("ndhu_budget", recording_hours=3)
+    assert result.figures["supplementary_premium"] == D("63.3")
+    assert any("63.3" in s for s in result.steps_zh) and any("四捨五入" in s for s in result.steps_zh)
+    assert "進位" in result.reading_zh
+
+
+def test_deadlines_both_calendars() -> None:
+    result = run("deadlines", approval_date="2025-03-01")
+    assert any("115.03.01" in s and "2026-03-01" in s for s in result.steps_zh)
+    assert result.figures["approval_date"] == "2025-03-01" and result.figures["approval_date_roc"] == "114.03.01"
+
+
+def test_application_timing_is_guidance() -> None:
+    result = run("deadlines", approval_date="2025-03-01", planned_start="2026-09-14", school="ndhu")
+    assert any("指引" in w for w in result.warnings_zh)
+
+
+def test_structure_names_offending_video_and_week() -> None:
+    result = run("course_structure", weeks="10,10,12;15,15")
+    assert any("第 1 週第 3 支（12 分鐘）" in s for s in result.steps_zh)
+    assert any("第 2 週 30 分鐘" in s for s in result.steps_zh)
+
+
+# --------------------------------------------------------------------------------------------------
+# Dates and the text kind
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (date(2025, 3, 1), 12, date(2026, 3, 1)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2023, 2, 28), 12, date(2024, 2, 29)),
+        (date(2025, 4, 30), 6, date(2025, 10, 31)),
+        (date(2025, 8, 30), 6, date(2026, 2, 28)),
+        (date(2025, 8, 31), 6, date(2026, 2, 28)),
+        (date(2025, 12, 31), 12, date(2026, 12, 31)),
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+    ],
+)
+def test_period_end_civil_code(start: date, months: int, end: date) -> None:
+    assert period_end(start, months) == end
+
+
+def test_text_kind() -> None:
+    p = Param("weeks", "每週影片", "videos by week", "text")
+    assert p.coerce([[10, 10], [15]]) == "10,10;15"
+    assert p.coerce(" １０,１０ ") == "10,10"  # NFKC
+    for bad in ("", "   ", "x" * 6000):
+        with pytest.raises(CalcError) as err:
+            p.coerce(bad)
+        assert err.value.param == "weeks" and err.value.allowed
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors name a real parameter and its allowed range
+# --------------------------------------------------------------------------------------------------
+
+BAD: list[tuple[str, dict[str, Any], str]] = [
+    ("nkust_production_subsidy", {"video_hours": -1}, "video_hours"),
+    ("nkust_production_subsidy", {"video_hours": "nan"}, "video_hours"),
+    ("nkust_production_subsidy", {"video_hours": 1001}, "video_hours"),
+    ("nkust_production_subsidy", {"video_hours": 1, "other_costs_requested": "1e20"}, "other_costs_requested"),
+    ("nkust_production_subsidy", {"video_hours": 1, "expert_units": "2.5"}, "expert_units"),
+    ("nkust_production_subsidy", {}, "video_hours"),
+    ("nkust_operation_ta", {"course_weeks": 0}, "course_weeks"),
+    ("nkust_operation_ta", {"course_weeks": 6, "self_study": "maybe"}, "self_study"),
+    ("fcu_recording_fee", {"tier": "gold", "video_hours": 1}, "tier"),
+    ("fcu_recording_fee", {"tier": "spoc", "video_hours": float("inf")}, "video_hours"),
+    ("fcu_tutoring_hours", {"tier": "spoc", "course_weeks": 4, "online_enrolment": 10**8}, "online_enrolment"),
+    ("fcu_teaching_assistants", {"weeks": 521}, "weeks"),
+    ("fcu_material_assistants", {"tier": "spoc", "months": 0}, "months"),
+    ("moe_budget_check", {"subsidy": 0}, "subsidy"),
+    ("moe_budget_check", {"subsidy": 1000, "series_type": "refine"}, "refine_courses"),
+    ("moe_budget_check", {"subsidy": 1000, "local_government": "也許"}, "local_government"),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 4, "new_course_hours": 12}, "new_courses"),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 0, "new_course_hours": 12}, "new_course_hours"),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 2, "series_participating": 1}, "series_participating"),
+    ("ndhu_teaching_assistants", {"enrolment": -1}, "enrolment"),
+    ("ndhu_budget", {}, "recording_hours"),
+    ("ndhu_budget", {"schedule": "4,25"}, "schedule"),
+    ("ndhu_budget", {"prior_consecutive_days": 3}, "schedule"),
+    ("deadlines", {"approval_date": "114.02.30"}, "approval_date"),
+    ("deadlines", {"approval_date": "tomorrow"}, "approval_date"),
+    ("deadlines", {"approval_date": "2025-03-01", "school": "ntu"}, "school"),
+    ("course_structure", {}, "weeks"),
+    ("course_structure", {"weeks": ";;"}, "weeks"),
+    ("course_structure", {"weeks": "10,0"}, "weeks"),
+    ("course_structure", {"weeks": "10,abc"}, "weeks"),
+    ("course_structure", {"weeks": "10,10", "videos": "10,11"}, "videos"),
+    ("course_structure", {"videos": "601"}, "videos"),
+    ("course_structure", {"weeks": ";".join(["1"] * 521)}, "weeks"),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "param"), BAD, ids=[f"{b[0]}-{b[2]}-{i}" for i, b in enumerate(BAD)])
+def test_bad_input_names_the_parameter(name: str, raw: dict[str, Any], param: str) -> None:
+    with pytest.raises(CalcError) as err:
+        REGISTRY[name].run(raw)
+    assert err.value.param == param
+    assert err.value.param in {p.name for p in REGISTRY[name].params}
+    assert err.value.allowed and err.value.message_zh and err.value.message_en
+
+
+@pytest.mark.parametrize("calc", ALL, ids=[c.name for c in ALL])
+def test_unknown_parameter_is_refused(calc: Any) -> None:
+    with pytest.raises(CalcError) as err:
+        calc.run({"no_such_param": 1})
+    assert err.value.param == "no_such_param" and err.value.allowed
+
+
+def test_matching_videos_and_weeks_are_accepted() -> None:
+    assert run("course_structure", weeks="10,12;15", videos="15,10,12").figures["videos"] == 3
+
+
+# --------------------------------------------------------------------------------------------------
+# Registry and parameter metadata
+# --------------------------------------------------------------------------------------------------
+
+NUMBER_LIMITS = {"money": D(10) ** 10, "enrolment": D(10_000_000), "weeks": D(520), "hours": D(100000)}
+
+
+def test_registry() -> None:
+    names = [c.name for c in ALL]
+    assert len(names) == len(set(names)) == len(REGISTRY)
+    assert set(names) == {
+        "nkust_credits", "nkust_production_subsidy", "nkust_operation_ta", "fcu_recording_fee", "fcu_tutoring_hours", "fcu_teaching_assistants",
+        "fcu_material_assistants", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "deadlines", "course_structure",
+    }
+
+
+@pytest.mark.parametrize("calc", ALL, ids=[c.name for c in ALL])
+def test_params_are_described_and_bounded(calc: Any) -> None:
+    assert calc.description_zh and calc.description_en and calc.title_zh and calc.title_en
+    fields = set(calc.input_type.__dataclass_fields__)
+    assert calc.input_type.__dataclass_params__.frozen
+    for p in calc.params:
+        assert p.name in fields, f"{calc.name}.{p.name} is not an input field"
+        assert p.label_zh and p.label_en
+        if p.kind in ("number", "int", "list"):
+            assert p.minimum is not None and p.maximum is not None, f"{calc.name}.{p.name} is unbounded"
+            assert p.minimum >= 0 and p.maximum <= NUMBER_LIMITS["money"]
+        if p.kind == "choice":
+            assert p.choices
+            for c in p.choices:
+                assert p.coerce(c.value) == c.value and p.coerce(c.label_zh) == c.value
+                for alias in c.aliases:
+                    assert p.coerce(alias) == c.value, f"{calc.name}.{p.name}: alias {alias!r}"
+
+
+@pytest.mark.parametrize(
+    ("alias", "tier"),
+    [("標竿", "benchmark"), ("錄取", "accepted"), ("spoc", "spoc"), ("SPOC", "spoc"), ("教育部標竿", "benchmark"), ("教育部錄取", "accepted"),
+     ("Benchmark", "benchmark"), ("逢甲SPOC", "spoc"), ("教育部磨課師標竿課程", "benchmark")],
+)
+def test_tier_aliases(alias: str, tier: str) -> None:
+    assert REGISTRY["fcu_recording_fee"].param("tier").coerce(alias) == tier
+
+
+# --------------------------------------------------------------------------------------------------
+# Citations exist in the knowledge base
+# --------------------------------------------------------------------------------------------------
+
+CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
+    ("nkust_credits", {"weeks": 12}),
+    ("nkust_production_subsidy", {"video_hours": "2.5", "expert_units": 6, "staff_fee_requested": 100000, "other_costs_requested": 30000, "courses_this_year": 4}),
+    ("nkust_operation_ta", {"course_weeks": 12, "self_study": True}),
+    ("nkust_operation_ta", {"course_weeks": 6}),
+    *[("fcu_recording_fee", {"tier": t, "video_hours": 5, "hourly_rate": 1000}) for t in ("benchmark", "accepted", "spoc")],
+    *[("fcu_tutoring_hours", {"tier": t, "course_weeks": 4, "online_enrolment": 1000, "hourly_rate": 1}) for t in ("benchmark", "accepted", "spoc")],
+    ("fcu_teaching_assistants", {"classroom_students": 41, "online_enrolment": 501, "weeks": 18}),
+    ("fcu_material_assistants", {"tier": "spoc", "months": 9, "hourly_wage": 190}),
+    ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 1, "personnel_costs": 1, "equipment": 1, "staff_count": 1}),
+    ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
+    ("ndhu_teaching_assistants", {"enrolment": 200, "months": 9, "monthly_amount": 9000}),
+    ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 4, "schedule": "4,8", "prior_consecutive_days": 1}),
+    ("deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14", "school": "both"}),
+    ("course_structure", {"weeks": "10;12"}),
+]
+
+
+def _kb() -> Any:
+    from core.kb import check
+
+    report = check()
+    if report.kb is None:
+        pytest.skip("knowledge base not loadable yet")
+    return report.kb
+
+
+def test_every_citation_exists_in_the_knowledge_base() -> None:
+    kb = _kb()
+    documents_with_entries = set(kb.entry_document.values())
+    prefixes = {"nkust": "nkust-mooc", "fcu": "fcu-mooc-reward", "moe": "moe-mooc-series", "ndhu": "ndhu-elearning"}
+    emitted: set[str] = set()
+    for name, raw in CITATION_INPUTS:
+        result = REGISTRY[name].run(raw)
+        assert result.citations, f"{name} cites nothing"
+        emitted.update(result.citations)
+    # Ids declared as module constants but only emitted on some paths count too.
+    from calculators import fcu, ndhu
+
+    emitted.update(v for k, v in vars(fcu).items() if k.startswith("E_") and isinstance(v, str))
+    emitted.update(v for k, v in vars(ndhu).items() if k.startswith("E_") and isinstance(v, str))
+    for k, v in list(vars(fcu).items()) + list(vars(ndhu).items()):
+        if k.startswith("E_") and isinstance(v, tuple):
+            emitted.update(v)
+    missing = []
+    for cid in sorted(emitted):
+        doc = prefixes[cid.split("-")[0]]
+        if doc not in documents_with_entries:
+            continue  # that document's entries are not written yet
+        if cid not in kb.by_id:
+            missing.append(cid)
+    assert not missing, f"citations not in the knowledge base: {missing}"
+
+
+def test_citations_of_every_calculator_are_covered() -> None:
+    assert {name for name, _ in CITATION_INPUTS} == set(REGISTRY)
+
+
+def test_knowledge_base_names_only_real_calculators() -> None:
+    from core.kb import check
+
+    report = check(calculator_names=REGISTRY)
+    unknown = [str(p) for p in report.problems if "unknown calculator" in str(p)]
+    assert not unknown
+
+
+def test_rule_clause_is_cited_first() -> None:
+    first = {
+        "nkust_production_subsidy": "nkust-4-1-2",
+        "nkust_operation_ta": "nkust-4-1-3",
+        "fcu_recording_fee": "fcu-table-recording-fee",
+        "fcu_tutoring_hours": "fcu-table-tutoring",
+        "fcu_teaching_assistants": "fcu-table-ta-1",
+        "fcu_material_assistants": "fcu-table-material-assistant-2",
+        "moe_budget_check": "moe-9-1",
+        "moe_series_eligibility": "moe-8-3-2",
+        "ndhu_teaching_assistants": "ndhu-3-3-1",
+        "ndhu_budget": "ndhu-budget",
+        "deadlines": "ndhu-2-3-1",
+        "course_structure": "nkust-2-1-1",
+    }
+    for name, raw in CITATION_INPUTS:
+        if name in first:
+            assert REGISTRY[name].run(raw).citations[0] == first[name], name
+
+
+# --------------------------------------------------------------------------------------------------
+# Properties: no crash on arbitrary input; caps; monotonicity
+# --------------------------------------------------------------------------------------------------
+
+ODD_TEXT = st.sampled_from([
+    "-0.0", "nan", "NaN", "inf", "-inf", "1e400", "1E-400", "十八", "二百萬", "200萬", "NT$140,000", "2.5", "０.５", "114.03.01", "2025-02-29",
+    "是", "否", "標竿", "spoc", "10,10;15", "4,8,8,0,6,5,5", "", " ", "-1", "1" * 40, "---------1", "負負負1", "1,2,,3", "[[1,2],[3]]",
+    "99999999999999999999999999999999", "0.0000000000000000000000000000001", "%", "百分之", "二分之一", "萬萬", "1;2|3", "；", "12小時", "3週",
+])
+_SCALAR = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    ODD_TEXT,
+)
+ANY_VALUE = st.one_of(_SCALAR, st.lists(_SCALAR, max_size=4), st.lists(st.lists(_SCALAR, max_size=3), max_size=3))
+
+
+def plausible(p: Param) -> st.SearchStrategy[Any]:
+    """Values near a parameter's valid range, in the forms people and the core send."""
+    if p.kind in ("number", "int"):
+        lo = int(p.minimum if p.minimum is not None else 0)
+        hi = int(min(p.maximum if p.maximum is not None else 10**6, D(10**7)))
+        ints = st.integers(min_value=lo - 2, max_value=hi + 2)
+        nums = st.one_of(ints, ints.map(str), st.decimals(min_value=lo - 1, max_value=hi + 1, places=2, allow_nan=False, allow_infinity=False))
+        return nums if p.kind == "number" else st.one_of(ints, ints.map(str))
+    if p.kind == "choice":
+        return st.sampled_from([c.value for c in p.choices] + [a for c in p.choices for a in c.aliases] + ["??"])
+    if p.kind == "bool":
+        return st.sampled_from([True, False, "是", "否", "yes", "no", "maybe"])
+    if p.kind == "date":
+        return st.one_of(st.dates(min_value=date(1900, 1, 1), max_value=date(2300, 1, 1)).map(lambda d: d.isoformat()),
+                         st.builds(lambda y, m, d: f"{y}.{m:02d}.{d:02d}", st.integers(1, 300), st.integers(1, 13), st.integers(1, 32)))
+    if p.kind == "list":
+        return st.lists(st.decimals(min_value=0, max_value=30, places=2, allow_nan=False, allow_infinity=False), min_size=0, max_size=20).map(
+            lambda xs: ",".join(str(x) for x in xs))
+    if p.kind == "text":
+        week = st.lists(st.integers(min_value=0, max_value=30), min_size=0, max_size=6)
+        return st.one_of(st.lists(week, max_size=12), st.lists(week, max_size=12).map(lambda ws: ";".join(",".join(map(str, w)) for w in ws)))
+    raise AssertionError(p.kind)
+
+
+def _check_result(calc: Any, raw: dict[str, Any]) -> None:
+    names = {p.name for p in calc.params}
+    try:
+        result = calc.run(raw)
+    except CalcError as err:
+        assert err.param in names, f"{calc.name}: CalcError names {err.param!r}"
+        assert err.allowed and err.message_zh and err.message_en
+        return
+    assert isinstance(result, CalcResult) and result.calculator == calc.name
+    assert result.steps_zh and len(result.steps_zh) == len(result.steps_en)
+    assert len(result.warnings_zh) == len(result.warnings_en)
+    assert result.citations and result.summary_zh and result.summary_en
+    for key, value in result.figures.items():
+        assert isinstance(value, (Decimal, int, bool, str)) and not isinstance(value, float), f"{calc.name}.{key} = {value!r}"
+        if isinstance(value, Decimal):
+            assert value.is_finite() and len(str(value)) < 80, f"{calc.name}.{key} = {value!r}"
+
+
+def _raw(calc: Any, values: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    names = [p.name for p in calc.params]
+    return st.dictionaries(st.sampled_from(names), values, max_size=len(names))
+
+
+@pytest.mark.parametrize("calc", ALL, ids=[c.name for c in ALL])
+@FAST
+@given(data=st.data())
+def test_arbitrary_input_never_crashes(calc: Any, data: st.DataObject) -> None:
+    _check_result(calc, data.draw(_raw(calc, ANY_VALUE)))
+
+
+@pytest.mark.parametrize("calc", ALL, ids=[c.name for c in ALL])
+@FAST
+@given(data=st.data())
+def test_plausible_input_never_crashes(calc: Any, data: st.DataObject) -> None:
+    raw = {p.name: data.draw(plausible(p), label=p.name) for p in calc.params if p.required or data.draw(st.booleans())}
+    _check_result(calc, raw)
+
+
+money_st = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
+hours_st = st.decimals(min_value=0, max_value=200, places=2, allow_nan=False, allow_infinity=False)
+
+
+@FAST
+@given(hours=hours_st, units=st.integers(0, 50), expert=st.one_of(st.none(), money_st), staff=money_st, other=money_st, rec=st.one_of(st.none(), money_st))
+def test_production_subsidy_caps(hours: Decimal, units: int, expert: Decimal | None, staff: Decimal, other: Decimal, rec: Decimal | None) -> None:
+    raw: dict[str, Any] = {"video_hours": hours, "expert_units": units, "staff_fee_requested": staff, "other_costs_requested": other}
+    if expert is not None:
+        raw["expert_fee_requested"] = expert
+    if rec is not None:
+        raw["recording_fee_requested"] = rec
+    f = run("nkust_production_subsidy", **raw).figures
+    assert f["total_granted"] <= 140000 and f["total_granted"] <= f["total_requested"]
+    assert f["recording_granted"] <= 5000 * hours
+    assert f["expert_granted"] <= min(2000 * units, 10000)
+    assert f["other_granted"] <= 20000
+    assert f["total_granted"] == min(f["recording_granted"] + f["expert_granted"] + f["staff_granted"] + f["other_granted"], D(140000))
+
+
+@FAST
+@given(a=hours_st, b=hours_st, other=money_st, staff=money_st)
+def test_production_subsidy_monotonic(a: Decimal, b: Decimal, other: Decimal, staff: Decimal) -> None:
+    lo, hi = sorted((a, b))
+    f_lo = run("nkust_production_subsidy", video_hours=lo, other_costs_requested=other, staff_fee_requested=staff).figures
+    f_hi = run("nkust_production_subsidy", video_hours=hi, other_costs_requested=other, staff_fee_requested=staff).figures
+    assert f_lo["recording_max"] <= f_hi["recording_max"] and f_lo["total_granted"] <= f_hi["total_granted"]
+
+
+@FAST
+@given(a=st.decimals(min_value=0, max_value=1000, places=3, allow_nan=False, allow_infinity=False),
+       b=st.decimals(min_value=0, max_value=1000, places=3, allow_nan=False, allow_infinity=False))
+def test_credits_monotonic(a: Decimal, b: Decimal) -> None:
+    lo, hi = sorted((a, b))
+    assert run("nkust_credits", hours=lo).figures["credits"] <= run("nkust_credits", hours=hi).figures["credits"]
+
+
+@FAST
+@given(tier=st.sampled_from(["benchmark", "accepted", "spoc"]), w1=st.integers(1, 520), w2=st.integers(1, 520),
+       e1=st.integers(0, 10**7), e2=st.integers(0, 10**7))
+def test_tutoring_monotonic(tier: str, w1: int, w2: int, e1: int, e2: int) -> None:
+    (wl, wh), (el, eh) = sorted((w1, w2)), sorted((e1, e2))
+    lo = run("fcu_tutoring_hours", tier=tier, course_weeks=wl, online_enrolment=el).figures["total_hours"]
+    hi = run("fcu_tutoring_hours", tier=tier, course_weeks=wh, online_enrolment=eh).figures["total_hours"]
+    assert lo <= hi
+    assert hi <= (wh + 2) * 12
+
+
+@FAST
+@given(s1=st.integers(0, 10**7), s2=st.integers(0, 10**7), o1=st.integers(0, 10**7), o2=st.integers(0, 10**7), weeks=st.integers(0, 520))
+def test_fcu_assistants_monotonic(s1: int, s2: int, o1: int, o2: int, weeks: int) -> None:
+    (sl, sh), (ol, oh) = sorted((s1, s2)), sorted((o1, o2))
+    lo = run("fcu_teaching_assistants", classroom_students=sl, online_enrolment=ol, weeks=weeks).figures
+    hi = run("fcu_teaching_assistants", classroom_students=sh, online_enrolment=oh, weeks=weeks).figures
+    assert lo["teaching_assistants"] <= hi["teaching_assistants"] and lo["online_tutors"] <= hi["online_tutors"]
+    assert hi["teaching_assistants"] == (0 if sh == 0 else math.ceil(max(sh, 40) / 40))
+
+
+@FAST
+@given(h1=st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+       h2=st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False), tier=st.sampled_from(["benchmark", "accepted", "spoc"]))
+def test_recording_fee_monotonic(h1: Decimal, h2: Decimal, tier: str) -> None:
+    lo, hi = sorted((h1, h2))
+    assert run("fcu_recording_fee", tier=tier, video_hours=lo).figures["hourly_fee_count"] <= run("fcu_recording_fee", tier=tier, video_hours=hi).figures["hourly_fee_count"]
+
+
+@FAST
+@given(tier=st.sampled_from(["benchmark", "accepted", "spoc"]), m1=st.integers(1, 120), m2=st.integers(1, 120))
+def test_material_assistants_cap_and_monotonic(tier: str, m1: int, m2: int) -> None:
+    lo, hi = sorted((m1, m2))
+    f_lo = run("fcu_material_assistants", tier=tier, months=lo).figures
+    f_hi = run("fcu_material_assistants", tier=tier, months=hi).figures
+    assert f_lo["total_hours"] <= f_hi["total_hours"] <= 2 * 43 * 4
+    assert f_hi["months_paid"] <= 4
+
+
+@FAST
+@given(a=st.decimals(min_value=1, max_value=10**10, places=2, allow_nan=False, allow_infinity=False),
+       b=st.decimals(min_value=1, max_value=10**10, places=2, allow_nan=False, allow_infinity=False), local=st.booleans())
+def test_moe_budget_monotonic_and_exact(a: Decimal, b: Decimal, local: bool) -> None:
+    lo, hi = sorted((a, b))
+    f_lo = run("moe_budget_check", subsidy=lo, local_government=local).figures
+    f_hi = run("moe_budget_check", subsidy=hi, local_government=local).figures
+    for key in ("min_self_funding", "max_personnel", "max_equipment", "instalment_1"):
+        assert f_lo[key] <= f_hi[key]
+    m = f_hi["min_self_funding"]
+    assert m == m.to_integral_value()
+    if local:  # the least whole dollar with m ≥ 15% of (A + m)
+        assert m * 85 >= hi * 15 > (m - 1) * 85
+        assert run("moe_budget_check", subsidy=hi, local_government=True, self_funding=m).figures["self_funding_ok"] is True
+    else:
+        assert m * 10 >= hi > (m - 1) * 10
+    assert f_hi["instalment_1"] + f_hi["instalment_2"] + f_hi["instalment_3"] == hi
+
+
+@FAST
+@given(e1=st.integers(0, 10**7), e2=st.integers(0, 10**7), months=st.one_of(st.none(), st.integers(1, 120)),
+       amount=st.one_of(st.none(), st.decimals(min_value=0, max_value=10**6, places=0, allow_nan=False, allow_infinity=False)))
+def test_ndhu_ta_caps_and_monotonic(e1: int, e2: int, months: int | None, amount: Decimal | None) -> None:
+    lo, hi = sorted((e1, e2))
+    raw: dict[str, Any] = {}
+    if months is not None:
+        raw["months"] = months
+    if amount is not None:
+        raw["monthly_amount"] = amount
+    f_lo = run("ndhu_teaching_assistants", enrolment=lo, **raw).figures
+    f_hi = run("ndhu_teaching_assistants", enrolment=hi, **raw).figures
+    assert f_lo["max_semester_amount"] <= f_hi["max_semester_amount"] <= 2 * 6000 * 5
+    assert f_hi["teaching_assistants"] <= 2 and f_hi["months_paid"] <= 5
+
+
+@FAST
+@given(schedule=st.lists(st.integers(0, 12), min_size=1, max_size=30), prior=st.integers(0, 8))
+def test_schedule_rules_agree_with_brute_force(schedule: list[int], prior: int) -> None:
+    f = run("ndhu_budget", schedule=",".join(map(str, schedule)), prior_consecutive_days=prior).figures
+    days = [True] * prior + [h > 0 for h in schedule]
+    longest = run_ = 0
+    for w in days:
+        run_ = run_ + 1 if w else 0
+        longest = max(longest, run_)
+    assert f["consecutive_days_ok"] == (longest <= 5)
+    padded = [False] * 6 + days
+    windows = [sum(padded[i - 6:i + 1]) for i in range(6 + prior, len(padded))]
+    assert f["seven_day_ok"] == (max(windows) <= 5)
+    assert f["daily_hours_ok"] == all(h <= 8 for h in schedule)
+    assert f["min_break_minutes"] == ",".join(str(h // 4 * 30) for h in schedule)
+
+
+@FAST
+@given(d=st.dates(min_value=date(1912, 1, 1), max_value=date(2200, 12, 31)))
+def test_deadlines_are_ordered(d: date) -> None:
+    f = run("deadlines", approval_date=d.isoformat()).figures
+    assert d.isoformat() < f["ndhu_production_deadline"] < f["ndhu_extended_deadline"]
+    assert f["ndhu_production_deadline"] == f["nkust_first_run_deadline"] < f["nkust_three_runs_deadline"]
