@@ -129,6 +129,8 @@ class Engine:
             schools = tuple(s for s in schools if s != "moe-mooc-series")
         if nq.uncovered and not schools:
             return self._unknown(nq, lang, [], reason="uncovered", bodies=nq.uncovered)
+        if nq.off_topic:
+            return self._unknown(nq, lang, [], reason="off-topic")
         ranked = self.matcher.rank(nq.content or nq.text, schools or None, limit=40)
         if not ranked or not self.matcher.confident(ranked[0], self.matcher.oov(nq.content)):
             return self._unknown(nq, lang, ranked, reason="no-match")

@@ -15,6 +15,7 @@ from core.schema import Entry
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
+_DIGITS = re.compile(r"[\d.,:/%$-]+")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
 
@@ -92,7 +93,7 @@ class Matcher:
         self._choice_entry: list[int] = []
         for i, e in enumerate(entries):
             for q in (*e.questions_zh, *e.questions_en, e.title, e.title_en):
-                s = self.strip(self.norm.base(q))
+                s = _DIGITS.sub("", self.strip(self.norm.base(q)))
                 if s:
                     self._choices.append(s)
                     self._choice_entry.append(i)
@@ -135,8 +136,9 @@ class Matcher:
                 if w_idf >= self.specific_idf:
                     specific[i] += w_idf
         fuzzy: dict[int, float] = {}
-        if stripped:
-            for _, sc, idx in process.extract(stripped, self._choices, scorer=fuzz.ratio, limit=None, score_cutoff=30):
+        plain = _DIGITS.sub("", stripped)
+        if plain:
+            for _, sc, idx in process.extract(plain, self._choices, scorer=fuzz.ratio, limit=None, score_cutoff=30):
                 i = self._choice_entry[idx]
                 if sc / 100 > fuzzy.get(i, 0.0):
                     fuzzy[i] = sc / 100

@@ -13,6 +13,8 @@ from core.textnorm import is_mostly_english, looks_simplified, to_traditional, u
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_QUESTION_CHARS = 2000
+_OTHER_UNIVERSITY = re.compile(r"([\u4e00-\u9fff]{1,4}?)(?:大學|科大|醫大)(?!生|部|校院)")
+_NOT_A_NAME = {"本", "各", "他", "該", "其他", "合作", "頂尖", "姊妹", "一般", "國內", "國外", "外", "哪", "哪所", "哪些", "在", "的", "所", "各個"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Normalised:
     lang: str  # "zh", "zh-Hans" or "en"
     schools: tuple[str, ...]  # document ids named
     uncovered: tuple[str, ...]  # names of bodies the knowledge base does not cover
+    off_topic: tuple[str, ...]  # words of topics the documents never deal with
     truncated: bool
 
 
@@ -54,13 +57,14 @@ class Normaliser:
         school_pairs: list[tuple[str, str]] = []
         for doc_id, names in glossary.schools.items():
             for name in names:
-                school_pairs.append((self._base(name), doc_id))
+                school_pairs.append((self.base(name), doc_id))
         school_pairs.sort(key=lambda kv: -len(kv[0]))
         self._schools = school_pairs
         self._school_re = self._alternation([n for n, _ in school_pairs])
         self._school_map = dict(school_pairs)
-        self._uncovered = sorted({self._base(n) for n in glossary.uncovered_bodies}, key=len, reverse=True)
+        self._uncovered = sorted({self.base(n) for n in glossary.uncovered_bodies}, key=len, reverse=True)
         self._uncovered_re = self._alternation(self._uncovered)
+        self._off_re = self._alternation([self.base(w) for w in glossary.out_of_scope])
         self.stopwords = frozenset(self._base(w) for w in glossary.stopwords)
 
     @staticmethod
@@ -105,13 +109,18 @@ class Normaliser:
         found = [self._school_map[m.group(0)] for m in self._school_re.finditer(t)]
         schools = tuple(dict.fromkeys(found))
         content = self._school_re.sub(" ", t)
-        uncovered = tuple(dict.fromkeys(m.group(0) for m in self._uncovered_re.finditer(content)))
+        uncovered = [m.group(0) for m in self._uncovered_re.finditer(content)]
+        if not schools:
+            # Any other university named (X大學, X科大) is one the knowledge base does not cover.
+            uncovered += [m.group(0) for m in _OTHER_UNIVERSITY.finditer(content) if m.group(1) not in _NOT_A_NAME]
+        off = tuple(dict.fromkeys(m.group(0) for m in self._off_re.finditer(t)))
         return Normalised(
             original=text,
             text=t,
             content=re.sub(r"\s+", " ", content).strip(),
             lang=lang,
             schools=schools,
-            uncovered=uncovered,
+            uncovered=tuple(dict.fromkeys(uncovered)),
+            off_topic=off,
             truncated=truncated,
         )

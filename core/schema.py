@@ -117,6 +117,7 @@ class Glossary(_Frozen):
 
     schools: dict[DocId, tuple[str, ...]]
     uncovered_bodies: tuple[str, ...]
+    out_of_scope: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...]
     typos: dict[str, str] = {}
     stopwords: tuple[str, ...] = ()

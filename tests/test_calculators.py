@@ -6,6 +6,7 @@ calling the code.
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 from decimal import Decimal
@@ -491,10 +492,15 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _kb() -> Any:
+@functools.cache
+def _report() -> Any:
     from core.kb import check
 
-    report = check()
+    return check(calculator_names=REGISTRY)
+
+
+def _kb() -> Any:
+    report = _report()
     if report.kb is None:
         pytest.skip("knowledge base not loadable yet")
     return report.kb
@@ -532,9 +538,7 @@ def test_citations_of_every_calculator_are_covered() -> None:
 
 
 def test_knowledge_base_names_only_real_calculators() -> None:
-    from core.kb import check
-
-    report = check(calculator_names=REGISTRY)
+    report = _report()
     unknown = [str(p) for p in report.problems if "unknown calculator" in str(p)]
     assert not unknown
 
