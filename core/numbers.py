@@ -133,6 +133,8 @@ UNITS = (
 )
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _CN_RUN = re.compile(rf"([{_CN_CHARS}]+(?:[點点][{''.join(DIGITS)}]+)?)(?=\s*[個多餘]?\s*(?:{_UNIT_RE}))")
+# Amounts such as 兩百萬 or 三千 need no unit after them.
+_CN_BIG = re.compile(rf"([{_CN_CHARS}]*[{''.join(DIGITS)}十拾百佰][{_CN_CHARS}]*[千仟萬万億亿])")
 _PERCENT_CN = re.compile(rf"百分之([{_CN_CHARS}]+)")
 _MIXED = re.compile(r"(\d+(?:\.\d+)?)\s*([十拾百佰千仟萬万億亿]+)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])")
@@ -160,12 +162,16 @@ def numerals_to_digits(text: str) -> str:
 
     def cn(m: re.Match[str]) -> str:
         run = m.group(1)
+        if run in ("一", "壹"):
+            # 「一小時多少」 asks for a rate, not a calculation on one hour: leave a lone 一 as written.
+            return run
         try:
             return _fmt(parse_number(run))
         except NumberError:
             return run
 
-    return _CN_RUN.sub(cn, text)
+    text = _CN_RUN.sub(cn, text)
+    return _CN_BIG.sub(cn, text)
 
 
 def _fmt(value: Decimal) -> str:

@@ -23,7 +23,7 @@ class Slot:
 
 HOURS = r"\s*(?:個)?(?:多|餘)?\s*(?:小時|h\b|hrs?\b)"
 WEEKS = r"\s*(?:個)?(?:多|餘)?\s*週"
-PEOPLE = r"\s*(?:多|餘)?\s*(?:人|位|名)"
+PEOPLE = r"\s*(?:多|餘)?\s*(?:人|位|名|學生|註冊\s*learners?|learners?|people|registrants?|on-campus 學生)"
 MONTHS = r"\s*(?:個)?(?:多|餘)?\s*月"
 MONEY = r"\s*(?:元|塊)?"
 COURSES = r"\s*門"
@@ -52,7 +52,7 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
         Slot("equipment", MONEY, near=("設備費", "設備"), avoid=("最多", "上限", "多少")),
         Slot("staff_count", PEOPLE, near=("助理", "人員", "聘")),
         Slot("refine_courses", COURSES, near=("精進", "調整", "已開發")),
-        Slot("subsidy", MONEY, near=("補助", "申請", "經費", "預算", "計畫")),
+        Slot("subsidy", MONEY, near=("補助", "申請", "經費", "預算", "計畫", "核定", "撥", "from moe", "gets")),
     ),
     "moe_series_eligibility": (
         Slot("new_course_hours", HOURS),
@@ -107,9 +107,9 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
     if calculator.startswith("fcu_"):
         if re.search(r"spoc", text):
             found["tier"] = "spoc"
-        elif "標竿" in text:
+        elif "標竿" in text or "benchmark" in text:
             found["tier"] = "benchmark"
-        elif "錄取" in text:
+        elif "錄取" in text or "accepted" in text:
             found["tier"] = "accepted"
     if calculator == "nkust_operation_ta" and "自學" in text:
         found["self_study"] = True
@@ -118,7 +118,7 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
             found["series_type"] = "new_southbound"
         elif any(w in text for w in ("精進", "已開發完成", "調整")) and "refine_courses" in found:
             found["series_type"] = "refine"
-        if any(w in text for w in ("地方政府", "市立", "縣立", "直轄市", "縣市政府")):
+        if any(w in text for w in ("地方政府", "市立", "縣立", "直轄市", "縣市政府", "county", "city-run", "municipal", "local government")):
             found["local_government"] = True
     return found
 
