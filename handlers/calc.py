@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.warnings import PTBUserWarning
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
 from calculators.base import CalcError, Param
@@ -185,7 +187,16 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """The /calc conversation (registered first, so that it sees values before the question handler)."""
-    conv = ConversationHandler(
+    with warnings.catch_warnings():
+        # Buttons are tracked per user and chat on purpose; PTB's per_message hint does not apply.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        conv = _conversation()
+    app.add_handler(conv)
+    app.add_handler(CommandHandler("cancel", cancel))
+
+
+def _conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
         entry_points=[
             CommandHandler("calc", calc_start),
             CallbackQueryHandler(on_continue, pattern=r"^calcgo:"),
@@ -202,5 +213,3 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         allow_reentry=True,
         name="calc",
     )
-    app.add_handler(conv)
-    app.add_handler(CommandHandler("cancel", cancel))

@@ -533,6 +533,11 @@ def test_every_citation_exists_in_the_knowledge_base() -> None:
     assert not missing, f"citations not in the knowledge base: {missing}"
 
 
+def test_schedule_only_budget_cites_the_work_rules_first() -> None:
+    citations = run("ndhu_budget", schedule="4,4").citations
+    assert citations[0] == "ndhu-budget-work-study" and "ndhu-budget-work-study-4" in citations and citations[-1] == "ndhu-budget"
+
+
 def test_citations_of_every_calculator_are_covered() -> None:
     assert {name for name, _ in CITATION_INPUTS} == set(REGISTRY)
 
@@ -554,7 +559,7 @@ def test_rule_clause_is_cited_first() -> None:
         "moe_budget_check": "moe-9-1",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
-        "ndhu_budget": "ndhu-budget",
+        "ndhu_budget": "ndhu-budget-recording-fee",
         "deadlines": "ndhu-2-3-1",
         "course_structure": "nkust-2-1-1",
     }
