@@ -141,13 +141,14 @@ class Engine:
         group = [top]
         if len(schools) != 1:
             group = self._same_topic(top, ranked, schools)
-            if len(group) > 1 and ctx.default_school and not schools:
-                mine = [s for s in group if s.document == ctx.default_school]
-                if mine:
+            if len(group) > 1 and ctx.default_school in self.kb.documents and not schools:
+                # The user's default school settles a question that fits several schools.
+                mine = self.matcher.rank(nq.content or nq.text, (ctx.default_school,), limit=1)  # type: ignore[arg-type]
+                if mine and self.matcher.confident(mine[0]) and mine[0].entry.topic == top.entry.topic:
                     group = mine
         if len(group) > 1:
             return self._multi(nq, group, lang)
-        return self._single(nq, top, lang)
+        return self._single(nq, group[0], lang)
 
     def _same_topic(self, top: Scored, ranked: list[Scored], schools: tuple[str, ...]) -> list[Scored]:
         """The best entry of each other document on the top entry's topic, when close enough to the top score."""

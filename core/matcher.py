@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from core.kb import KnowledgeBase
@@ -18,6 +19,9 @@ _WORD = re.compile(r"[a-z][a-z0-9\-]+")
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
+
+_GLUE_TABLE = str.maketrans({c: " " for c in _GLUE})
+FUZZY_POOL = 60  # fuzzy similarity is computed for the entries that share the most terms with the question
 
 # Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
 W_COVER = 0.5  # BM25 over bigrams, normalised to 0..1 by the question's own best possible score
@@ -88,20 +92,38 @@ class Matcher:
         self.norm_len = [K1 * (1 - B + B * n / avg) for n in lengths]
         n = len(entries)
         self.idf = {t: math.log((n + 1) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        # Per term: the entries that use it and the BM25 term-frequency part, as arrays.
+        self._post_idx: dict[str, np.ndarray] = {}
+        self._post_tf: dict[str, np.ndarray] = {}
+        norm_len = np.array(self.norm_len)
+        for t, p in self.postings.items():
+            idx = np.fromiter(p.keys(), dtype=np.int64, count=len(p))
+            tf = np.fromiter(p.values(), dtype=np.float64, count=len(p))
+            self._post_idx[t] = idx
+            self._post_tf[t] = tf * (K1 + 1) / (tf + norm_len[idx])
+        self._heading = np.array([HEADING_FACTOR if e.heading else 1.0 for e in entries])
+        self._doc_arr = np.array(self.doc_of)
+        self._order = sorted(range(n), key=lambda i: entries[i].id)  # for deterministic ties
+        self._rank_of_id = np.empty(n, dtype=np.int64)
+        for r, i in enumerate(self._order):
+            self._rank_of_id[i] = r
         # Fuzzy choices: every stored question and title, normalised, pointing at its entry.
         self._choices: list[str] = []
         self._choice_entry: list[int] = []
+        starts: list[int] = []
         for i, e in enumerate(entries):
+            starts.append(len(self._choices))
             for q in (*e.questions_zh, *e.questions_en, e.title, e.title_en):
-                s = _DIGITS.sub("", self.strip(self.norm.base(q)))
-                if s:
-                    self._choices.append(s)
-                    self._choice_entry.append(i)
+                s = _DIGITS.sub("", self.strip(self.norm.base(q))) or e.id
+                self._choices.append(s)
+                self._choice_entry.append(i)
+        self._choice_starts = np.array(starts, dtype=np.int64)
+        self._choice_ends = np.array(starts[1:] + [len(self._choices)], dtype=np.int64)
+        self._doc_masks: dict[tuple[str, ...], np.ndarray] = {}
 
     def strip(self, text: str) -> str:
         """Remove stopwords and glue characters, keep content words (school names are already gone)."""
-        t = self._stop_re.sub(" ", text)
-        t = "".join(" " if c in _GLUE else c for c in t)
+        t = self._stop_re.sub(" ", text).translate(_GLUE_TABLE)
         return " ".join(w for w in t.split() if w not in self._stop_ascii)
 
     def terms(self, text: str) -> list[str]:
@@ -122,39 +144,62 @@ class Matcher:
         stripped = self.strip(content)
         if not q_terms and not stripped:
             return []
+        n = len(self.entries)
         q_idf = {t: self.idf.get(t, UNKNOWN_BIGRAM_IDF) for t in q_terms}
         total = sum(q_idf.values()) * (K1 + 1) or 1.0
-        cover: dict[int, float] = defaultdict(float)
-        specific: dict[int, float] = defaultdict(float)
+        cover = np.zeros(n)
+        specific = np.zeros(n)
         for t in q_terms:
-            post = self.postings.get(t)
-            if not post:
+            idx = self._post_idx.get(t)
+            if idx is None:
                 continue
             w_idf = q_idf[t]
-            for i, tf in post.items():
-                cover[i] += w_idf * tf * (K1 + 1) / (tf + self.norm_len[i])
-                if w_idf >= self.specific_idf:
-                    specific[i] += w_idf
-        fuzzy: dict[int, float] = {}
+            cover[idx] += w_idf * self._post_tf[t]
+            if w_idf >= self.specific_idf:
+                specific[idx] += w_idf
         plain = _DIGITS.sub("", stripped)
+        fuzzy = np.zeros(n)
+        mask = self._mask(documents)
         if plain:
-            for _, sc, idx in process.extract(plain, self._choices, scorer=fuzz.ratio, limit=None, score_cutoff=30):
-                i = self._choice_entry[idx]
-                if sc / 100 > fuzzy.get(i, 0.0):
-                    fuzzy[i] = sc / 100
-        allowed = set(documents) if documents else None
-        out: list[Scored] = []
-        for i in set(cover) | set(fuzzy):
-            if allowed is not None and self.doc_of[i] not in allowed:
-                continue
-            c = min(1.0, cover.get(i, 0.0) / total)
-            f = fuzzy.get(i, 0.0)
-            score = self.w_cover * c + (1 - self.w_cover) * f
-            if self.entries[i].heading:
-                score *= HEADING_FACTOR
-            out.append(Scored(self.entries[i], self.doc_of[i], score, c, f, specific.get(i, 0.0)))
-        out.sort(key=lambda s: (-s.score, s.entry.id))
-        return out[:limit]
+            pool = np.flatnonzero(cover > 0) if mask is None else np.flatnonzero((cover > 0) & mask)
+            if pool.size > FUZZY_POOL:
+                pool = pool[np.argpartition(-cover[pool], FUZZY_POOL)[:FUZZY_POOL]]
+            elif pool.size == 0:
+                pool = np.arange(n) if mask is None else np.flatnonzero(mask)
+            pool.sort()
+            choices: list[str] = []
+            starts: list[int] = []
+            for i in pool:
+                starts.append(len(choices))
+                choices.extend(self._choices[self._choice_starts[i] : self._choice_ends[i]])
+            sims = process.cdist([plain], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
+            best = np.maximum.reduceat(sims, np.array(starts, dtype=np.int64)).astype(np.float64) / 100.0
+            best[best < 0.3] = 0.0
+            fuzzy[pool] = best
+        c = np.minimum(1.0, cover / total)
+        score = (self.w_cover * c + (1 - self.w_cover) * fuzzy) * self._heading
+        live = (cover > 0) | (fuzzy > 0)
+        if mask is not None:
+            live &= mask
+        cand = np.flatnonzero(live)
+        if cand.size == 0:
+            return []
+        # Best first; equal scores in entry-id order.
+        order = np.lexsort((self._rank_of_id[cand], -score[cand]))[:limit]
+        return [
+            Scored(self.entries[i], self.doc_of[i], float(score[i]), float(c[i]), float(fuzzy[i]), float(specific[i]))
+            for i in cand[order]
+        ]
+
+    def _mask(self, documents: tuple[str, ...] | None) -> np.ndarray | None:
+        if not documents:
+            return None
+        key = tuple(sorted(documents))
+        mask = self._doc_masks.get(key)
+        if mask is None:
+            mask = np.isin(self._doc_arr, list(key))
+            self._doc_masks[key] = mask
+        return mask
 
     def oov(self, content: str) -> int:
         """How many characters and English words of the question the knowledge base never uses."""

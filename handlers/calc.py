@@ -97,7 +97,7 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await q.answer()
     calc = svc.engine.calculators[parts[0]]
     context.user_data["calc"] = {"name": calc.name, "params": {}, "skipped": []}  # type: ignore[index]
-    await q.message.reply_text(f"{calc.title_zh} / {calc.title_en}\n{calc.description_zh}", do_quote=False)  # type: ignore[union-attr]
+    await q.message.reply_text(f"{calc.title_zh} / {calc.title_en}\n{calc.description_zh}", do_quote=False)  # type: ignore[union-attr,attr-defined]
     return await _ask_next(q.message, context)  # type: ignore[arg-type]
 
 
@@ -125,7 +125,7 @@ async def on_continue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
             except (CalcError, KeyError):
                 continue
     context.user_data["calc"] = {"name": calc.name, "params": params, "skipped": []}  # type: ignore[index]
-    await q.message.reply_text(f"{calc.title_zh} / {calc.title_en}", do_quote=False)  # type: ignore[union-attr]
+    await q.message.reply_text(f"{calc.title_zh} / {calc.title_en}", do_quote=False)  # type: ignore[union-attr,attr-defined]
     return await _ask_next(q.message, context)  # type: ignore[arg-type]
 
 

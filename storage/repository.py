@@ -210,8 +210,8 @@ class Repository:
         since = (time.time() if now is None else now) - days * 86400
         per_day: list[tuple[str, int, int]] = []
         async with self._db.execute(
-            "SELECT date(ts, 'unixepoch', '+8 hours') AS d, COUNT(*), SUM(kind = 'unknown') FROM questions WHERE ts >= ? GROUP BY d ORDER BY d",
-            (since,),
+            "SELECT date(ts, 'unixepoch', ?) AS d, COUNT(*), SUM(kind = 'unknown') FROM questions WHERE ts >= ? GROUP BY d ORDER BY d",
+            ("+8 hours", since),
         ) as cur:
             async for d, n, unk in cur:
                 per_day.append((str(d), int(n), int(unk or 0)))

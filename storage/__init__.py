@@ -1,0 +1,1 @@
+"""SQLite storage behind a small repository class."""

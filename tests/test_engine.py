@@ -1,0 +1,210 @@
+"""The answering core: the contract's object, schools, ambiguity, unknowns, languages, calculations."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calculators.base import CalcResult, Calculator, Param
+from core.engine import Engine
+from core.model import AnswerContext
+from core.schema import DOC_IDS
+from core.textnorm import fold
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT.parent / "shared" / "examples" / "questions.jsonl"
+
+
+def _prefix(path: list[str] | tuple[str, ...], want: list[str]) -> bool:
+    return list(path)[: len(want)] == want
+
+
+def _check(case: dict[str, Any], ans: Any) -> list[str]:
+    problems = []
+    want = case.get("kind")
+    if want == "multi":
+        docs = {c.document for c in ans.citations} if ans.kind == "answer" else {o.document for o in ans.options}
+        if len(docs) < 2:
+            problems.append(f"wanted several documents, got {ans.kind} {docs}")
+    elif want == "unknown":
+        if ans.kind != "unknown" or ans.citations:
+            problems.append(f"wanted unknown, got {ans.kind}")
+    elif want and ans.kind != want:
+        problems.append(f"kind {ans.kind} != {want}")
+    if "doc" in case:
+        first = ans.citations[0] if ans.citations else None
+        if first is None or first.document != case["doc"] or not _prefix(first.path, case["path"]):
+            problems.append(f"first citation {first and (first.document, first.path)}")
+    for item in case.get("expect", []):
+        if not any(alt in ans.text for alt in item.split("|")):
+            problems.append(f"text lacks {item}")
+    return problems
+
+
+def _examples() -> list[dict[str, Any]]:
+    if not EXAMPLES.exists():
+        return []
+    return [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.skipif(not EXAMPLES.exists(), reason="../shared/examples is not beside this checkout")
+@pytest.mark.parametrize("case", _examples(), ids=lambda c: c["q"][:20])
+def test_shared_examples_hold(engine: Engine, case: dict[str, Any]) -> None:
+    assert _check(case, engine.answer(case["q"])) == []
+
+
+def test_answer_matches_the_contract(engine: Engine, kb) -> None:  # type: ignore[no-untyped-def]
+    ans = engine.answer("高科大磨課師外聘業師每個單元可以領多少？").to_json()
+    assert set(ans) >= {"question", "kind", "text", "citations", "options", "result"}
+    assert ans["kind"] == "answer" and isinstance(ans["text"], str) and "<" not in ans["text"]
+    c = ans["citations"][0]
+    assert set(c) >= {"document", "title", "clause", "path", "quote"}
+    assert c["document"] in DOC_IDS and c["title"] == kb.documents[c["document"]].title_zh
+    assert all(isinstance(p, str) for p in c["path"])
+    assert fold(c["quote"]) in fold(kb.sources[c["document"]])
+    assert c["quote"] in ans["text"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "今天天氣如何？", "宿舍怎麼申請", "asdfgh", "👍😂", "幫我寫一首詩", "Is it going to rain tomorrow?", "？？？", "1234567"],
+)
+def test_out_of_scope_is_unknown_with_covered_documents(engine: Engine, question: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "unknown" and not ans.citations
+    assert "國立東華大學數位學習實施作業規範" in ans.text or "Dong Hwa" in ans.text
+
+
+@pytest.mark.parametrize("question", ["政大的磨課師獎勵辦法是什麼？", "台大磨課師學分怎麼算", "復旦大學慕課補助多少？", "交通大學磨課師助教鐘點費"])
+def test_a_school_we_do_not_cover_is_unknown_never_another_schools_rule(engine: Engine, question: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "unknown" and not ans.citations
+    assert "沒有收錄" in ans.text
+
+
+def test_numbers_and_common_words_alone_never_carry_a_match(engine: Engine) -> None:
+    for q in ("補助 100", "磨課師 18", "課程 補助 磨課師", "9 小時"):
+        ans = engine.answer(q)
+        assert ans.kind in ("unknown", "answer", "calculation")
+        if ans.kind != "unknown":
+            # Whatever matched must rest on more than the shared words.
+            assert ans.score >= engine.matcher.threshold
+
+
+def test_named_school_answers_from_that_document_only(engine: Engine) -> None:
+    for q, doc in (("東華的助教怎麼補助？", "ndhu-elearning"), ("逢甲的助教怎麼補助？", "fcu-mooc-reward"), ("高科大助教怎麼補助", "nkust-mooc")):
+        ans = engine.answer(q)
+        assert ans.citations and {c.document for c in ans.citations} == {doc}, (q, ans.citations)
+
+
+def test_ambiguous_question_cites_every_school_and_a_default_school_settles_it(engine: Engine) -> None:
+    q = "磨課師課程的智慧財產權歸誰？"
+    ans = engine.answer(q)
+    assert len({c.document for c in ans.citations}) >= 2
+    assert len(ans.options) >= 2
+    mine = engine.answer(q, AnswerContext(default_school="ndhu-elearning"))
+    assert {c.document for c in mine.citations} == {"ndhu-elearning"}
+
+
+def test_typos_and_chinese_numerals(engine: Engine) -> None:
+    ans = engine.answer("高科大磨課帥一學份要上幾小時")
+    assert ans.citations and ans.citations[0].entry == "nkust-3"
+    calc = engine.answer("高科大線上學習十八小時可以拿幾學分")
+    assert calc.kind == "calculation" and calc.result["credits"] == 1
+    east = engine.answer("東化遠距課程修課一百二十一人可以有幾位助教")
+    assert east.kind == "calculation" and east.result.get("tas") == 2 or "2" in east.text
+
+
+def test_simplified_question_gets_a_simplified_reply(engine: Engine) -> None:
+    ans = engine.answer("高雄科技大学慕课课程要开几周？")
+    assert ans.lang == "zh" and ans.citations[0].document == "nkust-mooc"
+    assert "课程" in ans.text and "課程" not in ans.text
+    # The quote in the JSON stays verbatim (Traditional).
+    assert "課程" in ans.citations[0].quote
+
+
+def test_english_question_gets_the_english_answer(engine: Engine) -> None:
+    ans = engine.answer("What is the maximum subsidy per course at NKUST?")
+    assert ans.lang == "en" and "140,000" in ans.text and "Source:" in ans.text
+
+
+def test_ended_documents_say_so_wherever_cited(engine: Engine) -> None:
+    moe = engine.answer("教育部磨課師補助經費分幾期撥付？")
+    assert moe.citations[0].document == "moe-mooc-series" and "已經結束" in moe.text
+    fcu = engine.answer("逢甲磨課師的著作權歸誰？")
+    assert fcu.citations[0].document == "fcu-mooc-reward" and "107年7月31日" in fcu.text
+
+
+def test_nthu_report_states_its_own_disagreement(engine: Engine) -> None:
+    ans = engine.answer("清華跟學堂在線第一次合作是哪一年？")
+    assert "2014" in ans.text and "2013" in ans.text
+
+
+def test_calculation_routes_through_the_router_slot_to_a_stub(kb) -> None:  # type: ignore[no-untyped-def]
+    seen: list[Any] = []
+
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class In:
+        hours: Decimal | None = None
+        weeks: Decimal | None = None
+
+    def stub(inp: In) -> CalcResult:
+        seen.append(inp)
+        return CalcResult("nkust_credits", {"credits": Decimal("42")}, "stub 42", "stub 42", ("s",), ("s",), ("nkust-3",))
+
+    calc = Calculator("nkust_credits", "t", "t", "nkust-mooc", (Param("hours", "時數", "hours", "number", Decimal(0), Decimal(1000), required=False), Param("weeks", "週", "weeks", "number", Decimal(0), Decimal(99), required=False)), In, stub)
+    eng = Engine(kb, {"nkust_credits": calc})
+    ans = eng.answer("高科大學習 20 小時可以拿幾學分？")
+    assert ans.kind == "calculation" and ans.result == {"credits": 42} and seen == [In(hours=Decimal(20))]
+    assert ans.citations[0].entry == "nkust-3"
+
+
+def test_calculation_missing_a_figure_asks_for_it(engine: Engine) -> None:
+    ans = engine.answer("逢甲標竿課程開 4 週，線上輔導鐘點費怎麼算？")
+    if ans.kind == "calculation":
+        assert "36" in ans.text or "72" in ans.text  # figures enough to compute
+    else:
+        assert ans.needs and "請再提供" in ans.text
+
+
+def test_answers_are_deterministic(engine: Engine) -> None:
+    q = "磨課師影片每段要多長？"
+    assert engine.answer(q).to_json() == engine.answer(q).to_json()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_text_gets_a_contract_answer(engine: Engine, text: str) -> None:
+    ans = engine.answer(text)
+    data = json.loads(json.dumps(ans.to_json(), ensure_ascii=False))
+    assert data["kind"] in ("answer", "calculation", "clarify", "unknown")
+    assert isinstance(data["text"], str) and data["text"]
+    assert (data["kind"] == "unknown") == (not data["citations"]) or data["kind"] == "clarify"
+
+
+def test_ask_cli_jsonl_keeps_order_and_survives_bad_bytes() -> None:
+    lines = ["高科大學習 9 小時可以拿幾學分？", "今天天氣如何", "What is the maximum subsidy per course at NKUST?"]
+    data = ("\n".join(lines) + "\n").encode() + b"\xff\xfe bad bytes \x00\n"
+    run = subprocess.run([sys.executable, "bot.py", "ask", "--json"], cwd=ROOT, input=data, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr.decode()
+    out = [json.loads(x) for x in run.stdout.decode().splitlines() if x.strip()]
+    assert [o["question"] for o in out[:3]] == lines
+    assert len(out) == 4 and out[1]["kind"] == "unknown"
+    one = subprocess.run([sys.executable, "bot.py", "ask", "高科大學分怎麼算"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert one.returncode == 0 and "出處" in one.stdout
+
+
+def test_console_chat_answers_and_quits() -> None:
+    run = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input="/help\n高科大學分怎麼算\n/school 東華\n/quit\n", capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0
+    assert "出處" in run.stdout and "預設學校：東華" in run.stdout and "再見" in run.stdout
