@@ -55,6 +55,7 @@ class Param:
     unit_en: str = ""
     help_zh: str = ""
     help_en: str = ""
+    places: int = 6  # most decimal places a number may have (keeps every sum and product exact)
 
     def allowed(self) -> str:
         """The allowed range or values, for error messages."""
@@ -72,10 +73,21 @@ class Param:
         high = "" if self.maximum is None else format_number(self.maximum)
         return f"{low}–{high}" + (f" {self.unit_en}" if self.unit_en else "")
 
+    def _check_places(self, value: Decimal) -> None:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.places:
+            raise CalcError(
+                self.name,
+                f"{self.label_zh}的小數位數太多（至多 {self.places} 位）",
+                f"{self.label_en} has too many decimal places (at most {self.places})",
+                self.allowed(),
+            )
+
     def coerce(self, raw: Any) -> Any:
         """Turn raw input (text or number) into this parameter's type, or raise CalcError."""
         if self.kind == "number" or self.kind == "int":
             value = to_decimal(raw, self)
+            self._check_places(value)
             if self.kind == "int" and value != value.to_integral_value():
                 raise CalcError(self.name, f"{self.label_zh}必須是整數", f"{self.label_en} must be a whole number", self.allowed())
             if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
@@ -118,6 +130,7 @@ class Param:
             out = []
             for item in items:
                 value = to_decimal(item, self)
+                self._check_places(value)
                 if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
                     raise CalcError(self.name, f"{self.label_zh}每項必須介於 {self.allowed()}", f"each {self.label_en} must be within {self.allowed()}", self.allowed())
                 out.append(value)

@@ -158,7 +158,7 @@ def _application(out: Out, inp: DeadlinesInput, figures: dict[str, Decimal | int
         "學期以第 1 學期 8 月 1 日至翌年 1 月 31 日、第 2 學期 2 月 1 日至 7 月 31 日計（以東華行事曆為準）；"
         "「前一學期」指開課學期的前一個學期，「提前一學年」指前一學年度的同一學期。",
         "Terms are taken as 1 August–31 January and 1 February–31 July (the NDHU calendar governs); \"the semester before\" is the term before the opening term, "
-        "and \"one academic year ahead\" the same term of the previous academic year. ",
+        "and \"one academic year ahead\" the same term of the previous academic year.",
     )
     if start <= inp.approval_date:
         out.warn(

@@ -237,9 +237,8 @@ def ndhu_budget(inp: BudgetInput) -> CalcResult:
                         "comma-separated daily hours 0–24")
     if inp.recording_hours is None and inp.work_study_hours is None and inp.schedule is None:
         raise CalcError("recording_hours", "請提供課程錄製時數、工讀時數或工讀排班", "give recording hours, work-study hours or a work schedule",
-                        "recording_hours 0–1000, work_study_hours 0–100000 or schedule")
+                        "recording_hours 0–1000, work_study_hours 0–10000 or schedule")
     out = Out("ndhu_budget")
-    out.cite(E_BUDGET)
     figures: dict[str, Decimal | int | bool | str] = {}
     total = D(0)
     total_rounded = D(0)
@@ -301,6 +300,7 @@ def ndhu_budget(inp: BudgetInput) -> CalcResult:
         total_rounded += pay_rounded
     if inp.schedule is not None:
         _check_schedule(out, inp.schedule, inp.prior_consecutive_days, inp.start_date, figures)
+    out.cite(E_BUDGET)  # the table as a whole, after the rows that set each rule
     figures["budget_total"] = total
     figures["budget_total_rounded"] = total_rounded
     summary_zh = f"東華數位學習預算（業務費）：合計 {money(total)}"
@@ -322,7 +322,7 @@ BUDGET = Calculator(
     document="ndhu-elearning",
     params=(
         Param("recording_hours", "課程錄製時數", "recording hours", "number", D(0), D(1000), required=False, unit_zh="小時", unit_en="hours"),
-        Param("work_study_hours", "工讀時數", "work-study hours", "number", D(0), D(100000), required=False, unit_zh="小時", unit_en="hours"),
+        Param("work_study_hours", "工讀時數", "work-study hours", "number", D(0), D(10000), required=False, unit_zh="小時", unit_en="hours"),
         Param("schedule", "工讀排班（連續每日工時）", "work schedule (daily hours, consecutive days)", "list", D(0), D(24), required=False, unit_zh="小時", unit_en="hours",
               help_zh="例如 4,8,8,0,6,5,5", help_en="e.g. 4,8,8,0,6,5,5"),
         Param("prior_consecutive_days", "排班前已連續工作天數", "working days in a row just before the schedule", "int", D(0), D(366), required=False, default=0,

@@ -99,6 +99,7 @@ def course_structure(inp: StructureInput) -> CalcResult:
     if weeks is not None and inp.videos is not None and Counter(v for w in weeks for v in w) != Counter(inp.videos):
         raise CalcError("videos", "影片長度清單與每週影片不一致；只提供其中一項即可", "the video list does not match the videos by week; give only one of them",
                         "the same videos as in weeks")
+    flat: list[tuple[int | None, int, Decimal]]
     if weeks is not None:
         flat = [(wi, vi, v) for wi, w in enumerate(weeks) for vi, v in enumerate(w)]
     else:
@@ -170,7 +171,7 @@ def course_structure(inp: StructureInput) -> CalcResult:
                  "NDHU: at least 1 hour (60 minutes) a week" + (f"; short: {_list(short, 1)}" if short else ""), "")
             out.read(
                 "東華「每週課程章節時數」此處以影片分鐘數計；章節若另含測驗、討論等活動，實際時數可能較多。",
-                "NDHU's weekly chapter time is taken as video minutes here; chapters with quizzes or discussion may count more. ",
+                "NDHU's weekly chapter time is taken as video minutes here; chapters with quizzes or discussion may count more.",
             )
     if FCU in schools:
         out.cite("fcu-2")

@@ -20,7 +20,10 @@ _DIGITS = re.compile(r"[\d.,:/%$-]+")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
 
-_GLUE_TABLE = str.maketrans({c: " " for c in _GLUE})
+# Words that contain a glue character but mean something here: kept whole.
+_KEEP = ("目的", "要點", "是否", "會議", "委員會", "能力", "可能", "何時", "哪一年", "什麼時候", "在線", "能量", "自我", "其他")
+_HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeholders while glue is removed
+_GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
 FUZZY_POOL = 60  # fuzzy similarity is computed for the entries that share the most terms with the question
 
 # Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
@@ -67,6 +70,7 @@ class Matcher:
         lengths: list[float] = []
         chars: set[str] = set()
         words: set[str] = set()
+        normalised: list[list[str]] = []  # per entry: its questions and titles, normalised (for fuzzy matching)
         for i, e in enumerate(entries):
             fields = {
                 "title": [e.title, e.title_en],
@@ -75,9 +79,16 @@ class Matcher:
                 "answer": [e.answer_zh, e.answer_en],
                 "quote": [e.quote],
             }
+            flat = [t for texts in fields.values() for t in texts]
+            done = iter(self.norm.base_many(flat))  # one pass of the normaliser per entry
             tf: dict[str, float] = defaultdict(float)
             for name, texts in fields.items():
-                text = " ".join(self.norm.base(x) for x in texts)
+                parts = [next(done) for _ in texts]
+                if name == "title":
+                    normalised.append(list(parts))
+                elif name == "questions":
+                    normalised[-1].extend(parts)
+                text = " ".join(parts)
                 chars.update("".join(_CJK_RUN.findall(text)))
                 words.update(_WORD.findall(text))
                 for t in self.terms(text):
@@ -113,8 +124,8 @@ class Matcher:
         starts: list[int] = []
         for i, e in enumerate(entries):
             starts.append(len(self._choices))
-            for q in (*e.questions_zh, *e.questions_en, e.title, e.title_en):
-                s = _DIGITS.sub("", self.strip(self.norm.base(q))) or e.id
+            for q in normalised[i]:
+                s = _DIGITS.sub("", self.strip(self.norm.without_schools(q))) or e.id
                 self._choices.append(s)
                 self._choice_entry.append(i)
         self._choice_starts = np.array(starts, dtype=np.int64)
@@ -123,7 +134,11 @@ class Matcher:
 
     def strip(self, text: str) -> str:
         """Remove stopwords and glue characters, keep content words (school names are already gone)."""
-        t = self._stop_re.sub(" ", text).translate(_GLUE_TABLE)
+        t = self._stop_re.sub(" ", text)
+        for word, mark in _HIDE.items():
+            if word in t:
+                t = t.replace(word, mark)
+        t = t.translate(_GLUE_TABLE)
         return " ".join(w for w in t.split() if w not in self._stop_ascii)
 
     def terms(self, text: str) -> list[str]:

@@ -31,6 +31,26 @@ class Normalised:
     truncated: bool
 
 
+def _trie_pattern(words: set[str]) -> str:
+    """A regex for a set of words built from their trie, so that the longest word wins and shared prefixes are tried once."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
 def clean(text: str) -> str:
     """Drop control characters and lone surrogates; keep the rest."""
     text = _SURROGATE.sub("", text)
@@ -69,12 +89,14 @@ class Normaliser:
 
     @staticmethod
     def _alternation(words: list[str]) -> re.Pattern[str]:
+        """One pattern matching any of the words, longest first; a trie keeps it fast on long texts."""
+        latin = sorted({w for w in words if re.fullmatch(r"[a-z0-9 .\-]+", w)}, key=len, reverse=True)
+        other = {w for w in words if w and w not in latin}
         parts = []
-        for w in sorted(set(words), key=len, reverse=True):
-            esc = re.escape(w)
-            if re.fullmatch(r"[a-z0-9 .\-]+", w):
-                esc = rf"(?<![a-z]){esc}(?![a-z])"
-            parts.append(esc)
+        if other:
+            parts.append(_trie_pattern(other))
+        if latin:
+            parts.append(r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![a-z])")
         return re.compile("|".join(parts) if parts else r"(?!x)x")
 
     @staticmethod
@@ -92,6 +114,22 @@ class Normaliser:
         t = numerals_to_digits(t)
         t = self._syn_re.sub(lambda m: self._syn_map[m.group(0)], t)
         return re.sub(r"\s+", " ", t).strip()
+
+    def base_many(self, texts: list[str] | tuple[str, ...]) -> list[str]:
+        """`base` of many short texts at once (one pass of each pattern over the joined text)."""
+        if not texts:
+            return []
+        joined = self._base(clean("\n".join(t.replace("\n", " ") for t in texts)))
+        for wrong, right in self._typos:
+            if wrong in joined:
+                joined = joined.replace(wrong, right)
+        joined = numerals_to_digits(joined)
+        joined = self._syn_re.sub(lambda m: self._syn_map[m.group(0)], joined)
+        return [" ".join(part.split()) for part in joined.split("\n")]
+
+    def without_schools(self, normalised: str) -> str:
+        """Normalised text with the names of schools and bodies taken out (as questions are matched)."""
+        return re.sub(r"\s+", " ", self._school_re.sub(" ", normalised)).strip()
 
     def question(self, text: str) -> Normalised:
         """Normalise a user's question and find the schools it names."""

@@ -35,8 +35,11 @@ class LineList(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings and records lines and duplicate keys."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader that keeps dates as strings and records lines and duplicate keys."""
 
     problems: list[tuple[int, str]]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,7 +128,10 @@ def test_non_verbatim_quote_is_reported(broken: Path) -> None:
     msgs = _messages(broken)
     hits = [m for m in msgs if "not verbatim" in m]
     assert hits and hits[0].startswith(f"{name}:")
-    assert abs(int(hits[0].split(":")[1]) - line) <= 1
+    reported = int(hits[0].split(":")[1])
+    lines = (broken / "entries" / "nkust-mooc.yaml").read_text(encoding="utf-8").splitlines()
+    # The line of the entry's `quote:` key, just above the changed text.
+    assert "quote:" in lines[reported - 1] and 0 <= line - reported <= 5
 
 
 def test_duplicate_id_is_reported(broken: Path) -> None:
@@ -148,12 +152,21 @@ def test_path_that_does_not_match_its_clause_is_reported(broken: Path) -> None:
     assert any(m.startswith(f"{name}:{line}:") and "does not match clause" in m for m in msgs), msgs[:5]
 
 
+def _first(root: Path, doc: str, pattern: str) -> str:
+    text = (root / "entries" / f"{doc}.yaml").read_text(encoding="utf-8")
+    m = re.search(pattern, text, flags=re.M)
+    assert m, pattern
+    return m.group(0)
+
+
 def test_missing_related_id_and_fact_not_in_quote_are_reported(broken: Path) -> None:
-    name, _ = _mutate(broken, "nkust-mooc", "related: [nkust-3]", "related: [nkust-99]")
-    _mutate(broken, "nkust-mooc", "{name: max_graduation_credits, value: 9,", "{name: max_graduation_credits, value: 7,")
+    related = _first(broken, "nkust-mooc", r"^    related: \[.*\]$")
+    name, rel_line = _mutate(broken, "nkust-mooc", related, "    related: [nkust-99]")
+    fact = _first(broken, "nkust-mooc", r"value: \d+,")
+    _, fact_line = _mutate(broken, "nkust-mooc", fact, "value: 7777,")
     msgs = _messages(broken)
-    assert any(m.startswith(name) and "related id nkust-99 does not exist" in m for m in msgs), msgs[:5]
-    assert any(m.startswith(name) and "fact value 7 does not appear" in m for m in msgs), msgs[:5]
+    assert any(m.startswith(f"{name}:{rel_line}:") and "related id nkust-99 does not exist" in m for m in msgs), msgs[:5]
+    assert any(m.startswith(f"{name}:{fact_line}:") and "fact value 7777 does not appear" in m for m in msgs), msgs[:5]
 
 
 def test_every_problem_is_reported_in_one_run(broken: Path) -> None:
