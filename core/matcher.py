@@ -109,9 +109,9 @@ class Matcher:
         norm_len = np.array(self.norm_len)
         for t, p in self.postings.items():
             idx = np.fromiter(p.keys(), dtype=np.int64, count=len(p))
-            tf = np.fromiter(p.values(), dtype=np.float64, count=len(p))
+            freq = np.fromiter(p.values(), dtype=np.float64, count=len(p))
             self._post_idx[t] = idx
-            self._post_tf[t] = tf * (K1 + 1) / (tf + norm_len[idx])
+            self._post_tf[t] = freq * (K1 + 1) / (freq + norm_len[idx])
         self._heading = np.array([HEADING_FACTOR if e.heading else 1.0 for e in entries])
         self._doc_arr = np.array(self.doc_of)
         self._order = sorted(range(n), key=lambda i: entries[i].id)  # for deterministic ties
