@@ -16,6 +16,7 @@ from core.schema import Entry
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
+_DATE = re.compile(r"\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+")
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
@@ -24,7 +25,7 @@ _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也�
 _KEEP = ("目的", "要點", "是否", "會議", "委員會", "能力", "可能", "何時", "哪一年", "什麼時候", "在線", "能量", "自我", "其他")
 _HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeholders while glue is removed
 _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
-FUZZY_POOL = 60  # fuzzy similarity is computed for the entries that share the most terms with the question
+FUZZY_POOL = 60
 
 # Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
 W_COVER = 0.5  # BM25 over bigrams, normalised to 0..1 by the question's own best possible score
@@ -134,7 +135,7 @@ class Matcher:
 
     def strip(self, text: str) -> str:
         """Remove stopwords and glue characters, keep content words (school names are already gone)."""
-        t = self._stop_re.sub(" ", text)
+        t = self._stop_re.sub(" ", _DATE.sub(" ", text))
         for word, mark in _HIDE.items():
             if word in t:
                 t = t.replace(word, mark)
