@@ -104,3 +104,62 @@ def test_start_question_button_calc_inline_group_and_admin(running) -> None:  # 
     assert "近 30 天" in _wait_count(api, ADMIN, 1)[0]
     assert api.errors == [], api.errors
     assert proc.poll() is None
+
+
+BAD_INPUTS = [
+    "   \t  ",  # Telegram never sends empty text; whitespace and invisible characters come closest
+    "\u200b\u200b",
+    "磨課師" * 20000 + "學分",  # long paste (Telegram caps at 4,096; a self-hosted server may not)
+    "高科大\x00學分\x07怎麼算\u202e",
+    "<b>高科大</b> 學分 <script>alert(1)</script> & *bold* _x_ [a](b) `c`",
+    "'; DROP TABLE questions; -- 高科大學分",
+    "高科大學習 1e309 小時可以拿幾學分？",
+    "高科大學習 -0 小時可以拿幾學分？",
+    "高科大學習 NaN 小時可以拿幾學分？",
+    "高科大學習 ９ 小時可以拿幾學分？",
+    "東華修課十萬萬人可以有幾位助教？",
+    "😀🎉👍",
+]
+
+
+@pytest.mark.parametrize("n, text", list(enumerate(BAD_INPUTS)))
+def test_bad_input_gets_one_clear_reply_and_the_bot_goes_on(running, n: int, text: str) -> None:  # type: ignore[no-untyped-def]
+    api, proc = running
+    user = 8000 + n
+    api.message(user, text)
+    replies = _wait_count(api, user, 1)
+    assert replies[0].strip()
+    assert "<script>" not in replies[0]
+    assert api.errors == [], api.errors
+    assert proc.poll() is None
+
+
+def test_stickers_photos_voice_documents_edited_and_forged_buttons(running) -> None:  # type: ignore[no-untyped-def]
+    api, proc = running
+    kinds = {
+        "sticker": {"file_id": "s", "file_unique_id": "s1", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"},
+        "photo": [{"file_id": "p", "file_unique_id": "p1", "width": 1, "height": 1}],
+        "voice": {"file_id": "v", "file_unique_id": "v1", "duration": 1},
+        "document": {"file_id": "d", "file_unique_id": "d1", "file_name": "a.pdf"},
+    }
+    for i, (kind, payload) in enumerate(kinds.items()):
+        api.message(8100 + i, None, extra={kind: payload})
+        assert "文字" in _wait_count(api, 8100 + i, 1)[0]
+    api.message(8200, "高科大學分怎麼算", edited=True)
+    assert "出處" in _wait_count(api, 8200, 1)[0]
+    before = len([s for s in api.sent if s.method == "answercallbackquery"])
+    for data in ("src:../../etc/passwd", "fb:1:1; DROP TABLE", "sch:nkust-mooc:-5", "calcgo:nkust_credits:99999999", "x" * 64):
+        api.callback(8300, data)
+    assert api.wait_for(lambda: len([s for s in api.sent if s.method == "answercallbackquery"]) >= before + 5)
+    assert api.errors == [] and proc.poll() is None
+
+
+def test_staff_commands_refused_to_non_admins_in_every_chat_type(running) -> None:  # type: ignore[no-untyped-def]
+    api, proc = running
+    api.message(8400, "/unanswered")
+    assert "不認識這個指令" in _wait_count(api, 8400, 1)[0]
+    group = -8401
+    api.message(8400, f"/reload@{BOT_USERNAME}", chat_id=group, chat_type="supergroup")
+    replies = _wait_count(api, group, 1)
+    assert "不認識這個指令" in replies[0] and "已重新載入" not in replies[0]
+    assert proc.poll() is None

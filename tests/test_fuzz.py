@@ -1,0 +1,52 @@
+"""Properties over arbitrary input: the normaliser, the router, the calculators through the engine, and HTML output."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calculators import REGISTRY, CalcError
+from core.engine import Engine
+from core.router import SLOTS, extract
+from handlers.common import render
+from tests.botapi import check_html
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+nasty = st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.sampled_from(
+    ["<b>", "</i>", "&", "&amp;", "<script>", "*_[]()~`>#+-=|{}.!", "'; DROP TABLE x; --", "\x00", "1e309", "-0", "NaN", "９", "十萬萬", "\ud800"]
+)
+
+
+@FUZZ
+@given(nasty)
+def test_normaliser_never_raises(engine: Engine, text: str) -> None:
+    nq = engine.norm.question(text)
+    assert isinstance(nq.text, str) and nq.lang in ("zh", "zh-Hans", "en")
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SLOTS) + ["deadlines"]), nasty)
+def test_router_extracts_or_finds_nothing(engine: Engine, name: str, text: str) -> None:
+    params = extract(name, engine.norm.question(text).text)
+    calc = REGISTRY[name]
+    for key in params:
+        calc.param(key)  # every extracted key is a real parameter
+
+
+@FUZZ
+@given(st.sampled_from(sorted(REGISTRY)), st.dictionaries(st.sampled_from(["hours", "weeks", "tier", "subsidy", "enrolment", "video_hours", "course_weeks", "approval_date", "schedule", "weeks_text", "x"]), nasty, max_size=4))
+def test_calculators_through_the_engine_give_an_answer_or_a_domain_error(engine: Engine, name: str, params: dict[str, str]) -> None:
+    try:
+        ans = engine.run_calculator(name, params)
+    except CalcError as err:
+        assert err.param and err.message_zh and err.message_en
+        return
+    assert ans.kind == "calculation" and ans.citations
+
+
+@FUZZ
+@given(nasty)
+def test_every_reply_renders_to_valid_telegram_html(engine: Engine, text: str) -> None:
+    for part in render(engine.answer(text).text):
+        check_html(part)
+        assert len(part.encode("utf-16-le")) // 2 <= 4096
