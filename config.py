@@ -28,6 +28,7 @@ class Config:
     flood_limit: int = 20
     flood_window_s: float = 60.0
     log_level: str = "INFO"
+    rate_limiter: bool = True  # AIORateLimiter for Telegram's limits; off only against a test server
 
     def __repr__(self) -> str:  # never show the token
         return f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path})"
@@ -66,4 +67,5 @@ class Config:
             log_retention_days=_int("LOG_RETENTION_DAYS", 180, 1, 36500),
             flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
+            rate_limiter=(e.get("RATE_LIMITER") or "on").strip().lower() not in ("off", "0", "false", "no"),
         )

@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from config import Config
 from core.engine import Engine
 from handlers import admin, calc, errors, inline, questions, start
-from handlers.common import FloodLimiter, Services
+from handlers.common import FloodLimiter, PerChatOrder, Services
 from storage.repository import SafeRepository
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,9 @@ def install_log_redaction(token: str | None) -> None:
 def build_application(config: Config, engine: Engine, repo: SafeRepository | None = None, builder: ApplicationBuilder | None = None) -> Application:  # type: ignore[type-arg]
     """The application with every handler registered, in the order that decides who answers."""
     b = builder or ApplicationBuilder()
-    b = b.token(config.token or "").rate_limiter(AIORateLimiter(max_retries=3)).concurrent_updates(False)
+    b = b.token(config.token or "").concurrent_updates(PerChatOrder(64))
+    if config.rate_limiter:
+        b = b.rate_limiter(AIORateLimiter(max_retries=3))
     if config.base_url:
         b = b.base_url(config.base_url).base_file_url(config.base_url.replace("/bot", "/file/bot"))
     b = b.post_init(_post_init).post_shutdown(_post_shutdown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from telegram import ForceReply, Update
@@ -11,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from core.model import AnswerContext
 from handlers.common import addressed_text, callback_parts, esc, parse_int, render, send_answer, services
 
+TYPING_AFTER_S = 0.3
 COMMENT_PROMPT_ZH = "謝謝回饋！哪裡不對或不清楚？請直接回覆這則訊息（可略過）。"
 COMMENT_PROMPT_EN = "Thanks! What was wrong or unclear? Reply to this message (optional)."
 
@@ -41,13 +43,25 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not text.strip():
         await msg.reply_text("請輸入問題，例如：高科大學習 9 小時可以拿幾學分？ Type a question, e.g. How many credits do 9 hours earn at NKUST?", do_quote=False)
         return
-    await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
-    settings = await svc.repo.settings(user.id)
-    started = time.perf_counter()
-    ans = svc.engine.answer(text, AnswerContext(default_school=settings.school, lang=settings.lang))
-    latency = (time.perf_counter() - started) * 1000
-    qid = await svc.repo.log_question(user.id, str(chat.type), text, ans.kind, list(ans.matched), ans.score, latency, ans.lang)
+    typing = asyncio.create_task(_typing_later(context, chat.id))
+    try:
+        settings = await svc.repo.settings(user.id)
+        started = time.perf_counter()
+        ans = svc.engine.answer(text, AnswerContext(default_school=settings.school, lang=settings.lang))
+        latency = (time.perf_counter() - started) * 1000
+        qid = await svc.repo.log_question(user.id, str(chat.type), text, ans.kind, list(ans.matched), ans.score, latency, ans.lang)
+    finally:
+        typing.cancel()
     await send_answer(msg, svc.engine, ans, qid, ans.lang)
+
+
+async def _typing_later(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Show 「typing…」 when an answer takes longer than a moment (a slow disk, a busy machine)."""
+    await asyncio.sleep(TYPING_AFTER_S)
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except Exception:  # noqa: BLE001 - a typing hint is never worth an error
+        pass
 
 
 async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

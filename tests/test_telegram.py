@@ -75,8 +75,16 @@ async def test_question_gets_answer_with_citation_and_buttons(bot) -> None:  # t
     buttons = keyboard(sent[-1].params)
     assert any(b.startswith("src:") for b in buttons)
     assert any(b.startswith("fb:") for b in buttons)
-    assert any(s.method == "sendchataction" for s in api.sent)
     assert api.errors == []
+
+
+async def test_typing_action_when_an_answer_takes_a_while(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import handlers.questions
+
+    monkeypatch.setattr(handlers.questions, "TYPING_AFTER_S", 0.0)
+    app, api = bot
+    await feed(app, api.message(USER, "高科大學分怎麼算"))
+    assert any(s.method == "sendchataction" and s.params.get("action") == "typing" for s in api.sent)
 
 
 async def test_source_button_shows_the_clause_verbatim(bot) -> None:  # type: ignore[no-untyped-def]
@@ -229,3 +237,31 @@ def test_split_never_cuts_inside_a_line() -> None:
     lines = to_html_lines("\n".join(f"<i>第{i}行</i>" for i in range(2000)))
     parts = split_messages(lines, limit=500)
     assert "\n".join(parts).split("\n") == [ln for ln in lines if ln]
+
+
+async def test_per_chat_order_keeps_each_chats_updates_in_order() -> None:
+    import asyncio
+    import random
+
+    from telegram import Update as U
+
+    from handlers.common import PerChatOrder
+
+    proc = PerChatOrder(32)
+    seen: dict[int, list[int]] = {1: [], 2: [], 3: []}
+    rng = random.Random(3)
+
+    async def work(chat: int, n: int) -> None:
+        await asyncio.sleep(rng.random() / 200)
+        seen[chat].append(n)
+
+    api = FakeBotApi()
+    tasks = []
+    for n in range(60):
+        chat = 1 + n % 3
+        upd = U.de_json(api.message(chat, f"q{n}"), None)
+        tasks.append(asyncio.create_task(proc.process_update(upd, work(chat, n))))
+    await asyncio.gather(*tasks)
+    for chat, ns in seen.items():
+        assert ns == sorted(ns) and len(ns) == 20
+    assert proc._locks == {}
