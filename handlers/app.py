@@ -69,7 +69,7 @@ def build_application(config: Config, engine: Engine, repo: SafeRepository | Non
     b = builder or ApplicationBuilder()
     b = b.token(config.token or "").concurrent_updates(PerChatOrder(64))
     if config.rate_limiter:
-        b = b.rate_limiter(AIORateLimiter(max_retries=3))
+        b = b.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if config.base_url:
         b = b.base_url(config.base_url).base_file_url(config.base_url.replace("/bot", "/file/bot"))
     b = b.post_init(_post_init).post_shutdown(_post_shutdown)
