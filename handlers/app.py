@@ -129,7 +129,9 @@ def run_telegram(config: Config, engine: Engine) -> int:
             webhook_url=config.webhook_url.rstrip("/") + "/" + path,
             secret_token=secrets.token_urlsafe(24),
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        # bootstrap_retries=-1: a Bot API that fails at start-up (502, time-outs) is retried, not fatal.
+        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
     return 0

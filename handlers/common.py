@@ -6,13 +6,14 @@ import asyncio
 import html
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import BaseUpdateProcessor, ContextTypes
 
 from config import Config
@@ -209,11 +210,28 @@ def answer_keyboard(engine: Engine, ans: Answer, question_id: int, lang: str) ->
 
 
 async def send_answer(message: Message, engine: Engine, ans: Answer, question_id: int, lang: str) -> None:
-    """Send an answer as HTML messages, the keyboard under the last one."""
+    """Send an answer as HTML messages, the keyboard under the last one; a passing network fault is retried."""
     parts = render(ans.text)
     markup = answer_keyboard(engine, ans, question_id, lang)
     for i, part in enumerate(parts):
-        await message.reply_html(part, reply_markup=markup if i == len(parts) - 1 else None, do_quote=False, disable_web_page_preview=True)
+        keyboard = markup if i == len(parts) - 1 else None
+        await with_retry(lambda: message.reply_html(part, reply_markup=keyboard, do_quote=False, disable_web_page_preview=True))
+
+
+T = TypeVar("T")
+
+
+async def with_retry(call: Callable[[], Awaitable[T]], delays: tuple[float, ...] = (0.5, 1.0, 2.0)) -> T:
+    """Run a Bot API call, retrying network faults and 5xx answers (never a BadRequest, which would fail again)."""
+    for delay in delays:
+        try:
+            return await call()
+        except BadRequest:
+            raise
+        except (NetworkError, TimedOut) as exc:
+            log.warning("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+    return await call()
 
 
 # --- chats ----------------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ class FakeBotApi:
         self.errors: list[str] = []
         self.fail_next: list[tuple[int, dict[str, Any]]] = []  # (status, body) for the next calls
         self.delay_s = 0.0
+        self.polls = 0  # getUpdates calls so far
 
     # --- building updates ------------------------------------------------------------------------
 
@@ -186,6 +187,9 @@ class FakeBotApi:
         if method == "getme":
             return self.bot_user()
         if method == "getupdates":
+            with self.lock:
+                self.polls += 1
+                self.lock.notify_all()
             offset = int(params.get("offset") or 0)
             timeout = float(params.get("timeout") or 0)
             deadline = time.monotonic() + min(timeout, 2.0)

@@ -1,0 +1,110 @@
+"""Faults end to end: the Bot API failing for a while, the database going away or locked, SIGTERM mid-load."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.botapi import BotApiServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(server: BotApiServer, db: Path, **extra: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=server.token, TELEGRAM_BASE_URL=server.base_url, BOT_DB_PATH=str(db), FLOOD_LIMIT="10000", LOG_LEVEL="WARNING", **extra)
+    env.pop("WEBHOOK_URL", None)
+    proc = subprocess.Popen([sys.executable, "bot.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    polls = server.api.polls
+    assert server.api.wait_for(lambda: server.api.polls > polls, 60), "the bot did not start polling"
+    return proc
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> int:
+    proc.send_signal(signal.SIGTERM)
+    return proc.wait(timeout=30)
+
+
+def test_429_502_and_slow_server_still_get_every_answer(tmp_path: Path) -> None:
+    with BotApiServer() as server:
+        api = server.api
+        proc = _start(server, tmp_path / "db.sqlite3")
+        try:
+            with api.lock:
+                api.fail_next += [
+                    (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}),
+                    (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}),
+                    (502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}),
+                ]
+            api.delay_s = 0.2
+            for u in range(20):
+                api.message(600 + u, "高科大學分怎麼算")
+            assert api.wait_for(lambda: all(api.messages_to(600 + u) for u in range(20)), 90)
+            assert proc.poll() is None
+        finally:
+            api.delay_s = 0
+            assert _stop(proc) == 0
+
+
+def test_database_deleted_or_locked_while_running_answers_go_on(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    with BotApiServer() as server:
+        api = server.api
+        proc = _start(server, db)
+        try:
+            api.message(700, "/school 東華")
+            assert api.wait_for(lambda: bool(api.messages_to(700)), 20)
+            # Locked by another process for a while.
+            locker = sqlite3.connect(db, timeout=1)
+            locker.execute("BEGIN EXCLUSIVE")
+            api.message(701, "高科大學分怎麼算")
+            assert api.wait_for(lambda: bool(api.messages_to(701)), 30)
+            locker.rollback()
+            locker.close()
+            # Deleted.
+            for p in tmp_path.glob("db.sqlite3*"):
+                p.unlink()
+            api.message(702, "東華遠距教學課程老師多久內要回覆學生問題？")
+            assert api.wait_for(lambda: bool(api.messages_to(702)), 30)
+            assert "出處" in str(api.messages_to(702)[-1].params.get("text"))
+            assert proc.poll() is None
+        finally:
+            assert _stop(proc) == 0
+
+
+def test_sigterm_mid_load_then_restart_answers_everything_and_keeps_settings(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    users = list(range(900, 1100))
+    with BotApiServer() as server:
+        api = server.api
+        proc = _start(server, db, RATE_LIMITER="off")
+        api.message(899, "/lang")
+        assert api.wait_for(lambda: bool(api.messages_to(899)), 20)
+        api.callback(899, "setlang:en")
+        assert api.wait_for(lambda: any(s.method == "editmessagetext" for s in api.sent), 20)
+        api.delay_s = 0.05
+        for u in users:
+            api.message(u, "高科大學分怎麼算")
+        killer = threading.Timer(0.5, proc.send_signal, args=(signal.SIGTERM,))
+        killer.start()
+        assert proc.wait(timeout=60) == 0
+        killer.cancel()
+        api.delay_s = 0
+        proc = _start(server, db, RATE_LIMITER="off")
+        try:
+            assert api.wait_for(lambda: all(api.messages_to(u) for u in users), 90)
+            assert all(len(api.messages_to(u)) == 1 for u in users), "a question was answered twice"
+            api.message(899, "高科大學分怎麼算")
+            assert api.wait_for(lambda: len(api.messages_to(899)) >= 2, 20)
+            assert "Source:" in str(api.messages_to(899)[-1].params.get("text"))  # the English setting survived
+        finally:
+            assert _stop(proc) == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        n = con.execute("SELECT COUNT(*) FROM questions WHERE question = ?", ("高科大學分怎麼算",)).fetchone()[0]
+        assert n == len(users) + 1
