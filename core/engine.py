@@ -15,7 +15,8 @@ from core.textnorm import collapse_ws, to_simplified
 
 UNIVERSITIES = ("nkust-mooc", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
 SUGGESTION_FLOOR = 0.22
-MULTI_RATIO = 0.6  # another school's entry on the same topic within this share of the top score joins the answer
+MULTI_RATIO = 0.6
+CLOSE_RATIO = 0.85  # without a shared topic, another school's entry must score this close to the best  # another school's entry on the same topic within this share of the top score joins the answer
 
 
 class Engine:
@@ -154,11 +155,13 @@ class Engine:
         """The best entry of each other document on the top entry's topic, when close enough to the top score."""
         topic = top.entry.topic
         best: dict[str, Scored] = {top.document: top}
-        if topic is None:
-            return [top]
         floor = max(self.matcher.threshold * 0.85, top.score * MULTI_RATIO)
+        close = max(self.matcher.threshold, top.score * CLOSE_RATIO)
         for s in ranked[1:]:
-            if s.document in best or s.entry.topic != topic or s.score < floor:
+            if s.document in best or s.score < floor:
+                continue
+            # Another school's rule on the same topic, or one that fits the question just as well.
+            if not ((topic is not None and s.entry.topic == topic) or s.score >= close):
                 continue
             if schools and s.document not in schools:
                 continue
