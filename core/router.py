@@ -18,7 +18,8 @@ class Slot:
     unit: str  # a regex that follows the number
     near: tuple[str, ...] = ()  # context words, any of which must be within `window` characters
     avoid: tuple[str, ...] = ()  # context words that rule the number out
-    window: int = 10
+    window: int = 10  # characters before the number where a context word may stand
+    after: int = 4  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 
 
 HOURS = r"\s*(?:個)?(?:多|餘)?\s*(?:小時|h\b|hrs?\b)"
@@ -47,9 +48,9 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
     ),
     "fcu_material_assistants": (Slot("months", MONTHS), Slot("hourly_wage", r"\s*元")),
     "moe_budget_check": (
-        Slot("self_funding", MONEY, near=("自籌",)),
-        Slot("personnel_costs", MONEY, near=("人事", "人力", "薪資")),
-        Slot("equipment", MONEY, near=("設備費", "設備"), avoid=("最多", "上限", "多少")),
+        Slot("self_funding", MONEY, near=("自籌",), after=0),
+        Slot("personnel_costs", MONEY, near=("人事", "人力", "薪資"), after=0),
+        Slot("equipment", MONEY, near=("設備費", "設備"), avoid=("最多", "上限", "多少"), after=0),
         Slot("staff_count", PEOPLE, near=("助理", "人員", "聘")),
         Slot("refine_courses", COURSES, near=("精進", "調整", "已開發")),
         Slot("subsidy", MONEY, near=("補助", "申請", "經費", "預算", "計畫", "核定", "撥", "from moe", "gets")),
@@ -75,8 +76,8 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
 _DATE = re.compile(r"(\d{2,4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?")
 
 
-def _context(text: str, start: int, end: int, window: int) -> str:
-    return text[max(0, start - window) : end + window]
+def _context(text: str, start: int, end: int, before: int, after: int) -> str:
+    return text[max(0, start - before) : end + after]
 
 
 def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -95,7 +96,7 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
         for m in re.finditer(_NUM + slot.unit, text):
             if m.start() in used:
                 continue
-            ctx = _context(text, m.start(), m.end(), slot.window)
+            ctx = _context(text, m.start(), m.end(), slot.window, slot.after)
             if slot.near and not any(w in ctx for w in slot.near):
                 continue
             if slot.avoid and any(w in ctx for w in slot.avoid):
