@@ -81,7 +81,9 @@ class Normaliser:
         school_pairs.sort(key=lambda kv: -len(kv[0]))
         self._schools = school_pairs
         self._school_re = self._alternation([n for n, _ in school_pairs])
-        self._school_map = dict(school_pairs)
+        mention_pairs = [(self.base(name), doc_id) for doc_id, names in glossary.mentions.items() for name in names]
+        self._school_map = dict(school_pairs + mention_pairs)
+        self._mention_re = self._alternation([n for n, _ in school_pairs + mention_pairs])
         self._uncovered = sorted({self.base(n) for n in glossary.uncovered_bodies}, key=len, reverse=True)
         self._uncovered_re = self._alternation(self._uncovered)
         self._off_re = self._alternation([self.base(w) for w in glossary.out_of_scope])
@@ -144,7 +146,7 @@ class Normaliser:
         else:
             lang = "zh"
         t = self.base(raw)
-        found = [self._school_map[m.group(0)] for m in self._school_re.finditer(t)]
+        found = [self._school_map[m.group(0)] for m in self._mention_re.finditer(t)]
         schools = tuple(dict.fromkeys(found))
         content = self._school_re.sub(" ", t)
         uncovered = [m.group(0) for m in self._uncovered_re.finditer(content)]

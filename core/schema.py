@@ -116,6 +116,7 @@ class Glossary(_Frozen):
     """Synonyms and names the matcher uses."""
 
     schools: dict[DocId, tuple[str, ...]]
+    mentions: dict[DocId, tuple[str, ...]] = {}
     uncovered_bodies: tuple[str, ...]
     out_of_scope: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...]
