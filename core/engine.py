@@ -16,7 +16,8 @@ from core.textnorm import collapse_ws, to_simplified
 UNIVERSITIES = ("nkust-mooc", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
 SUGGESTION_FLOOR = 0.22
 MULTI_RATIO = 0.6
-CLOSE_RATIO = 0.85  # without a shared topic, another school's entry must score this close to the best  # another school's entry on the same topic within this share of the top score joins the answer
+CLOSE_RATIO = 0.85
+OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words  # without a shared topic, another school's entry must score this close to the best  # another school's entry on the same topic within this share of the top score joins the answer
 
 
 class Engine:
@@ -130,10 +131,10 @@ class Engine:
             schools = tuple(s for s in schools if s != "moe-mooc-series")
         if nq.uncovered and not schools:
             return self._unknown(nq, lang, [], reason="uncovered", bodies=nq.uncovered)
-        if nq.off_topic:
-            return self._unknown(nq, lang, [], reason="off-topic")
         ranked = self.matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        if not ranked or not self.matcher.confident(ranked[0], self.matcher.oov(nq.content)):
+        # Words of topics the documents never deal with (天氣, 宿舍) raise the bar a lot, like unknown words.
+        unknown_words = self.matcher.oov(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
+        if not ranked or not self.matcher.confident(ranked[0], unknown_words):
             return self._unknown(nq, lang, ranked, reason="no-match")
         top = ranked[0]
         calc = self._route(nq, ranked, lang)

@@ -26,13 +26,14 @@ _KEEP = ("目的", "要點", "是否", "會議", "委員會", "能力", "可能"
 _HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeholders while glue is removed
 _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
 FUZZY_POOL = 60
+FUZZY_FLOOR = 0.2  # a weaker resemblance than this is noise
 
 # Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
 W_COVER = 0.5  # BM25 over bigrams, normalised to 0..1 by the question's own best possible score
 THRESHOLD = 0.26
 OOV_PENALTY = 0.08  # added to the threshold for each character or English word the knowledge base never uses
 SPECIFIC_IDF = 2.0  # a matched term this rare is evidence; common words (補助, 課程) alone are not
-HEADING_FACTOR = 0.94  # a grouping heading yields to the sub-point that says the same thing
+HEADING_FACTOR = 0.88  # a grouping heading yields to the sub-point that says the same thing
 FIELD_TF = {"title": 3.0, "keywords": 2.0, "questions": 2.0, "answer": 1.0, "quote": 1.0}
 K1 = 1.2
 B = 0.6
@@ -113,7 +114,9 @@ class Matcher:
             freq = np.fromiter(p.values(), dtype=np.float64, count=len(p))
             self._post_idx[t] = idx
             self._post_tf[t] = freq * (K1 + 1) / (freq + norm_len[idx])
-        self._heading = np.array([HEADING_FACTOR if e.heading else 1.0 for e in entries])
+        # A clause with sub-clauses (a heading, a table, a form, a summary split into parts) yields to a sub-clause that fits as well.
+        parents = {(kb.entry_document[e.id], e.path[:k]) for e in entries for k in range(1, len(e.path))}
+        self._heading = np.array([HEADING_FACTOR if e.heading or (kb.entry_document[e.id], e.path) in parents else 1.0 for e in entries])
         self._doc_arr = np.array(self.doc_of)
         self._order = sorted(range(n), key=lambda i: entries[i].id)  # for deterministic ties
         self._rank_of_id = np.empty(n, dtype=np.int64)
@@ -190,7 +193,7 @@ class Matcher:
                 choices.extend(self._choices[self._choice_starts[i] : self._choice_ends[i]])
             sims = process.cdist([plain], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
             best = np.maximum.reduceat(sims, np.array(starts, dtype=np.int64)).astype(np.float64) / 100.0
-            best[best < 0.3] = 0.0
+            best[best < FUZZY_FLOOR] = 0.0
             fuzzy[pool] = best
         c = np.minimum(1.0, cover / total)
         score = (self.w_cover * c + (1 - self.w_cover) * fuzzy) * self._heading
