@@ -240,7 +240,7 @@ ASSISTANT_HOURS_PER_WEEK = 5
 
 @dataclass(frozen=True)
 class TeachingAssistantsInput:
-    weeks: int
+    weeks: int | None = None
     classroom_students: int = 0
     online_enrolment: int = 0
     online_weeks: int | None = None
@@ -253,7 +253,11 @@ def _groups(people: int, per: int) -> int:
 
 @exact
 def fcu_teaching_assistants(inp: TeachingAssistantsInput) -> CalcResult:
-    """TAs per 40 classroom students and online tutors per 500 registrants, 5 h a week each."""
+    """TAs per 40 classroom students and online tutors per 500 registrants, 5 h a week each.
+
+    Without weeks only the counts and weekly hours are given; the online tutors' total still follows
+    online_weeks when that is given (they follow the MOOC's weeks, not the classroom weeks).
+    """
     out = Out("fcu_teaching_assistants")
     out.cite(E_TA_1, E_TA_2, E_TA)
     weeks = inp.weeks
@@ -262,50 +266,71 @@ def fcu_teaching_assistants(inp: TeachingAssistantsInput) -> CalcResult:
     tutors = _groups(inp.online_enrolment, TUTOR_STUDENTS_PER)
     ta_week = tas * ASSISTANT_HOURS_PER_WEEK
     tutor_week = tutors * ASSISTANT_HOURS_PER_WEEK
-    ta_total = ta_week * weeks
-    tutor_total = tutor_week * online_weeks
+    ta_total = None if weeks is None else ta_week * weeks
+    tutor_total = None if online_weeks is None else tutor_week * online_weeks
     counted = 0 if inp.classroom_students == 0 else max(inp.classroom_students, TA_STUDENTS_PER)
     out.step(
         f"1. 教學助理：實體課堂修課 {num(inp.classroom_students)} 人"
         + (f"（不滿 40 人以 40 人計 → {counted}）" if 0 < inp.classroom_students < TA_STUDENTS_PER else "")
-        + f"，每 40 位 1 名 → ⌈{counted}/40⌉ = {tas} 名；每名每週 5 小時 → 每週 {ta_week} 小時 × {weeks} 週 = {ta_total} 小時",
+        + f"，每 40 位 1 名 → ⌈{counted}/40⌉ = {tas} 名；每名每週 5 小時 → 每週 {ta_week} 小時"
+        + ("（未提供週數，不計總時數）" if ta_total is None else f" × {weeks} 週 = {ta_total} 小時"),
         f"1. Teaching assistants: {num(inp.classroom_students)} classroom students"
         + (f" (fewer than 40 count as 40 → {counted})" if 0 < inp.classroom_students < TA_STUDENTS_PER else "")
-        + f", one per 40 → ⌈{counted}/40⌉ = {tas}; 5 h a week each → {ta_week} h a week × {weeks} weeks = {ta_total} h",
+        + f", one per 40 → ⌈{counted}/40⌉ = {tas}; 5 h a week each → {ta_week} h a week"
+        + (" (no weeks given, so no total)" if ta_total is None else f" × {weeks} weeks = {ta_total} h"),
     )
     counted_online = 0 if inp.online_enrolment == 0 else max(inp.online_enrolment, TUTOR_STUDENTS_PER)
     out.step(
         f"2. 線上輔導助教：線上註冊 {num(inp.online_enrolment)} 人"
         + (f"（不滿 500 人以 500 人計 → {counted_online}）" if 0 < inp.online_enrolment < TUTOR_STUDENTS_PER else "")
-        + f"，每 500 位 1 名 → ⌈{num(counted_online)}/500⌉ = {tutors} 名；每名每週 5 小時 → 每週 {tutor_week} 小時 × {online_weeks} 週 = {num(tutor_total)} 小時",
+        + f"，每 500 位 1 名 → ⌈{num(counted_online)}/500⌉ = {tutors} 名；每名每週 5 小時 → 每週 {tutor_week} 小時"
+        + ("（未提供週數，不計總時數）" if tutor_total is None else f" × {online_weeks} 週 = {num(tutor_total)} 小時"),
         f"2. Online tutors: {num(inp.online_enrolment)} online registrants"
         + (f" (fewer than 500 count as 500 → {counted_online})" if 0 < inp.online_enrolment < TUTOR_STUDENTS_PER else "")
-        + f", one per 500 → ⌈{num(counted_online)}/500⌉ = {tutors}; 5 h a week each → {tutor_week} h a week × {online_weeks} weeks = {num(tutor_total)} h",
+        + f", one per 500 → ⌈{num(counted_online)}/500⌉ = {tutors}; 5 h a week each → {tutor_week} h a week"
+        + (" (no weeks given, so no total)" if tutor_total is None else f" × {online_weeks} weeks = {num(tutor_total)} h"),
     )
     out.read(
         "「每 40 位學生 1 名」解讀為無條件進位（41 人 → 2 名），「不滿 40 人以 40 人計」即 1 至 39 人仍補助 1 名；0 人不補助。線上輔導助教同理（每 500 人）。",
         "\"One per 40 students\" is read as rounding up (41 → 2), and \"fewer than 40 count as 40\" gives 1 TA for 1–39 students; 0 students get none. "
         "Online tutors likewise per 500.",
     )
-    if inp.online_weeks is None and inp.online_enrolment:
+    if weeks is not None and inp.online_weeks is None and inp.online_enrolment:
         out.read(
             "線上輔導助教依「磨課師課程週數」、教學助理依「應用磨課師教材之週數」；未另給課程週數時兩者以同一週數計。",
             "Online tutors follow the MOOC's weeks and TAs the weeks the MOOC material is used in class; without online_weeks both use the same weeks.",
         )
+    if weeks is None:
+        if tutor_total is None:
+            out.warn(
+                "未提供週數，只列每週時數；請提供應用磨課師教材之週數（線上輔導另可提供磨課師課程週數），才能計算全期總時數。",
+                "No weeks given, so only weekly hours are shown; give the weeks the MOOC material is used (and the MOOC's weeks for online tutoring) "
+                "for the whole-course totals.",
+            )
+        else:
+            out.warn(
+                "未提供應用磨課師教材之週數，教學助理只列每週時數；線上輔導助教總時數依所填磨課師課程週數計算。",
+                "No weeks given for the classroom use of the MOOC material, so TAs show weekly hours only; the online tutors' total uses the MOOC weeks given.",
+            )
     out.warn("附表未規定津貼時薪，依學校標準。", "The table does not give the hourly allowance; the university's scale applies.")
+    figures: dict[str, Decimal | int | bool | str] = {"teaching_assistants": tas, "ta_hours_per_week": ta_week}
+    if ta_total is not None:
+        figures["ta_total_hours"] = ta_total
+    figures.update({"online_tutors": tutors, "tutor_hours_per_week": tutor_week})
+    if tutor_total is not None:
+        figures["tutor_total_hours"] = tutor_total
+    if weeks is not None:
+        figures["weeks"] = weeks
+    if online_weeks is not None:
+        figures["online_weeks"] = online_weeks
+    ta_zh = f"每週 {ta_week} 小時" + ("" if ta_total is None else f"，共 {ta_total} 小時")
+    ta_en = f"{ta_week} h a week" + ("" if ta_total is None else f", {ta_total} h in all")
+    tutor_zh = f"每週 {tutor_week} 小時" + ("" if tutor_total is None else f"，共 {num(tutor_total)} 小時")
+    tutor_en = f"{tutor_week} h a week" + ("" if tutor_total is None else f", {num(tutor_total)} h in all")
     return out.result(
-        {
-            "teaching_assistants": tas,
-            "ta_hours_per_week": ta_week,
-            "ta_total_hours": ta_total,
-            "online_tutors": tutors,
-            "tutor_hours_per_week": tutor_week,
-            "tutor_total_hours": tutor_total,
-            "weeks": weeks,
-            "online_weeks": online_weeks,
-        },
-        f"逢甲：教學助理 {tas} 名（每週 {ta_week} 小時，共 {ta_total} 小時）；線上輔導助教 {tutors} 名（每週 {tutor_week} 小時，共 {num(tutor_total)} 小時）。",
-        f"FCU: {tas} teaching assistant(s) ({ta_week} h a week, {ta_total} h in all); {tutors} online tutor(s) ({tutor_week} h a week, {num(tutor_total)} h in all).",
+        figures,
+        f"逢甲：教學助理 {tas} 名（{ta_zh}）；線上輔導助教 {tutors} 名（{tutor_zh}）。",
+        f"FCU: {tas} teaching assistant(s) ({ta_en}); {tutors} online tutor(s) ({tutor_en}).",
     )
 
 
@@ -315,7 +340,8 @@ TEACHING_ASSISTANTS = Calculator(
     title_en="FCU teaching assistants and online tutors",
     document="fcu-mooc-reward",
     params=(
-        Param("weeks", "應用磨課師教材之週數", "weeks the MOOC material is used", "int", D(0), D(520), unit_zh="週", unit_en="weeks"),
+        Param("weeks", "應用磨課師教材之週數", "weeks the MOOC material is used", "int", D(0), D(520), required=False, unit_zh="週", unit_en="weeks",
+              help_zh="不填則只列人數與每週時數，不計總時數", help_en="without it only the counts and weekly hours are given, no totals"),
         Param("classroom_students", "實體課堂修課人數", "classroom students", "int", D(0), ENROLMENT_MAX, required=False, default=0, unit_zh="人", unit_en="students"),
         Param("online_enrolment", "線上註冊學員人數", "online registrants", "int", D(0), ENROLMENT_MAX, required=False, default=0, unit_zh="人", unit_en="people"),
         Param("online_weeks", "磨課師課程週數（線上輔導）", "MOOC course weeks (online tutoring)", "int", D(0), D(520), required=False, unit_zh="週", unit_en="weeks",

@@ -216,19 +216,49 @@ MIN_COURSES, MIN_NEW, MIN_NEW_HOURS, MAX_APPLIED, MAX_PARTICIPATING = 3, 2, D(12
 
 @dataclass(frozen=True)
 class SeriesInput:
-    courses: int
-    new_courses: int
-    new_course_hours: Decimal
+    courses: int | None = None
+    new_courses: int | None = None
+    new_course_hours: Decimal | None = None
     series_applied: int | None = None
     series_participating: int | None = None
 
 
+# Each check: its figure name and short labels for the summary.
+CHECK_LABELS = {
+    "courses_ok": (f"至少 {MIN_COURSES} 門課程", f"at least {MIN_COURSES} courses"),
+    "new_courses_ok": (f"至少 {MIN_NEW} 門新製課程", f"at least {MIN_NEW} new courses"),
+    "new_course_hours_ok": (f"新製時數至少 {num(MIN_NEW_HOURS)} 小時", f"new-course hours at least {num(MIN_NEW_HOURS)}"),
+    "series_applied_ok": (f"申請至多 {MAX_APPLIED} 個系列", f"at most {MAX_APPLIED} series applied for"),
+    "series_participating_ok": (f"參與至多 {MAX_PARTICIPATING} 個系列", f"at most {MAX_PARTICIPATING} series in all"),
+}
+# The series' own conditions (八、(三)2.), each needing one figure: (figure, check, label zh, label en).
+CORE_FIGURES = (
+    ("courses", "courses_ok", "系列課程門數", "courses in the series"),
+    ("new_courses", "new_courses_ok", "新製課程門數", "new courses"),
+    ("new_course_hours", "new_course_hours_ok", "新製課程時數合計", "new-course hours"),
+)
+
+
 @exact
 def moe_series_eligibility(inp: SeriesInput) -> CalcResult:
-    """八、(三)2.–3.: ≥ 3 courses, ≥ 2 new, new hours ≥ 12, ≤ 2 series applied, ≤ 4 series in all."""
-    if inp.new_courses > inp.courses:
+    """八、(三)2.–3.: ≥ 3 courses, ≥ 2 new, new hours ≥ 12, ≤ 2 series applied, ≤ 4 series in all.
+
+    Each check runs only when its figure is given; `eligible` covers the checks run.
+    """
+    given = {
+        "courses": inp.courses, "new_courses": inp.new_courses, "new_course_hours": inp.new_course_hours,
+        "series_applied": inp.series_applied, "series_participating": inp.series_participating,
+    }
+    if all(v is None for v in given.values()):
+        raise CalcError(
+            "courses",
+            "請提供系列課程門數（或新製課程門數、新製課程時數、申請／參與系列數）",
+            "give the number of courses in the series (or new courses, new-course hours, series applied for / taken part in)",
+            "courses 0–1000, new_courses 0–1000, new_course_hours 0–1000 hours, series_applied 0–100, series_participating 0–100",
+        )
+    if inp.courses is not None and inp.new_courses is not None and inp.new_courses > inp.courses:
         raise CalcError("new_courses", "新製課程數不能多於課程總數", "new courses cannot exceed the courses in the series", f"0–{inp.courses}")
-    if inp.new_courses == 0 and inp.new_course_hours > 0:
+    if inp.new_courses is not None and inp.new_course_hours is not None and inp.new_courses == 0 and inp.new_course_hours > 0:
         raise CalcError("new_course_hours", "沒有新製課程時，新製課程時數應為 0", "with no new courses the new-course hours must be 0", "0")
     if inp.series_applied is not None and inp.series_participating is not None and inp.series_participating < inp.series_applied:
         raise CalcError(
@@ -241,19 +271,24 @@ def moe_series_eligibility(inp: SeriesInput) -> CalcResult:
     out.cite("moe-8-3-2")
     figures: dict[str, Decimal | int | bool | str] = {}
     checks: list[bool] = []
+    run: list[str] = []
 
     def check(name: str, passed: bool, zh: str, en: str) -> None:
         figures[name] = passed
         checks.append(passed)
+        run.append(name)
         out.step(f"{zh} → {ok_zh(passed)}", f"{en} → {ok_en(passed)}")
 
-    check("courses_ok", inp.courses >= MIN_COURSES, f"每系列至少 {MIN_COURSES} 門課程（八、(三)2.）：{inp.courses} 門",
-          f"At least {MIN_COURSES} courses per series (8(3)2): {inp.courses}")
-    check("new_courses_ok", inp.new_courses >= MIN_NEW, f"至少 {MIN_NEW} 門新製課程（八、(三)2.）：{inp.new_courses} 門",
-          f"At least {MIN_NEW} new courses (8(3)2): {inp.new_courses}")
-    check("new_course_hours_ok", inp.new_course_hours >= MIN_NEW_HOURS,
-          f"新製課程時數合計不得少於 {num(MIN_NEW_HOURS)} 小時（八、(三)2.）：{num(inp.new_course_hours)} 小時",
-          f"New courses total at least {num(MIN_NEW_HOURS)} hours (8(3)2): {num(inp.new_course_hours)} h")
+    if inp.courses is not None:
+        check("courses_ok", inp.courses >= MIN_COURSES, f"每系列至少 {MIN_COURSES} 門課程（八、(三)2.）：{inp.courses} 門",
+              f"At least {MIN_COURSES} courses per series (8(3)2): {inp.courses}")
+    if inp.new_courses is not None:
+        check("new_courses_ok", inp.new_courses >= MIN_NEW, f"至少 {MIN_NEW} 門新製課程（八、(三)2.）：{inp.new_courses} 門",
+              f"At least {MIN_NEW} new courses (8(3)2): {inp.new_courses}")
+    if inp.new_course_hours is not None:
+        check("new_course_hours_ok", inp.new_course_hours >= MIN_NEW_HOURS,
+              f"新製課程時數合計不得少於 {num(MIN_NEW_HOURS)} 小時（八、(三)2.）：{num(inp.new_course_hours)} 小時",
+              f"New courses total at least {num(MIN_NEW_HOURS)} hours (8(3)2): {num(inp.new_course_hours)} h")
     if inp.series_applied is not None:
         check("series_applied_ok", inp.series_applied <= MAX_APPLIED, f"每校至多申請 {MAX_APPLIED} 個系列（八、(三)2.）：{inp.series_applied} 個",
               f"At most {MAX_APPLIED} series applied for per school (8(3)2): {inp.series_applied}")
@@ -264,18 +299,36 @@ def moe_series_eligibility(inp: SeriesInput) -> CalcResult:
               f"每校至多參與 {MAX_PARTICIPATING} 個系列，含申請與參與他案（八、(三)3.）：{inp.series_participating} 個",
               f"At most {MAX_PARTICIPATING} series in all, own applications and others' included (8(3)3): {inp.series_participating}")
         out.read("「參與系列總數」含本校申請的系列及參與他校申請的系列。", "series_participating counts the school's own applications and the other schools' series it joins.")
+    missing = [(zh, en) for name, _, zh, en in CORE_FIGURES if given[name] is None]
+    if missing:
+        out.warn(
+            "未提供" + "、".join(zh for zh, _ in missing) + "，相關條件未檢查；結果只就已檢查的項目判斷，不代表已符合全部申請條件（八、(三)2.）。",
+            "Not given: " + ", ".join(en for _, en in missing) + "; those conditions were not checked, so the result covers only the checks run, "
+            "not every condition (8(3)2).",
+        )
+    for name, _, _, _ in CORE_FIGURES:
+        value = given[name]
+        if value is not None:
+            figures[name] = value
     figures.update({
-        "courses": inp.courses, "new_courses": inp.new_courses, "new_course_hours": inp.new_course_hours,
         "min_courses": MIN_COURSES, "min_new_courses": MIN_NEW, "min_new_course_hours": MIN_NEW_HOURS,
         "max_series_applied": MAX_APPLIED, "max_series_participating": MAX_PARTICIPATING,
     })
     all_ok = all(checks)
     figures["eligible"] = all_ok
-    failed = [k for k, v in figures.items() if k.endswith("_ok") and v is False]
+    figures["checks_run"] = len(run)
+    figures["checks_not_run"] = ",".join(c for _, c, _, _ in CORE_FIGURES if c not in run)
+    failed = [name for name in run if figures[name] is False]
+    names_zh = "、".join(CHECK_LABELS[name][0] for name in run)
+    names_en = "; ".join(CHECK_LABELS[name][1] for name in run)
+    verdict_zh = "全部符合" if all_ok else f"有 {len(failed)} 項不符合（" + "、".join(CHECK_LABELS[name][0] for name in failed) + "）"
+    verdict_en = "all met" if all_ok else f"{len(failed)} not met (" + "; ".join(CHECK_LABELS[name][1] for name in failed) + ")"
+    not_run_zh = "；未提供" + "、".join(zh for zh, _ in missing) + "，其餘條件未檢查" if missing else ""
+    not_run_en = "; not given: " + ", ".join(en for _, en in missing) + ", so the other conditions were not checked" if missing else ""
     return out.result(
         figures,
-        "教育部磨課師系列申請條件：" + ("全部符合。" if all_ok else f"有 {len(failed)} 項不符合。"),
-        "MOE MOOC series eligibility: " + ("all conditions met." if all_ok else f"{len(failed)} condition(s) not met."),
+        f"教育部磨課師系列申請條件：已檢查 {len(run)} 項（{names_zh}），{verdict_zh}{not_run_zh}。",
+        f"MOE MOOC series eligibility: {len(run)} check(s) run ({names_en}), {verdict_en}{not_run_en}.",
     )
 
 
@@ -285,9 +338,12 @@ SERIES = Calculator(
     title_en="MOE MOOC series eligibility",
     document="moe-mooc-series",
     params=(
-        Param("courses", "系列課程門數", "courses in the series", "int", D(0), D(1000), unit_zh="門", unit_en="courses"),
-        Param("new_courses", "新製課程門數", "new courses", "int", D(0), D(1000), unit_zh="門", unit_en="courses"),
-        Param("new_course_hours", "新製課程時數合計", "new-course hours in total", "number", D(0), D(1000), unit_zh="小時", unit_en="hours"),
+        Param("courses", "系列課程門數", "courses in the series", "int", D(0), D(1000), required=False, unit_zh="門", unit_en="courses",
+              help_zh="不填則不檢查至少 3 門", help_en="without it the 3-course minimum is not checked"),
+        Param("new_courses", "新製課程門數", "new courses", "int", D(0), D(1000), required=False, unit_zh="門", unit_en="courses",
+              help_zh="不填則不檢查至少 2 門新製", help_en="without it the 2-new-course minimum is not checked"),
+        Param("new_course_hours", "新製課程時數合計", "new-course hours in total", "number", D(0), D(1000), required=False, unit_zh="小時", unit_en="hours",
+              help_zh="不填則不檢查至少 12 小時", help_en="without it the 12-hour minimum is not checked"),
         Param("series_applied", "本校申請系列數（含本案）", "series this school applies for (incl. this one)", "int", D(0), D(100), required=False, unit_zh="個", unit_en="series"),
         Param("series_participating", "本校參與系列總數（含申請與參與他案）", "series taken part in (own and others')", "int", D(0), D(100), required=False, unit_zh="個",
               unit_en="series"),

@@ -32,22 +32,59 @@ TA_MAX_MONTHS = 5  # 每學期以五個月為限
 
 @dataclass(frozen=True)
 class TeachingAssistantsInput:
-    enrolment: int
+    enrolment: int | None = None
     months: int | None = None
     monthly_amount: Decimal | None = None
+    tas: int | None = None
 
 
 @exact
 def ndhu_teaching_assistants(inp: TeachingAssistantsInput) -> CalcResult:
-    """1 TA, 2 when enrolment exceeds 120; at most NT$6,000 a month each for at most 5 months a semester."""
+    """1 TA, 2 when enrolment exceeds 120; at most NT$6,000 a month each for at most 5 months a semester.
+
+    With enrolment the TA count follows it (a `tas` above what it allows is capped); without enrolment
+    `tas` is used (1 when not given).
+    """
     out = Out("ndhu_teaching_assistants")
     out.cite(E_TA)
-    over = inp.enrolment > TA_THRESHOLD
-    tas = 2 if over else 1
-    out.step(
-        f"遠距教學課程可申請 1 位教學助理；選課 {num(inp.enrolment)} 人{'超過' if over else '未超過'} 120 人 → {tas} 位（每門課程最多 {MAX_TAS} 位）",
-        f"A distance-learning course may have 1 TA; {num(inp.enrolment)} students {'exceed' if over else 'do not exceed'} 120 → {tas} (at most {MAX_TAS} a course)",
-    )
+    allowed: int | None = None
+    if inp.enrolment is not None:
+        over = inp.enrolment > TA_THRESHOLD
+        allowed = 2 if over else 1
+        tas = allowed if inp.tas is None else min(inp.tas, allowed)
+        out.step(
+            f"遠距教學課程可申請 1 位教學助理；選課 {num(inp.enrolment)} 人{'超過' if over else '未超過'} 120 人 → {allowed} 位（每門課程最多 {MAX_TAS} 位）",
+            f"A distance-learning course may have 1 TA; {num(inp.enrolment)} students {'exceed' if over else 'do not exceed'} 120 → {allowed} "
+            f"(at most {MAX_TAS} a course)",
+        )
+        if inp.tas is not None and inp.tas > allowed:
+            out.warn(
+                f"選課 {num(inp.enrolment)} 人只可有 {allowed} 位教學助理（超過 120 人才可核加第 2 位，3、(三)1.），所填 {inp.tas} 位以 {allowed} 位計。",
+                f"{num(inp.enrolment)} students allow only {allowed} TA (a second needs more than 120 students, 3(3)1); the {inp.tas} TAs given count as {allowed}.",
+            )
+            out.step(f"所填 {inp.tas} 位超過可核 {allowed} 位 → 以 {allowed} 位計", f"{inp.tas} TAs given exceed the {allowed} allowed → {allowed}")
+        elif inp.tas is not None and inp.tas < allowed:
+            out.step(f"所填聘用 {inp.tas} 位（可核 {allowed} 位）→ 以 {inp.tas} 位計", f"{inp.tas} TA given ({allowed} allowed) → {inp.tas}")
+    else:
+        tas = 1 if inp.tas is None else inp.tas
+        if inp.tas is None:
+            out.step(
+                f"未填選課人數與教學助理人數 → 以遠距教學課程基本的 1 位計（每門課程最多 {MAX_TAS} 位）",
+                f"No enrolment or TA count given → the basic 1 TA of a distance-learning course (at most {MAX_TAS} a course)",
+            )
+            out.warn(
+                "未提供選課人數，以 1 位教學助理計；選課人數超過 120 人才可核加第 2 位（3、(三)1.）。",
+                "No enrolment given, so 1 TA is assumed; a second TA needs more than 120 students (3(3)1).",
+            )
+        else:
+            out.step(
+                f"未填選課人數 → 以所填 {tas} 位教學助理計（每門課程最多 {MAX_TAS} 位）",
+                f"No enrolment given → the {tas} TA(s) given (at most {MAX_TAS} a course)",
+            )
+            out.warn(
+                "未提供選課人數，無法確認教學助理人數；2 位教學助理須選課人數超過 120 人（3、(三)1.），否則只有 1 位。",
+                "No enrolment given, so the TA count is not checked: 2 TAs need more than 120 students (3(3)1), otherwise only 1.",
+            )
     out.read(
         "「超過120人以上」解讀為多於 120 人（121 人起核加第 2 位；恰好 120 人為 1 位），因「超過」明確排除 120 本身；規範並註明此門檻「視情況修訂」。",
         "「超過120人以上」 is read as more than 120 (a second TA from 121; exactly 120 gets one), since 超過 excludes 120 itself; the rule also says the threshold may be revised.",
@@ -79,20 +116,31 @@ def ndhu_teaching_assistants(inp: TeachingAssistantsInput) -> CalcResult:
         "This applies to distance-learning courses, with current NDHU students hired by the teacher as a rule; TAs for ordinary teaching follow the TA grant rules (3(3)2).",
     )
     out.cite(E_TA_OTHER)
+    figures: dict[str, Decimal | int | bool | str] = {}
+    if inp.enrolment is not None:
+        figures["enrolment"] = inp.enrolment
+    figures["teaching_assistants"] = tas
+    if allowed is not None:
+        figures["allowed_teaching_assistants"] = allowed
+    figures.update({
+        "max_teaching_assistants": MAX_TAS,
+        "max_monthly_amount_each": TA_MONTHLY_CAP,
+        "monthly_amount_each": amount,
+        "months_paid": months,
+        "max_months": TA_MAX_MONTHS,
+        "max_semester_amount": total,
+        "semester_cap_amount": TA_MONTHLY_CAP * tas * TA_MAX_MONTHS,
+    })
+    if inp.enrolment is not None:
+        lead_zh = f"選課 {num(inp.enrolment)} 人可有 {tas} 位教學助理" if allowed == tas else f"選課 {num(inp.enrolment)} 人可有 {allowed} 位，以聘用 {tas} 位計"
+        lead_en = f"{num(inp.enrolment)} students → {tas} TA(s)" if allowed == tas else f"{num(inp.enrolment)} students allow {allowed}, {tas} hired"
+    else:
+        lead_zh = f"{tas} 位教學助理（未提供選課人數）"
+        lead_en = f"{tas} TA(s) (no enrolment given)"
     return out.result(
-        {
-            "enrolment": inp.enrolment,
-            "teaching_assistants": tas,
-            "max_teaching_assistants": MAX_TAS,
-            "max_monthly_amount_each": TA_MONTHLY_CAP,
-            "monthly_amount_each": amount,
-            "months_paid": months,
-            "max_months": TA_MAX_MONTHS,
-            "max_semester_amount": total,
-            "semester_cap_amount": TA_MONTHLY_CAP * tas * TA_MAX_MONTHS,
-        },
-        f"東華遠距教學課程：選課 {num(inp.enrolment)} 人可有 {tas} 位教學助理，每學期至多 {money(total)}。",
-        f"NDHU distance course: {num(inp.enrolment)} students → {tas} TA(s), at most {money(total)} a semester.",
+        figures,
+        f"東華遠距教學課程：{lead_zh}，每學期至多 {money(total)}。",
+        f"NDHU distance course: {lead_en}, at most {money(total)} a semester.",
     )
 
 
@@ -102,11 +150,15 @@ TEACHING_ASSISTANTS = Calculator(
     title_en="NDHU distance-course teaching assistants",
     document="ndhu-elearning",
     params=(
-        Param("enrolment", "選課人數", "enrolment", "int", D(0), ENROLMENT_MAX, unit_zh="人", unit_en="students"),
+        Param("enrolment", "選課人數", "enrolment", "int", D(0), ENROLMENT_MAX, required=False, unit_zh="人", unit_en="students",
+              help_zh="超過 120 人可有 2 位教學助理；不填則依教學助理人數", help_en="more than 120 allows 2 TAs; without it the number of TAs is used"),
         Param("months", "聘用月數（本學期）", "months this semester", "int", D(1), D(120), required=False, unit_zh="個月", unit_en="months",
               help_zh="每學期至多 5 個月；不填以 5 個月計", help_en="at most 5 a semester; defaults to 5"),
         Param("monthly_amount", "每人每月金額", "monthly amount per TA", "number", D(0), MONEY_MAX, required=False, unit_zh="元", unit_en="NT$",
               help_zh="上限 6,000 元；不填以 6,000 元計", help_en="at most NT$6,000; defaults to 6,000"),
+        Param("tas", "教學助理人數", "number of TAs", "int", D(1), D(MAX_TAS), required=False, unit_zh="位", unit_en="TAs",
+              help_zh="1 或 2（2 位須選課超過 120 人）；不填則依選課人數，皆未填以 1 位計",
+              help_en="1 or 2 (2 need more than 120 students); defaults to what enrolment allows, or 1"),
     ),
     input_type=TeachingAssistantsInput,
     func=ndhu_teaching_assistants,

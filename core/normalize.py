@@ -81,7 +81,7 @@ class Normaliser:
         school_pairs.sort(key=lambda kv: -len(kv[0]))
         self._schools = school_pairs
         self._school_re = self._alternation([n for n, _ in school_pairs])
-        mention_pairs = [(self.base(name), doc_id) for doc_id, names in glossary.mentions.items() for name in names]
+        mention_pairs: list[tuple[str, str]] = [(self.base(name), str(doc_id)) for doc_id, names in glossary.mentions.items() for name in names]
         self._school_map = dict(school_pairs + mention_pairs)
         self._mention_re = self._alternation([n for n, _ in school_pairs + mention_pairs])
         self._uncovered = sorted({self.base(n) for n in glossary.uncovered_bodies}, key=len, reverse=True)

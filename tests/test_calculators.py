@@ -99,6 +99,13 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_teaching_assistants", {"online_enrolment": 500, "weeks": 9}, {"online_tutors": 1, "tutor_hours_per_week": 5, "tutor_total_hours": 45}),
     ("fcu_teaching_assistants", {"online_enrolment": 501, "weeks": 9}, {"online_tutors": 2, "tutor_hours_per_week": 10, "tutor_total_hours": 90}),
     ("fcu_teaching_assistants", {"online_enrolment": 1001, "weeks": 9}, {"online_tutors": 3}),
+    # without weeks: counts and weekly hours only (100 → ⌈100/40⌉ = 3 TAs, 15 h; 1200 → ⌈1200/500⌉ = 3 tutors, 15 h)
+    ("fcu_teaching_assistants", {"classroom_students": 100, "online_enrolment": 1200},
+     {"teaching_assistants": 3, "ta_hours_per_week": 15, "online_tutors": 3, "tutor_hours_per_week": 15}),
+    ("fcu_teaching_assistants", {"classroom_students": 41}, {"teaching_assistants": 2, "ta_hours_per_week": 10, "online_tutors": 0, "tutor_hours_per_week": 0}),
+    # online_weeks alone still gives the tutors' total: 501 → 2 tutors × 5 h × 9 weeks = 90 h
+    ("fcu_teaching_assistants", {"classroom_students": 39, "online_enrolment": 501, "online_weeks": 9},
+     {"teaching_assistants": 1, "ta_hours_per_week": 5, "online_tutors": 2, "tutor_hours_per_week": 10, "tutor_total_hours": 90, "online_weeks": 9}),
     ("fcu_teaching_assistants", {"classroom_students": 100, "online_enrolment": 501, "weeks": 18, "online_weeks": 9},
      {"ta_total_hours": 270, "tutor_total_hours": 90, "online_weeks": 9}),
     # fcu_material_assistants (附表 教材製作助理與支援團隊, 備註 2.)
@@ -138,6 +145,25 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"series_applied_ok": True, "series_participating_ok": True, "eligible": True}),
     ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours": 20, "series_applied": 3}, {"series_applied_ok": False, "eligible": False}),
     ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours": 20, "series_participating": 5}, {"series_participating_ok": False}),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12}, {"checks_run": 3, "checks_not_run": ""}),
+    ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours": 20, "series_applied": 2, "series_participating": 4},
+     {"checks_run": 5, "eligible": True}),
+    # partial figures: each check runs only with its figure; eligible covers the checks run
+    ("moe_series_eligibility", {"courses": 4}, {"courses_ok": True, "eligible": True, "checks_run": 1, "checks_not_run": "new_courses_ok,new_course_hours_ok"}),
+    ("moe_series_eligibility", {"courses": 2}, {"courses_ok": False, "eligible": False, "checks_run": 1}),
+    ("moe_series_eligibility", {"new_courses": 1}, {"new_courses_ok": False, "eligible": False, "checks_run": 1, "checks_not_run": "courses_ok,new_course_hours_ok"}),
+    ("moe_series_eligibility", {"new_courses": 2}, {"new_courses_ok": True, "eligible": True, "checks_run": 1}),
+    ("moe_series_eligibility", {"new_course_hours": 12}, {"new_course_hours_ok": True, "eligible": True, "checks_run": 1}),
+    ("moe_series_eligibility", {"new_courses": 2, "new_course_hours": "11.99"},
+     {"new_courses_ok": True, "new_course_hours_ok": False, "eligible": False, "checks_run": 2, "checks_not_run": "courses_ok"}),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 0}, {"courses_ok": True, "new_courses_ok": False, "eligible": False, "checks_run": 2}),
+    ("moe_series_eligibility", {"courses": 4, "new_course_hours": 15}, {"courses_ok": True, "new_course_hours_ok": True, "eligible": True, "checks_run": 2}),
+    # cross-checks need both figures: 5 new courses with no course total is not refused
+    ("moe_series_eligibility", {"new_courses": 5, "new_course_hours": 20}, {"new_courses_ok": True, "new_course_hours_ok": True, "eligible": True, "checks_run": 2}),
+    ("moe_series_eligibility", {"new_course_hours": 5, "courses": 3}, {"new_course_hours_ok": False, "courses_ok": True, "eligible": False}),
+    ("moe_series_eligibility", {"series_applied": 2}, {"series_applied_ok": True, "eligible": True, "checks_run": 1}),
+    ("moe_series_eligibility", {"series_participating": 5}, {"series_participating_ok": False, "eligible": False, "checks_run": 1}),
+    ("moe_series_eligibility", {"courses": 3, "series_applied": 3}, {"courses_ok": True, "series_applied_ok": False, "eligible": False, "checks_run": 2}),
     # ndhu_teaching_assistants (3、(三)1.)
     ("ndhu_teaching_assistants", {"enrolment": 0}, {"teaching_assistants": 1}),
     ("ndhu_teaching_assistants", {"enrolment": 120}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
@@ -146,6 +172,20 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("ndhu_teaching_assistants", {"enrolment": 121, "months": 7}, {"months_paid": 5, "max_semester_amount": D(60000)}),
     ("ndhu_teaching_assistants", {"enrolment": 121, "months": 4, "monthly_amount": 5000}, {"max_semester_amount": D(40000)}),
     ("ndhu_teaching_assistants", {"enrolment": 121, "months": 5, "monthly_amount": 7000}, {"monthly_amount_each": D(6000), "max_semester_amount": D(60000)}),
+    # without enrolment: tas (default 1) × 6,000 × months (≤ 5)
+    ("ndhu_teaching_assistants", {"tas": 2}, {"teaching_assistants": 2, "months_paid": 5, "max_semester_amount": D(60000), "semester_cap_amount": D(60000)}),
+    ("ndhu_teaching_assistants", {"tas": 1, "months": 4}, {"teaching_assistants": 1, "months_paid": 4, "max_semester_amount": D(24000)}),
+    ("ndhu_teaching_assistants", {"tas": 2, "months": 3}, {"teaching_assistants": 2, "max_semester_amount": D(36000), "semester_cap_amount": D(60000)}),
+    ("ndhu_teaching_assistants", {}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
+    ("ndhu_teaching_assistants", {"months": 2}, {"teaching_assistants": 1, "max_semester_amount": D(12000)}),
+    ("ndhu_teaching_assistants", {"tas": 2, "months": 8, "monthly_amount": 9000}, {"months_paid": 5, "monthly_amount_each": D(6000), "max_semester_amount": D(60000)}),
+    ("ndhu_teaching_assistants", {"tas": 1, "months": 2, "monthly_amount": 5000}, {"max_semester_amount": D(10000)}),
+    # with enrolment: tas above what it allows is capped; tas below it is used
+    ("ndhu_teaching_assistants", {"enrolment": 100, "tas": 2}, {"teaching_assistants": 1, "allowed_teaching_assistants": 1, "max_semester_amount": D(30000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 120, "tas": 2, "months": 3}, {"teaching_assistants": 1, "max_semester_amount": D(18000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 121, "tas": 2, "months": 3}, {"teaching_assistants": 2, "max_semester_amount": D(36000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 150, "tas": 1, "months": 4},
+     {"teaching_assistants": 1, "allowed_teaching_assistants": 2, "max_semester_amount": D(24000), "semester_cap_amount": D(30000)}),
     # ndhu_budget (預算表)
     ("ndhu_budget", {"recording_hours": 3},
      {"recording_fee": D(3000), "supplementary_premium": D("63.3"), "recording_total": D("3063.3"), "supplementary_premium_rounded": D(63),
@@ -248,6 +288,59 @@ def test_ndhu_ta_boundary(enrolment: int, tas: int) -> None:
     result = run("ndhu_teaching_assistants", enrolment=enrolment)
     assert result.figures["teaching_assistants"] == tas
     assert "120" in result.reading_zh and "more than 120" in result.reading_en
+
+
+def test_fcu_assistants_without_weeks_omit_totals_and_warn() -> None:
+    result = run("fcu_teaching_assistants", classroom_students=100, online_enrolment=1200)
+    for key in ("ta_total_hours", "tutor_total_hours", "weeks", "online_weeks"):
+        assert key not in result.figures, key
+    assert any("週數" in w for w in result.warnings_zh) and any("weeks" in w for w in result.warnings_en)
+    assert "共" not in result.summary_zh and "in all" not in result.summary_en
+    assert "每週 15 小時" in result.summary_zh
+    # with weeks the figures stay as they were and no weeks warning is given
+    with_weeks = run("fcu_teaching_assistants", classroom_students=100, online_enrolment=1200, weeks=18)
+    assert (with_weeks.figures["ta_total_hours"], with_weeks.figures["tutor_total_hours"]) == (270, 270)  # 15 h × 18 weeks
+    assert not any("週數" in w for w in with_weeks.warnings_zh)
+
+
+def test_fcu_assistants_online_weeks_without_weeks() -> None:
+    result = run("fcu_teaching_assistants", classroom_students=100, online_enrolment=1200, online_weeks=6)
+    assert result.figures["tutor_total_hours"] == 90  # 3 tutors × 5 h × 6 weeks
+    assert "ta_total_hours" not in result.figures and "weeks" not in result.figures
+    assert any("weeks" in w for w in result.warnings_en)
+
+
+def test_ndhu_without_enrolment_warns_about_the_120_threshold() -> None:
+    for raw in ({}, {"tas": 1}, {"tas": 2}):
+        result = run("ndhu_teaching_assistants", **raw)
+        assert "enrolment" not in result.figures and "allowed_teaching_assistants" not in result.figures
+        assert any("120" in w for w in result.warnings_zh) and any("more than 120" in w for w in result.warnings_en), raw
+    with_enrolment = run("ndhu_teaching_assistants", enrolment=150)
+    assert not any("120" in w for w in with_enrolment.warnings_zh + with_enrolment.warnings_en)
+
+
+def test_ndhu_tas_above_enrolment_allowance_warns() -> None:
+    result = run("ndhu_teaching_assistants", enrolment=100, tas=2)
+    assert result.figures["teaching_assistants"] == 1
+    assert any("以 1 位計" in w for w in result.warnings_zh) and any("count as 1" in w for w in result.warnings_en)
+    assert not any("count as" in w for w in run("ndhu_teaching_assistants", enrolment=121, tas=2).warnings_en)
+    assert not any("count as" in w for w in run("ndhu_teaching_assistants", enrolment=150, tas=1).warnings_en)
+
+
+def test_moe_series_summary_names_the_checks_run() -> None:
+    partial = run("moe_series_eligibility", courses=4)
+    assert "已檢查 1 項" in partial.summary_zh and "全部符合" in partial.summary_zh and "未提供" in partial.summary_zh
+    assert "1 check(s) run" in partial.summary_en and "all met" in partial.summary_en
+    for key in ("new_courses_ok", "new_course_hours_ok", "new_courses", "new_course_hours"):
+        assert key not in partial.figures, key
+    assert any("新製課程門數" in w and "新製課程時數" in w for w in partial.warnings_zh)
+    full = run("moe_series_eligibility", courses=3, new_courses=2, new_course_hours="11.99")
+    assert "已檢查 3 項" in full.summary_zh and "有 1 項不符合" in full.summary_zh and "未提供" not in full.summary_zh
+    assert "3 check(s) run" in full.summary_en and "1 not met" in full.summary_en
+    assert not full.warnings_zh
+    only_caps = run("moe_series_eligibility", series_applied=1, series_participating=2)
+    assert only_caps.figures["checks_run"] == 2 and only_caps.figures["eligible"] is True
+    assert only_caps.citations[0] == "moe-8-3-2" and "moe-8-3-3" in only_caps.citations
 
 
 def test_recording_part_hours_pro_rata() -> None:
@@ -399,7 +492,14 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("moe_series_eligibility", {"courses": 3, "new_courses": 4, "new_course_hours": 12}, "new_courses"),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 0, "new_course_hours": 12}, "new_course_hours"),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 2, "series_participating": 1}, "series_participating"),
+    ("moe_series_eligibility", {}, "courses"),
+    ("moe_series_eligibility", {"courses": 3, "new_courses": 4}, "new_courses"),
+    ("moe_series_eligibility", {"new_courses": 0, "new_course_hours": 5}, "new_course_hours"),
+    ("moe_series_eligibility", {"series_applied": 3, "series_participating": 2}, "series_participating"),
     ("ndhu_teaching_assistants", {"enrolment": -1}, "enrolment"),
+    ("ndhu_teaching_assistants", {"tas": 3}, "tas"),
+    ("ndhu_teaching_assistants", {"tas": 0}, "tas"),
+    ("ndhu_teaching_assistants", {"enrolment": 200, "tas": "1.5"}, "tas"),
     ("ndhu_budget", {}, "recording_hours"),
     ("ndhu_budget", {"schedule": "4,25"}, "schedule"),
     ("ndhu_budget", {"prior_consecutive_days": 3}, "schedule"),
@@ -771,6 +871,20 @@ def test_ndhu_ta_caps_and_monotonic(e1: int, e2: int, months: int | None, amount
     f_hi = run("ndhu_teaching_assistants", enrolment=hi, **raw).figures
     assert f_lo["max_semester_amount"] <= f_hi["max_semester_amount"] <= 2 * 6000 * 5
     assert f_hi["teaching_assistants"] <= 2 and f_hi["months_paid"] <= 5
+
+
+@FAST
+@given(tas=st.one_of(st.none(), st.integers(1, 2)), enrolment=st.one_of(st.none(), st.integers(0, 10**7)), months=st.one_of(st.none(), st.integers(1, 120)),
+       amount=st.one_of(st.none(), st.decimals(min_value=0, max_value=10**6, places=0, allow_nan=False, allow_infinity=False)))
+def test_ndhu_ta_count_from_enrolment_or_tas(tas: int | None, enrolment: int | None, months: int | None, amount: Decimal | None) -> None:
+    raw: dict[str, Any] = {k: v for k, v in {"tas": tas, "enrolment": enrolment, "months": months, "monthly_amount": amount}.items() if v is not None}
+    f = run("ndhu_teaching_assistants", **raw).figures
+    allowed = None if enrolment is None else (2 if enrolment > 120 else 1)
+    want = (tas or 1) if allowed is None else (allowed if tas is None else min(tas, allowed))
+    assert f["teaching_assistants"] == want
+    m = 5 if months is None else min(months, 5)
+    a = D(6000) if amount is None else min(amount, D(6000))
+    assert f["max_semester_amount"] == want * a * m <= 60000
 
 
 @FAST
