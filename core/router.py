@@ -43,6 +43,7 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
     "fcu_tutoring_hours": (Slot("course_weeks", WEEKS), Slot("online_enrolment", PEOPLE)),
     "fcu_teaching_assistants": (
         Slot("online_enrolment", PEOPLE, near=("線上", "註冊", "online"), avoid=("實體", "課堂", "教室")),
+        Slot("classroom_students", PEOPLE, near=("實體", "課堂", "教室", "修課", "選課", "on-campus", "classroom"), after=0),
         Slot("classroom_students", PEOPLE, avoid=("線上", "註冊")),
         Slot("weeks", WEEKS),
     ),
@@ -63,6 +64,7 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
         Slot("series_applied", SERIES),
     ),
     "ndhu_teaching_assistants": (
+        Slot("tas", PEOPLE, near=("教學助理", "ta"), avoid=("修課", "選課", "人數")),
         Slot("enrolment", PEOPLE),
         Slot("months", MONTHS),
         Slot("monthly_amount", MONEY, near=("每月", "月薪", "一個月")),
@@ -93,6 +95,8 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
         return found
     used: set[int] = set()
     for slot in SLOTS.get(calculator, ()):
+        if slot.param in found:
+            continue
         for m in re.finditer(_NUM + slot.unit, text):
             if m.start() in used:
                 continue

@@ -76,16 +76,21 @@ def main() -> int:
             base.predict(q)
     bm25_qps = args.passes * len(questions) / (time.perf_counter() - t0)
 
-    stdin = "".join(q.replace("\n", " ") + "\n" for q in questions)
-    t0 = time.perf_counter()
-    empty = subprocess.run([sys.executable, "bot.py", "ask", "--json"], cwd=ROOT, input="", capture_output=True, text=True)
-    startup = time.perf_counter() - t0
+    batch = [q.replace("\n", " ") for q in questions] * 10
+    stdin = "".join(q + "\n" for q in batch)
+    starts = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        empty = subprocess.run([sys.executable, "bot.py", "ask", "--json"], cwd=ROOT, input="", capture_output=True, text=True)
+        starts.append(time.perf_counter() - t0)
+        assert empty.returncode == 0, empty.stderr[-2000:]
+    startup = statistics.median(starts)
     t0 = time.perf_counter()
     run = subprocess.run([sys.executable, "bot.py", "ask", "--json"], cwd=ROOT, input=stdin, capture_output=True, text=True)
     wall = time.perf_counter() - t0
-    assert run.returncode == 0 and empty.returncode == 0, run.stderr[-2000:]
+    assert run.returncode == 0, run.stderr[-2000:]
     lines = [json.loads(x) for x in run.stdout.splitlines() if x.strip()]
-    assert len(lines) == len(questions)
+    assert len(lines) == len(batch)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print(f"questions: {len(questions)} × {args.passes} passes")
@@ -93,8 +98,8 @@ def main() -> int:
     print(f"index build (matcher, normaliser):  {statistics.median(builds) * 1000:.0f} ms (median of 3)")
     print(f"answer latency in process: p50 {_pct(lat, 50):.2f} ms, p99 {_pct(lat, 99):.2f} ms, max {max(lat):.2f} ms")
     print(f"throughput in process: ours {ours_qps:.0f} q/s, BM25 baseline {bm25_qps:.0f} q/s ({ours_qps / bm25_qps:.2f}×)")
-    print(f"ask --json batch: {len(questions) / wall:.0f} q/s with start-up ({wall:.2f} s), "
-          f"{len(questions) / max(wall - startup, 1e-9):.0f} q/s without (start-up {startup:.2f} s)")
+    print(f"ask --json batch of {len(batch)} (the set ×10): {len(batch) / wall:.0f} q/s with start-up ({wall:.2f} s); "
+          f"start-up alone {startup:.2f} s (median of 3), so {len(batch) / max(wall - startup, 1e-9):.0f} q/s once running")
     print(f"peak memory of the ask process: {peak_mb:.0f} MB")
     return 0
 

@@ -269,6 +269,7 @@ class SafeRepository:
         self._repo: Repository | None = None
         self._last_failure = 0.0
         self.failures = 0
+        self._settings: dict[int, Settings] = {}  # read-through cache; our own writes keep it current
 
     async def _get(self) -> Repository | None:
         if self._repo is not None:
@@ -317,13 +318,23 @@ class SafeRepository:
             self._repo = None
 
     async def settings(self, user_id: int) -> Settings:
-        return await self._call("settings", lambda r: r.settings(user_id), Settings())
+        cached = self._settings.get(user_id)
+        if cached is not None:
+            return cached
+        value = await self._call("settings", lambda r: r.settings(user_id), None)
+        if value is None:
+            return Settings()
+        if len(self._settings) >= 50_000:
+            self._settings.clear()
+        self._settings[user_id] = value
+        return value
 
     async def set_lang(self, user_id: int, lang: str | None) -> bool:
         async def go(r: Repository) -> bool:
             await r.set_lang(user_id, lang)
             return True
 
+        self._settings.pop(user_id, None)
         return await self._call("set_lang", go, False)
 
     async def set_school(self, user_id: int, school: str | None) -> bool:
@@ -331,6 +342,7 @@ class SafeRepository:
             await r.set_school(user_id, school)
             return True
 
+        self._settings.pop(user_id, None)
         return await self._call("set_school", go, False)
 
     async def log_question(self, *args: Any, **kwargs: Any) -> int:
