@@ -37,7 +37,7 @@ def run(cmd: list[str], questions: list[tuple[int, str]], env_extra: dict[str, s
     """Start `cmd` against a fresh server, push the questions, wait for every answer; return the figures."""
     server = BotApiServer()
     with server, tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, TELEGRAM_BOT_TOKEN=server.token, TELEGRAM_BASE_URL=server.base_url, BOT_DB_PATH=str(Path(tmp) / "load.sqlite3"), FLOOD_LIMIT="10000", LOG_LEVEL="WARNING", **env_extra)
+        env = dict(os.environ, TELEGRAM_BOT_TOKEN=server.token, TELEGRAM_BASE_URL=server.base_url, BOT_DB_PATH=os.environ.get("LOAD_DB") or str(Path(tmp) / "load.sqlite3"), FLOOD_LIMIT="10000", LOG_LEVEL="WARNING", **env_extra)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         api = server.api
         try:
@@ -131,7 +131,8 @@ def main() -> int:
     engine = Engine(load(ROOT / "knowledge", REGISTRY), REGISTRY)
     expected = {q: render(engine.answer(q).text) for _, q in questions}
     limiter = {"RATE_LIMITER": "on" if args.rate_limiter else "off"}
-    ours = run([sys.executable, "bot.py"], questions, limiter, expected)
+    prof = ["-m", "cProfile", "-o", os.environ["LOAD_PROFILE"]] if os.environ.get("LOAD_PROFILE") else []
+    ours = run([sys.executable, *prof, "bot.py"], questions, limiter, expected)
     if args.only_ours:
         print(ours)
         return 0 if ours["answered_all"] and ours["exactly_one_in_order"] else 1
