@@ -208,3 +208,14 @@ def test_console_chat_answers_and_quits() -> None:
     run = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input="/help\n高科大學分怎麼算\n/school 東華\n/quit\n", capture_output=True, text=True, timeout=120)
     assert run.returncode == 0
     assert "出處" in run.stdout and "預設學校：東華" in run.stdout and "再見" in run.stdout
+
+
+def test_calc_cli_computes_lists_and_names_bad_parameters() -> None:
+    run = subprocess.run([sys.executable, "bot.py", "calc", "fcu_tutoring_hours", "tier=benchmark", "course_weeks=4", "online_enrolment=300", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["kind"] == "calculation" and 36 in out["result"].values() and out["citations"][0]["document"] == "fcu-mooc-reward"
+    bad = subprocess.run([sys.executable, "bot.py", "calc", "nkust_credits", "hours=-3", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and json.loads(bad.stdout)["error"]["param"] == "hours"
+    listing = subprocess.run([sys.executable, "bot.py", "calc", "--list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert listing.returncode == 0 and "moe_budget_check" in listing.stdout and "subsidy" in listing.stdout
