@@ -50,6 +50,11 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeBotA
             log.close()
             text = (tmp / "bot.log").read_text()
             assert server.token not in text, "the token leaked into the log"
+            import sqlite3
+
+            with sqlite3.connect(tmp / "bot.sqlite3") as con:
+                hashes = {row[0] for row in con.execute("SELECT DISTINCT user_hash FROM questions")}
+            assert hashes and not any(h in text for h in hashes), "a hashed user id leaked into the log"
 
 
 def _texts(api: FakeBotApi, chat: int) -> list[str]:
@@ -109,7 +114,7 @@ def test_start_question_button_calc_inline_group_and_admin(running) -> None:  # 
 BAD_INPUTS = [
     "   \t  ",  # Telegram never sends empty text; whitespace and invisible characters come closest
     "\u200b\u200b",
-    "磨課師" * 20000 + "學分",  # long paste (Telegram caps at 4,096; a self-hosted server may not)
+    ("磨課師學分" * 20000)[:100_000],  # a 100,000-character paste (Telegram caps at 4,096; a self-hosted server may not)
     "高科大\x00學分\x07怎麼算\u202e",
     "<b>高科大</b> 學分 <script>alert(1)</script> & *bold* _x_ [a](b) `c`",
     "'; DROP TABLE questions; -- 高科大學分",

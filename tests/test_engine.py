@@ -204,6 +204,13 @@ def test_ask_cli_jsonl_keeps_order_and_survives_bad_bytes() -> None:
     assert one.returncode == 0 and "出處" in one.stdout
 
 
+def test_console_survives_invalid_utf8_and_control_characters() -> None:
+    data = "高科大學分怎麼算\n".encode() + b"\xff\xfe\x00\x1b[31m\n" + "/quit\n".encode()
+    run = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input=data, capture_output=True, timeout=120)
+    out = run.stdout.decode()
+    assert run.returncode == 0 and "出處" in out and "再見" in out
+
+
 def test_console_chat_answers_and_quits() -> None:
     run = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input="/help\n高科大學分怎麼算\n/school 東華\n/quit\n", capture_output=True, text=True, timeout=120)
     assert run.returncode == 0

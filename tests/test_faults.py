@@ -108,3 +108,36 @@ def test_sigterm_mid_load_then_restart_answers_everything_and_keeps_settings(tmp
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         n = con.execute("SELECT COUNT(*) FROM questions WHERE question = ?", ("高科大學分怎麼算",)).fetchone()[0]
         assert n == len(users) + 1
+
+
+def _chattr(flag: str, paths: list[Path]) -> bool:
+    try:
+        return subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True).returncode == 0
+    except FileNotFoundError:
+        return False
+
+
+def test_database_made_read_only_while_running_answers_go_on(tmp_path: Path) -> None:
+    import pytest
+
+    db = tmp_path / "db.sqlite3"
+    with BotApiServer() as server:
+        api = server.api
+        proc = _start(server, db)
+        files: list[Path] = []
+        try:
+            api.message(710, "高科大學分怎麼算")
+            assert api.wait_for(lambda: bool(api.messages_to(710)), 20)
+            # The database and its write-ahead log become read-only. (Immutable files refuse writes even to
+            # root, where chmod would not. The -shm index is memory-mapped by SQLite: freezing it is not a
+            # read-only database but a broken mapping, which kills any SQLite process with SIGBUS.)
+            files = [p for p in sorted(tmp_path.glob("db.sqlite3*")) if not p.name.endswith("-shm")]
+            if not _chattr("+i", files + [tmp_path]):
+                pytest.skip("chattr is not available on this filesystem")
+            api.message(711, "東華遠距教學課程老師多久內要回覆學生問題？")
+            assert api.wait_for(lambda: bool(api.messages_to(711)), 30)
+            assert "出處" in str(api.messages_to(711)[-1].params.get("text"))
+            assert proc.poll() is None
+        finally:
+            _chattr("-i", files + [tmp_path])
+            assert _stop(proc) == 0

@@ -265,3 +265,13 @@ async def test_per_chat_order_keeps_each_chats_updates_in_order() -> None:
     for chat, ns in seen.items():
         assert ns == sorted(ns) and len(ns) == 20
     assert proc._locks == {}
+
+
+async def test_calculator_values_with_markup_are_echoed_safely(bot) -> None:  # type: ignore[no-untyped-def]
+    app, api = bot
+    await feed(app, api.message(USER, "/calc"))
+    await feed(app, api.callback(USER, "calc:nkust_credits"))
+    await feed(app, api.message(USER, "<b>9</b> & <script>"))
+    reply = texts(api, USER)[-1]
+    assert "&lt;b&gt;9&lt;/b&gt; &amp; &lt;script&gt;" in reply and "不行" in reply
+    assert api.errors == []
