@@ -52,3 +52,16 @@ def test_every_entry_is_asked_about_at_least_once(kb) -> None:  # type: ignore[n
         if not any(d == doc and tuple(p[: len(e.path)]) == e.path for d, p in wanted):
             missing.append(e.id)
     assert missing == []
+
+
+def test_questions_are_mostly_not_the_entries_own(kb) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import unicodedata
+
+    def norm(s: str) -> str:
+        return re.sub(r"[\s？?。，,！!]", "", unicodedata.normalize("NFKC", s)).lower()
+
+    own = {norm(q) for e in kb.entries for q in (*e.questions_zh, *e.questions_en)}
+    cases = evaluate.load_cases()
+    repeated = [c["q"] for c in cases if norm(c["q"]) in own]
+    assert len(repeated) <= len(cases) // 4
