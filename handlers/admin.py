@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -45,13 +47,29 @@ def stats_chart(stats: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def staff_only(handler: Handler) -> Handler:
+    """For ADMIN_USER_IDS only; anyone else gets the reply to a command that does not exist."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if update.effective_message is None or not services(context).is_admin(user.id if user else None):
+            await unknown_command(update, context)
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@staff_only
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A summary and a chart: questions a day, share unanswered, top entries, 👍/👎."""
     svc = services(context)
-    user, msg = update.effective_user, update.effective_message
-    if msg is None or not svc.is_admin(user.id if user else None):
-        await unknown_command(update, context)
-        return
+    msg = update.effective_message
+    assert msg is not None  # staff_only let it through
     data = await svc.repo.stats(30)
     if data is None:
         await msg.reply_text("暫時讀不到資料庫。 Storage is unavailable right now.", do_quote=False)
@@ -67,13 +85,12 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await msg.reply_photo(InputFile(io.BytesIO(png), filename="stats.png"), caption="questions a day · % unanswered", do_quote=False)
 
 
+@staff_only
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Recent `unknown` and 👎 questions as a CSV document."""
     svc = services(context)
-    user, msg = update.effective_user, update.effective_message
-    if msg is None or not svc.is_admin(user.id if user else None):
-        await unknown_command(update, context)
-        return
+    msg = update.effective_message
+    assert msg is not None  # staff_only let it through
     rows = await svc.repo.unanswered(500)
     if rows is None:
         await msg.reply_text("暫時讀不到資料庫。 Storage is unavailable right now.", do_quote=False)
@@ -93,13 +110,12 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+@staff_only
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Re-read and validate the knowledge base; on error keep the old one and report the problems."""
     svc = services(context)
-    user, msg = update.effective_user, update.effective_message
-    if msg is None or not svc.is_admin(user.id if user else None):
-        await unknown_command(update, context)
-        return
+    msg = update.effective_message
+    assert msg is not None  # staff_only let it through
     from calculators import REGISTRY
     from core.engine import Engine
     from core.kb import KnowledgeBaseError, load
