@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from calculators.base import CalcError
 from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
 from core.model import Answer, AnswerContext, Citation, Option
@@ -184,8 +186,6 @@ class Engine:
                 missing = calc.missing(params)
                 if missing:
                     return self._needs(nq, s, name, missing, lang)
-                from calculators.base import CalcError
-
                 try:
                     return self.run_calculator(name, params, lang, lead=s.entry, question=nq.original)
                 except CalcError as err:
@@ -241,41 +241,24 @@ class Engine:
         )
 
     def _needs(self, nq: Normalised, s: Scored, name: str, missing: list[Any], lang: str) -> Answer:
-        base = self._single(nq, s, lang)
         en = lang == "en"
         labels = "、".join(p.label_en if en else p.label_zh for p in missing)
-        ask = (f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。")
-        return Answer(
-            question=nq.original,
-            kind="answer",
-            text=ask + "\n\n" + base.text,
-            citations=base.citations,
-            lang=lang,
-            score=s.score,
-            matched=base.matched,
-            calculator=name,
-            needs=tuple(p.name for p in missing),
-            related=base.related,
-        )
+        lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
+        return self._led(nq, s, lang, lead, name, tuple(p.name for p in missing))
 
-    def _calc_error(self, nq: Normalised, s: Scored, name: str, err: Exception, lang: str) -> Answer:
-        base = self._single(nq, s, lang)
+    def _calc_error(self, nq: Normalised, s: Scored, name: str, err: CalcError, lang: str) -> Answer:
         en = lang == "en"
-        msg = getattr(err, "message_en" if en else "message_zh", str(err))
-        allowed = getattr(err, "allowed", "")
-        lead = (f"I could not calculate this: {msg}" + (f" (allowed: {allowed})" if allowed else "") if en
-                else f"無法計算：{msg}" + (f"（可用範圍：{allowed}）" if allowed else ""))
-        return Answer(
-            question=nq.original,
-            kind="answer",
-            text=lead + "\n\n" + base.text,
-            citations=base.citations,
-            lang=lang,
-            score=s.score,
-            matched=base.matched,
-            calculator=name,
-            needs=(getattr(err, "param", ""),),
-        )
+        msg = err.message_en if en else err.message_zh
+        if en:
+            lead = f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")
+        else:
+            lead = f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else "")
+        return self._led(nq, s, lang, lead, name, (err.param,))
+
+    def _led(self, nq: Normalised, s: Scored, lang: str, lead: str, calculator: str, needs: tuple[str, ...]) -> Answer:
+        """The entry's answer, led by a note on the calculation it could not do yet."""
+        base = self._single(nq, s, lang)
+        return replace(base, text=lead + "\n\n" + base.text, calculator=calculator, needs=needs)
 
     def covered_list(self, lang: str) -> str:
         """The documents the knowledge base covers, one a line."""
@@ -320,6 +303,4 @@ class Engine:
 
 
 def _replace_text(ans: Answer, text: str) -> Answer:
-    from dataclasses import replace
-
     return replace(ans, text=text)

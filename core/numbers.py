@@ -180,17 +180,6 @@ def _fmt(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def find_numbers(text: str) -> list[tuple[Decimal, int, int]]:
-    """Every number in already-normalised text, with its span."""
-    out = []
-    for m in re.finditer(r"\d+(?:\.\d+)?", text):
-        try:
-            out.append((Decimal(m.group(0)), m.start(), m.end()))
-        except InvalidOperation:  # pragma: no cover - the regex admits only decimals
-            continue
-    return out
-
-
 def format_number(value: Decimal | float | int, money: bool = False) -> str:
     """Format a figure for people: 140,000 and 3,063.3; no trailing zeros."""
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from calculators.base import CalcError, Param
 from core.router import extract
-from handlers.common import callback_parts, esc, parse_int, render, services
+from handlers.common import callback_parts, esc, expired, parse_int, render, services
 
 CHOOSING, ASKING = range(2)
 SKIP = "__skip__"
@@ -92,7 +92,7 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     svc = services(context)
     parts = callback_parts(q.data, "calc", 1)
     if not parts or parts[0] not in svc.engine.calculators:
-        await q.answer("這個按鈕已失效。 This button has expired.", show_alert=True)
+        await expired(q)
         return ConversationHandler.END
     await q.answer()
     calc = svc.engine.calculators[parts[0]]
@@ -111,7 +111,7 @@ async def on_continue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     qid = parse_int(parts[1]) if parts else None
     logged = await svc.repo.question(qid) if qid and qid > 0 else None
     if not parts or parts[0] not in svc.engine.calculators:
-        await q.answer("這個按鈕已失效。 This button has expired.", show_alert=True)
+        await expired(q)
         return ConversationHandler.END
     await q.answer()
     calc = svc.engine.calculators[parts[0]]
@@ -144,7 +144,7 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ASKING
     parts = callback_parts(q.data, "ch", 1)
     if not parts:
-        await q.answer("這個按鈕已失效。 This button has expired.", show_alert=True)
+        await expired(q)
         return ASKING
     await q.answer()
     return await _take(q.message, context, parts[0])  # type: ignore[arg-type]

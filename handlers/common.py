@@ -256,9 +256,12 @@ def addressed_text(update: Update, bot_username: str | None, bot_id: int | None)
     return None
 
 
-def user_lang(settings_lang: str | None, update: Update) -> str | None:
-    """The user's language: their setting, else None (the question's own language decides)."""
-    return settings_lang
+EXPIRED = "這個按鈕已失效，請重新提問。 This button has expired."
+
+
+async def expired(q: Any) -> None:
+    """Answer a forged or stale button press."""
+    await q.answer(EXPIRED, show_alert=True)
 
 
 def parse_int(text: str) -> int | None:

@@ -10,7 +10,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from core.model import AnswerContext
-from handlers.common import addressed_text, callback_parts, esc, parse_int, render, send_answer, services
+from handlers.common import addressed_text, callback_parts, expired, parse_int, render, send_answer, services
 
 TYPING_AFTER_S = 0.3
 COMMENT_PROMPT_ZH = "謝謝回饋！哪裡不對或不清楚？請直接回覆這則訊息（可略過）。"
@@ -73,7 +73,7 @@ async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = callback_parts(q.data, "src", 1)
     entry = svc.engine.kb.by_id.get(parts[0]) if parts else None
     if entry is None:
-        await q.answer("這個按鈕已失效，請重新提問。 This button has expired.", show_alert=True)
+        await expired(q)
         return
     await q.answer()
     doc = svc.engine.kb.document_of(entry)
@@ -95,7 +95,7 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     qid = parse_int(parts[0]) if parts else None
     value = parse_int(parts[1]) if parts else None
     if qid is None or value not in (1, -1) or qid <= 0:
-        await q.answer("這個按鈕已失效。 This button has expired.", show_alert=True)
+        await expired(q)
         return
     ok = await svc.repo.add_feedback(q.from_user.id, qid, int(value))
     if not ok:
@@ -125,7 +125,7 @@ async def on_related(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     parts = callback_parts(q.data, "rel", 1)
     entry = svc.engine.kb.by_id.get(parts[0]) if parts else None
     if entry is None:
-        await q.answer("這個按鈕已失效，請重新提問。 This button has expired.", show_alert=True)
+        await expired(q)
         return
     await q.answer()
     settings = await svc.repo.settings(q.from_user.id)
@@ -145,7 +145,7 @@ async def on_school_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     qid = parse_int(parts[1]) if parts else None
     logged = await svc.repo.question(qid) if qid and qid > 0 else None
     if doc not in svc.engine.kb.documents or logged is None:
-        await q.answer("這個按鈕已失效，請重新提問。 This button has expired.", show_alert=True)
+        await expired(q)
         return
     await q.answer()
     settings = await svc.repo.settings(q.from_user.id)
@@ -167,7 +167,7 @@ async def on_stale_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """Any other button (forged, or from an older version): say it has expired."""
     q = update.callback_query
     if q is not None:
-        await q.answer("這個按鈕已失效，請重新提問。 This button has expired.", show_alert=True)
+        await expired(q)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
@@ -191,4 +191,3 @@ def register_last(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_stale_callback))
 
 
-_ = esc  # re-exported for handlers that build HTML by hand

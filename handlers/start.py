@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from handlers.common import callback_parts, esc, services
+from handlers.common import callback_parts, esc, expired, services
 
 EXAMPLES = (
     "高科大學習 9 小時可以拿幾學分？",
@@ -105,7 +105,7 @@ async def on_set_school(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     parts = callback_parts(q.data, "setschool", 1)
     value = parts[0] if parts else None
     if value != "none" and value not in svc.engine.kb.documents:
-        await q.answer("這個按鈕已失效。 This button has expired.", show_alert=True)
+        await expired(q)
         return
     await svc.repo.set_school(q.from_user.id, None if value == "none" else value)
     await q.answer("已設定 Saved")
@@ -129,7 +129,7 @@ async def on_set_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     parts = callback_parts(q.data, "setlang", 1)
     if not parts or parts[0] not in ("zh", "en"):
-        await q.answer("這個按鈕已失效。 This button has expired.", show_alert=True)
+        await expired(q)
         return
     await services(context).repo.set_lang(q.from_user.id, parts[0])
     await q.answer("已設定 Saved")
