@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, Literal, TypeVar
 
-from core.numbers import NumberError, format_number, parse_number
+from lang.dates import DateError, parse_date
+from lang.numbers import NumberError, format_number, parse_number
 
 Figure = Decimal | int | bool | str
 
@@ -115,9 +116,10 @@ class Param:
                 return False
             raise CalcError(self.name, f"{self.label_zh}請回答「是」或「否」", f"{self.label_en} must be yes or no", self.allowed())
         if self.kind == "date":
-            from calculators.dates import parse_date
-
-            return parse_date(raw, self)
+            try:
+                return parse_date(raw, self.label_zh, self.label_en)
+            except DateError as exc:
+                raise CalcError(self.name, exc.message_zh, exc.message_en, exc.allowed) from exc
         if self.kind == "list":
             if isinstance(raw, (list, tuple)):
                 items = list(raw)

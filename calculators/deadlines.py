@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from calculators.base import CalcResult, Calculator, Choice, Param
 from calculators.common import Out
-from calculators.dates import ROC_OFFSET, add_months, both, period_end, roc
+from lang.dates import ROC_OFFSET, add_months, both, period_end, roc
 
 NDHU, NKUST, BOTH = "ndhu", "nkust", "both"
 SCHOOLS = (

@@ -13,7 +13,7 @@ from core.model import Answer, AnswerContext, Citation, Option
 from core.normalize import Normalised, Normaliser
 from core.router import extract, has_figures
 from core.schema import Entry
-from core.textnorm import collapse_ws, to_simplified
+from lang.textnorm import collapse_ws, to_simplified
 
 UNIVERSITIES = ("nkust-mooc", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
 SUGGESTION_FLOOR = 0.22

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from core.numbers import NumberError, parse_number
+from lang.numbers import NumberError, parse_number
 from core.schema import (
     DOC_IDS,
     Document,
@@ -21,7 +21,7 @@ from core.schema import (
     Glossary,
     clause_to_path,
 )
-from core.textnorm import fold, fold_with_lines
+from lang.textnorm import fold, fold_with_lines
 from core.yamlload import Problem, line_of, load_yaml
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"

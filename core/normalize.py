@@ -6,9 +6,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.numbers import numerals_to_digits
+from lang.numbers import numerals_to_digits
 from core.schema import Glossary
-from core.textnorm import is_mostly_english, looks_simplified, to_traditional, unify_variants
+from lang.textnorm import is_mostly_english, looks_simplified, to_traditional, unify_variants
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

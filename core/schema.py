@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.numbers import NumberError, parse_chinese_integer
+from lang.numbers import NumberError, parse_chinese_integer
 
 DOC_IDS = ("nkust-mooc", "moe-mooc-series", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
 DocId = Literal["nkust-mooc", "moe-mooc-series", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from calculators import ALL, REGISTRY
 from calculators.base import CalcError, CalcResult, Param
-from calculators.dates import period_end
+from lang.dates import period_end
 
 D = Decimal
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

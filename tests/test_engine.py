@@ -17,7 +17,7 @@ from calculators.base import CalcResult, Calculator, Param
 from core.engine import Engine
 from core.model import AnswerContext
 from core.schema import DOC_IDS
-from core.textnorm import fold
+from lang.textnorm import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT.parent / "shared" / "examples" / "questions.jsonl"

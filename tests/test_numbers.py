@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.numbers import NumberError, numerals_to_digits, parse_number
+from lang.numbers import NumberError, numerals_to_digits, parse_number
 
 
 @pytest.mark.parametrize(

@@ -11,29 +11,34 @@ from typing import Any
 ROC_OFFSET = 1911
 
 
-def parse_date(raw: Any, param: Any = None) -> date:
-    """Parse a date written in ROC or ISO form; raise CalcError naming the parameter."""
-    from calculators.base import CalcError
+class DateError(ValueError):
+    """A text that is not a date we can read; carries a message in both languages and what is allowed."""
 
-    name = getattr(param, "name", "date")
-    label_zh = getattr(param, "label_zh", "日期")
-    label_en = getattr(param, "label_en", "date")
+    def __init__(self, message_zh: str, message_en: str, allowed: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.allowed = allowed
+        super().__init__(message_en)
+
+
+def parse_date(raw: Any, label_zh: str = "日期", label_en: str = "date") -> date:
+    """Parse a date written in ROC or ISO form; raise DateError."""
     if isinstance(raw, date):
         return raw
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     text = re.sub(r"^(民國|中華民國|roc)\s*", "", text, flags=re.I)
     m = re.fullmatch(r"(\d{2,4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?", text)
     if not m:
-        raise CalcError(name, f"{label_zh}格式不對，請寫成 114.03.01 或 2025-03-01", f"{label_en}: write it as ROC 114.03.01 or ISO 2025-03-01", "ROC 114.03.01 or ISO 2025-03-01")
+        raise DateError(f"{label_zh}格式不對，請寫成 114.03.01 或 2025-03-01", f"{label_en}: write it as ROC 114.03.01 or ISO 2025-03-01", "ROC 114.03.01 or ISO 2025-03-01")
     y, mo, d = (int(g) for g in m.groups())
     if y < 1000:
         y += ROC_OFFSET
     if not (1912 <= y <= 2200):
-        raise CalcError(name, f"{label_zh}的年份超出範圍", f"{label_en}: year out of range", "ROC 1–289 or ISO 1912–2200")
+        raise DateError(f"{label_zh}的年份超出範圍", f"{label_en}: year out of range", "ROC 1–289 or ISO 1912–2200")
     try:
         return date(y, mo, d)
     except ValueError as exc:
-        raise CalcError(name, f"{label_zh}不是有效的日期", f"{label_en} is not a valid date", "a real calendar date") from exc
+        raise DateError(f"{label_zh}不是有效的日期", f"{label_en} is not a valid date", "a real calendar date") from exc
 
 
 def add_months(start: date, months: int) -> date:
