@@ -17,7 +17,6 @@ RUN pip install -r requirements.txt
 COPY bot.py config.py ./
 COPY core ./core
 COPY calculators ./calculators
-COPY handlers ./handlers
 COPY frontends ./frontends
 COPY storage ./storage
 COPY knowledge ./knowledge

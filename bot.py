@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "calc":
         return cli.calc_command(engine, args.name, args.params, args.json, args.list)
     if config.token and args.command != "console":
-        from handlers.app import run_telegram
+        from frontends.telegram.app import run_telegram
 
         return run_telegram(config, engine)
     from frontends.console import run_console

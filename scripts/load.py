@@ -134,7 +134,7 @@ def main() -> int:
     from calculators import REGISTRY
     from core.engine import Engine
     from core.kb import load
-    from handlers.common import render
+    from frontends.telegram.common import render
 
     engine = Engine(load(ROOT / "knowledge", REGISTRY), REGISTRY)
     expected = {q: render(engine.answer(q).text) for _, q in questions}

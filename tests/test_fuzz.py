@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from calculators import REGISTRY, CalcError
 from core.engine import Engine
 from core.router import SLOTS, extract
-from handlers.common import render
+from frontends.telegram.common import render
 from tests.botapi import check_html
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

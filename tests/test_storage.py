@@ -89,7 +89,7 @@ async def test_safe_repository_reopens_after_the_file_is_deleted(tmp_path: Path)
 def test_sql_is_only_parameterised() -> None:
     """No SQL is built from strings: f-strings, % or + next to SQL keywords."""
     bad = []
-    for path in list((ROOT / "storage").glob("*.py")) + list((ROOT / "handlers").glob("*.py")) + list((ROOT / "core").glob("*.py")):
+    for path in list((ROOT / "storage").glob("*.py")) + list((ROOT / "frontends").rglob("*.py")) + list((ROOT / "core").glob("*.py")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"""(f["'].*\b(SELECT|INSERT|UPDATE|DELETE|WHERE)\b)|(\b(SELECT|INSERT|UPDATE|DELETE)\b.*["']\s*(%|\+|\.format))""", line):
                 if "PRAGMA user_version" in line:

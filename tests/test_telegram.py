@@ -13,8 +13,8 @@ from telegram.ext import Application, ApplicationBuilder
 
 from config import Config
 from core.engine import Engine
-from handlers.app import build_application
-from handlers.common import render, split_messages, to_html_lines
+from frontends.telegram.app import build_application
+from frontends.telegram.common import render, split_messages, to_html_lines
 from storage.repository import SafeRepository
 from tests.botapi import BOT_USERNAME, BadRequest, FakeBotApi, check_html, make_request
 
@@ -79,9 +79,9 @@ async def test_question_gets_answer_with_citation_and_buttons(bot) -> None:  # t
 
 
 async def test_typing_action_when_an_answer_takes_a_while(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import handlers.questions
+    import frontends.telegram.questions
 
-    monkeypatch.setattr(handlers.questions, "TYPING_AFTER_S", 0.0)
+    monkeypatch.setattr(frontends.telegram.questions, "TYPING_AFTER_S", 0.0)
     app, api = bot
     await feed(app, api.message(USER, "高科大學分怎麼算"))
     assert any(s.method == "sendchataction" and s.params.get("action") == "typing" for s in api.sent)
@@ -245,7 +245,7 @@ async def test_per_chat_order_keeps_each_chats_updates_in_order() -> None:
 
     from telegram import Update as U
 
-    from handlers.common import PerChatOrder
+    from frontends.telegram.common import PerChatOrder
 
     proc = PerChatOrder(32)
     seen: dict[int, list[int]] = {1: [], 2: [], 3: []}

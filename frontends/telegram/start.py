@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from handlers.common import callback_parts, esc, expired, services
+from frontends.telegram.common import callback_parts, esc, expired, services
 
 EXAMPLES = (
     "高科大學習 9 小時可以拿幾學分？",

@@ -13,8 +13,8 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from handlers.common import esc, services
-from handlers.start import unknown_command
+from frontends.telegram.common import esc, services
+from frontends.telegram.start import unknown_command
 
 log = logging.getLogger(__name__)
 TAIPEI = timezone(timedelta(hours=8))

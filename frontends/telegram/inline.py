@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import Application, ContextTypes, InlineQueryHandler
 
-from handlers.common import render, services
+from frontends.telegram.common import render, services
 
 MAX_RESULTS = 5
 

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from calculators.base import CalcError, Param
 from core.router import extract
-from handlers.common import callback_parts, esc, expired, parse_int, render, services
+from frontends.telegram.common import callback_parts, esc, expired, parse_int, render, services
 
 CHOOSING, ASKING = range(2)
 SKIP = "__skip__"

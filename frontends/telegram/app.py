@@ -10,8 +10,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from config import Config
 from core.engine import Engine
-from handlers import admin, calc, errors, inline, questions, start
-from handlers.common import FloodLimiter, PerChatOrder, Services
+from frontends.telegram import admin, calc, errors, inline, questions, start
+from frontends.telegram.common import FloodLimiter, PerChatOrder, Services
 from storage.repository import SafeRepository
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from core.model import AnswerContext
-from handlers.common import addressed_text, callback_parts, expired, parse_int, render, send_answer, services
+from frontends.telegram.common import addressed_text, callback_parts, expired, parse_int, render, send_answer, services
 
 TYPING_AFTER_S = 0.3
 COMMENT_PROMPT_ZH = "謝謝回饋！哪裡不對或不清楚？請直接回覆這則訊息（可略過）。"
