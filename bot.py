@@ -1,4 +1,4 @@
-"""Entry point: wires configuration, the knowledge base, storage and the front ends."""
+"""Entry point: parses the command line and hands over to bootstrap (which wires everything)."""
 
 from __future__ import annotations
 
@@ -27,22 +27,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def load_engine(config: Config):  # type: ignore[no-untyped-def]
-    """Load and validate the knowledge base and build the answering core; exit naming every problem if invalid."""
-    from calculators import REGISTRY
-    from core.engine import Engine
-    from core.kb import KnowledgeBaseError, load
-
-    try:
-        kb = load(config.knowledge_dir, REGISTRY)
-    except KnowledgeBaseError as exc:
-        for problem in exc.problems[:50]:
-            print(problem, file=sys.stderr)
-        print(f"the knowledge base is invalid ({len(exc.problems)} problem(s)); refusing to start. Run: python bot.py check", file=sys.stderr)
-        raise SystemExit(1) from exc
-    return Engine(kb, REGISTRY)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the chosen front end."""
     args = _parser().parse_args(argv)
@@ -52,24 +36,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import bootstrap
     from frontends import cli
 
     if args.command == "check":
-        return cli.check_command(config.knowledge_dir)
+        return cli.check_command(config.knowledge_dir, bootstrap.calculator_names())
     if args.command == "kb":
-        return cli.kb_command(config.knowledge_dir, args.json)
-    engine = load_engine(config)
+        return cli.kb_command(config.knowledge_dir, bootstrap.calculator_names(), args.json)
     if args.command == "ask":
-        return cli.ask_command(engine, args.question, args.json)
+        return cli.ask_command(bootstrap.engine_or_exit(config), args.question, args.json)
     if args.command == "calc":
-        return cli.calc_command(engine, args.name, args.params, args.json, args.list)
-    if config.token and args.command != "console":
-        from frontends.telegram.app import run_telegram
-
-        return run_telegram(config, engine)
-    from frontends.console import run_console
-
-    return run_console(engine)
+        return cli.calc_command(bootstrap.engine_or_exit(config), args.name, args.params, args.json, args.list)
+    return bootstrap.run(config, console=args.command == "console")
 
 
 if __name__ == "__main__":

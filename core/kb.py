@@ -13,7 +13,6 @@ from pydantic import BaseModel, ValidationError
 
 from lang.numbers import NumberError, parse_number
 from core.schema import (
-    DOC_IDS,
     Document,
     DocumentsFile,
     Entry,
@@ -143,28 +142,37 @@ def load_documents(root: Path, problems: list[Problem]) -> dict[str, Document]:
         if doc.id in docs:
             problems.append(Problem(_rel(path, root), line_of(data, ("documents", i, "id")), f"duplicate document id {doc.id}"))
         docs[doc.id] = doc
-    for missing in sorted(set(DOC_IDS) - set(docs)):
-        problems.append(Problem(_rel(path, root), 1, f"document {missing} is not described"))
     return docs
 
 
-def load_glossary(root: Path, problems: list[Problem]) -> Glossary | None:
-    """Read glossary.yaml."""
+def load_glossary(root: Path, problems: list[Problem], documents: dict[str, Document]) -> Glossary | None:
+    """Read glossary.yaml; every document it names must be described in documents.yaml, and every document needs a name."""
     path = root / "glossary.yaml"
-    data, found = load_yaml(path, _rel(path, root))
+    name = _rel(path, root)
+    data, found = load_yaml(path, name)
     problems.extend(found)
     if data is None:
         return None
-    parsed, found = _validate(Glossary, data, _rel(path, root))
+    parsed, found = _validate(Glossary, data, name)
     problems.extend(found)
-    return parsed  # type: ignore[no-any-return]
+    if parsed is None:
+        return None
+    glossary: Glossary = parsed
+    for section in ("schools", "mentions"):
+        for doc_id in getattr(glossary, section):
+            if doc_id not in documents:
+                problems.append(Problem(name, line_of(data, (section, doc_id)), f"{section}: unknown document {doc_id} (not in documents.yaml)"))
+    for doc_id in documents:
+        if doc_id not in glossary.schools:
+            problems.append(Problem(name, line_of(data, ("schools",)), f"schools: document {doc_id} has no names"))
+    return glossary
 
 
 def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = None) -> CheckReport:
     """Load and validate everything under `root`; never raises for bad data."""
     problems: list[Problem] = []
     documents = load_documents(root, problems)
-    glossary = load_glossary(root, problems)
+    glossary = load_glossary(root, problems, documents)
 
     sources: dict[str, str] = {}
     folded_sources: dict[str, tuple[str, list[int]]] = {}
@@ -200,6 +208,9 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
         if path.stem != parsed.document:
             problems.append(Problem(name, line_of(data, ("document",)), f"file name should be {parsed.document}.yaml"))
         doc_id = parsed.document
+        if doc_id not in documents:
+            problems.append(Problem(name, line_of(data, ("document",)), f"unknown document {doc_id} (not in documents.yaml)"))
+            continue
         for rng in parsed.uncovered_ok:
             allowed_uncovered.setdefault(doc_id, set()).update(rng.span())
         for i, entry in enumerate(parsed.entries):

@@ -18,6 +18,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
 _DATE = re.compile(r"\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+")
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
+_UNITS = re.compile(r"(?<![\u4e00-\u9fff])(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\b(?:hours?|weeks?|people|ntd?|credits?)\b")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
 
@@ -226,6 +227,13 @@ class Matcher:
         n = sum(1 for c in set("".join(_CJK_RUN.findall(t))) if c not in self.kb_chars)
         n += sum(1 for w in set(_WORD.findall(t)) if len(w) > 2 and w not in self.kb_words)
         return n
+
+    def has_topic(self, content: str, s: Scored) -> bool:
+        """False when the question is only figures, units and a word or two every clause shares (「補助 100」, 「9 小時」)."""
+        plain = _UNITS.sub(" ", _DIGITS.sub(" ", self.strip(content)))
+        if len(plain.replace(" ", "")) >= 3:
+            return True
+        return any(self.idf.get(t, 0.0) >= self.specific_idf for t in self.terms(plain))
 
     def confident(self, s: Scored, oov: int = 0) -> bool:
         """A match we stand behind: above the threshold (raised for unknown words) and resting on specific words."""

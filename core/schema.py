@@ -9,9 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lang.numbers import NumberError, parse_chinese_integer
 
-DOC_IDS = ("nkust-mooc", "moe-mooc-series", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016")
-DocId = Literal["nkust-mooc", "moe-mooc-series", "fcu-mooc-reward", "ndhu-elearning", "nthu-beijing-2016"]
-
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _SNAKE = r"^[a-z][a-z0-9_]*$"
 
@@ -43,7 +40,10 @@ class LineRange(_Frozen):
 class Document(_Frozen):
     """A source document."""
 
-    id: DocId
+    id: str = Field(pattern=_ID)
+    role: Literal["university", "ministry", "report"] = Field(description="who issues it: a university's rules, a ministry's call, or a report")
+    name_zh: str = Field(min_length=1, description="the issuer's short name as people say it: 高科大, 教育部")
+    name_en: str = Field(min_length=1, description="the same in English: NKUST, MOE")
     title_zh: str
     title_en: str
     short_zh: str
@@ -107,7 +107,7 @@ class Entry(_Frozen):
 class EntryFile(_Frozen):
     """knowledge/entries/<document>.yaml."""
 
-    document: DocId
+    document: str = Field(pattern=_ID)
     uncovered_ok: tuple[LineRange, ...] = ()
     entries: tuple[Entry, ...] = Field(min_length=1)
 
@@ -115,8 +115,8 @@ class EntryFile(_Frozen):
 class Glossary(_Frozen):
     """Synonyms and names the matcher uses."""
 
-    schools: dict[DocId, tuple[str, ...]]
-    mentions: dict[DocId, tuple[str, ...]] = {}
+    schools: dict[str, tuple[str, ...]]
+    mentions: dict[str, tuple[str, ...]] = {}
     uncovered_bodies: tuple[str, ...]
     out_of_scope: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...]

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+from typing import IO, Any
+
+from core.engine import Engine
 from core.kb import check as check_kb
+from core.model import AnswerContext
 
 
-def _calculator_names() -> list[str] | None:
-    try:
-        from calculators import REGISTRY
-    except ImportError:
-        return None
-    return sorted(REGISTRY)
-
-
-def check_command(knowledge_dir: Path, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+def check_command(knowledge_dir: Path, calculator_names: list[str], out: IO[str] = sys.stdout) -> int:
     """Validate the knowledge base; print every problem as file:line: message and a coverage report."""
-    report = check_kb(knowledge_dir, _calculator_names())
+    report = check_kb(knowledge_dir, calculator_names)
     for problem in report.problems:
         print(problem, file=out)
     cov = report.coverage
@@ -44,23 +41,23 @@ def check_command(knowledge_dir: Path, out=sys.stdout) -> int:  # type: ignore[n
 
 def _ranges(lines: tuple[int, ...]) -> str:
     parts: list[str] = []
-    start = prev = None
+    start = prev = -2
     for n in lines:
-        if start is None:
+        if start < 0:
             start = prev = n
-        elif n == prev + 1:  # type: ignore[operator]
+        elif n == prev + 1:
             prev = n
         else:
             parts.append(f"{start}" if start == prev else f"{start}-{prev}")
             start = prev = n
-    if start is not None:
+    if start >= 0:
         parts.append(f"{start}" if start == prev else f"{start}-{prev}")
     return ", ".join(parts)
 
 
-def kb_command(knowledge_dir: Path, as_json: bool, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+def kb_command(knowledge_dir: Path, calculator_names: list[str], as_json: bool, out: IO[str] = sys.stdout) -> int:
     """Print every entry (JSON with --json)."""
-    report = check_kb(knowledge_dir, _calculator_names())
+    report = check_kb(knowledge_dir, calculator_names)
     if report.kb is None:
         for problem in report.problems:
             print(problem, file=sys.stderr)
@@ -88,10 +85,8 @@ def kb_command(knowledge_dir: Path, as_json: bool, out=sys.stdout) -> int:  # ty
     return 0
 
 
-def ask_command(engine, questions: list[str], as_json: bool, stdin=sys.stdin, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout) -> int:
     """Answer questions from the arguments, or one a line from standard input (JSONL out with --json)."""
-    from core.model import AnswerContext
-
     ctx = AnswerContext()
     if questions:
         items = [" ".join(questions)]
@@ -108,7 +103,7 @@ def ask_command(engine, questions: list[str], as_json: bool, stdin=sys.stdin, ou
     return 0
 
 
-def _lines(stdin):  # type: ignore[no-untyped-def]
+def _lines(stdin: IO[str]) -> Iterator[str]:
     """Lines of standard input, decoding invalid UTF-8 with replacement instead of failing."""
     buf = getattr(stdin, "buffer", None)
     if buf is None:
@@ -118,18 +113,18 @@ def _lines(stdin):  # type: ignore[no-untyped-def]
         yield raw.decode("utf-8", errors="replace")
 
 
-def calc_command(engine, name: str | None, pairs: list[str], as_json: bool, list_only: bool, out=sys.stdout) -> int:  # type: ignore[no-untyped-def]
+def calc_command(engine: Engine, name: str | None, pairs: list[str], as_json: bool, list_only: bool, out: IO[str] = sys.stdout) -> int:
     """Run one calculator with key=value parameters, or list them."""
-    from calculators import REGISTRY, CalcError
+    from calculators import CalcError
 
     if list_only or not name:
-        for calc in REGISTRY.values():
+        for calc in engine.calculators():
             print(f"{calc.name}: {calc.title_zh} / {calc.title_en}", file=out)
             for p in calc.params:
                 req = "required" if p.required else "optional"
                 print(f"    {p.name} ({p.kind}, {req}; {p.allowed()}): {p.label_zh} / {p.label_en}", file=out)
         return 0 if list_only else 2
-    if name not in REGISTRY:
+    if engine.calculator(name) is None:
         print(f"unknown calculator {name!r}; try: python bot.py calc --list", file=sys.stderr)
         return 2
     params: dict[str, str] = {}

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import IO
 
+from dataclasses import replace
+
 from core.engine import Engine
-from core.model import AnswerContext
+from core.model import Answer, AnswerContext
+from core.render import plain
+from lang.textnorm import to_simplified
 
 HELP = """指令 Commands:
   /sources          文件清單 covered documents
@@ -18,7 +23,7 @@ HELP = """指令 Commands:
 直接輸入問題即可，例如：高科大學習 9 小時可以拿幾學分？"""
 
 
-def _read_lines(stream: IO[str]):  # type: ignore[no-untyped-def]
+def _read_lines(stream: IO[str]) -> Iterator[str]:
     buf = getattr(stream, "buffer", None)
     if buf is None:
         yield from stream
@@ -60,7 +65,7 @@ def handle_line(engine: Engine, text: str, ctx: AnswerContext) -> tuple[str, Ans
     if cmd in ("/help", "/start"):
         return HELP, ctx, False
     if cmd == "/sources":
-        return engine.covered_list(ctx.lang or "zh"), ctx, False
+        return "\n".join(engine.covered_list(ctx.lang or "zh")), ctx, False
     if cmd == "/lang":
         lang = arg.strip().lower()
         if lang in ("en", "english", "英文"):
@@ -72,14 +77,27 @@ def handle_line(engine: Engine, text: str, ctx: AnswerContext) -> tuple[str, Ans
         name = arg.strip()
         if name.lower() in ("", "none", "無", "取消"):
             return "已取消預設學校。Default school cleared.", AnswerContext(None, ctx.lang), False
-        nq = engine.norm.question(name)
-        if len(nq.schools) == 1:
-            doc = engine.kb.documents[nq.schools[0]]
-            return f"預設學校：{doc.short_zh}。Default: {doc.short_en}.", AnswerContext(doc.id, ctx.lang), False
-        return "找不到這所學校；可用：高科大、逢甲、東華、清華、教育部。Unknown school.", ctx, False
+        doc_id = engine.school_of(name)
+        doc = engine.document(doc_id) if doc_id else None
+        if doc is not None:
+            return f"預設學校：{doc.name_zh}。Default: {doc.name_en}.", AnswerContext(doc.id, ctx.lang), False
+        names = "、".join(d.name_zh for d in engine.documents())
+        return f"找不到這所學校；可用：{names}。Unknown school.", ctx, False
     if cmd == "/calc":
-        from calculators import REGISTRY
-
-        lines = [f"• {c.name}: {c.title_zh} / {c.title_en}" for c in REGISTRY.values()]
+        lines = [f"• {c.name}: {c.title_zh} / {c.title_en}" for c in engine.calculators()]
         return "計算器 Calculators (python bot.py calc NAME key=value …):\n" + "\n".join(lines), ctx, False
-    return engine.answer(text, ctx).text, ctx, False
+    return render(engine.answer(text, ctx)), ctx, False
+
+
+_HINTS = {
+    "zh": {"set_school": "可在問題中加上校名，或用 /school 設定預設學校。", "sources": "輸入 /sources 可查看文件清單。", "step_by_step": "也可以用 /calc 一步步計算。"},
+    "en": {"set_school": "Name a school in the question, or set a default with /school.", "sources": "Send /sources for the list of documents.", "step_by_step": "Or calculate step by step with /calc."},
+}
+
+
+def render(ans: Answer) -> str:
+    """The plain reply, with this front end's commands for the answer's hints."""
+    hints = _HINTS["en" if ans.lang == "en" else "zh"]
+    lines = [h for h in (hints.get(k, "") for k in ans.hints) if h]
+    base = plain(replace(ans, hints=()))
+    return base + ("\n\n" + "\n".join(to_simplified(x) if ans.simplified else x for x in lines) if lines else "")

@@ -143,11 +143,9 @@ def score(name: str, cases: list[dict[str, Any]], predict: Callable[[str], Predi
 
 def ours() -> Callable[[str], Prediction]:
     """The project's engine, in process."""
-    from calculators import REGISTRY
-    from core.engine import Engine
-    from core.kb import load
+    from bootstrap import engine_from
 
-    engine = Engine(load(ROOT / "knowledge", REGISTRY), REGISTRY)
+    engine = engine_from(ROOT / "knowledge")
 
     def predict(q: str) -> Prediction:
         a = engine.answer(q)
@@ -172,11 +170,10 @@ class BM25Baseline:
         import jieba
         from rank_bm25 import BM25Okapi
 
-        from calculators import REGISTRY
-        from core.kb import load
+        from bootstrap import load_knowledge
 
         jieba.setLogLevel(logging.WARNING)
-        kb = load(ROOT / "knowledge", REGISTRY)
+        kb = load_knowledge(ROOT / "knowledge")
         self.kb = kb
         self.jieba = jieba
         self.entries = list(kb.entries)

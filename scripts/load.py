@@ -131,13 +131,11 @@ def main() -> int:
     pool = [q for q in pool if q.strip()]
     questions = [(100000 + rng.randrange(args.users), rng.choice(pool)) for _ in range(args.questions)]
     # What each answer must be, message by message, from the same core in process.
-    from calculators import REGISTRY
-    from core.engine import Engine
-    from core.kb import load
-    from frontends.telegram.common import render
+    from bootstrap import engine_from
+    from frontends.telegram.common import render_answer
 
-    engine = Engine(load(ROOT / "knowledge", REGISTRY), REGISTRY)
-    expected = {q: render(engine.answer(q).text) for _, q in questions}
+    engine = engine_from(ROOT / "knowledge")
+    expected = {q: render_answer(engine.answer(q)) for _, q in questions}
     limiter = {"RATE_LIMITER": "on" if args.rate_limiter else "off"}
     prof = ["-m", "cProfile", "-o", os.environ["LOAD_PROFILE"]] if os.environ.get("LOAD_PROFILE") else []
     if args.only_ours:

@@ -13,6 +13,7 @@ from typing import Any
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from core.kb import KnowledgeBaseError
 from frontends.telegram.common import esc, services
 from frontends.telegram.start import unknown_command
 
@@ -116,13 +117,8 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     msg = update.effective_message
     assert msg is not None  # staff_only let it through
-    from calculators import REGISTRY
-    from core.engine import Engine
-    from core.kb import KnowledgeBaseError, load
-
     try:
-        kb = load(svc.config.knowledge_dir, REGISTRY)
-        engine = Engine(kb, REGISTRY)
+        engine = svc.rebuild()
     except KnowledgeBaseError as exc:
         shown = "\n".join(esc(str(p)) for p in exc.problems[:15])
         more = f"\n… {len(exc.problems) - 15} more" if len(exc.problems) > 15 else ""
@@ -133,7 +129,8 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await msg.reply_text(f"重新載入失敗，繼續使用舊版：{type(exc).__name__}", do_quote=False)
         return
     svc.engine = engine
-    await msg.reply_text(f"已重新載入：{len(kb.entries)} 筆條目。 Reloaded: {len(kb.entries)} entries.", do_quote=False)
+    n = engine.entry_count()
+    await msg.reply_text(f"已重新載入：{n} 筆條目。 Reloaded: {n} entries.", do_quote=False)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

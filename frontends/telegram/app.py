@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
@@ -64,7 +65,9 @@ def install_log_redaction(token: str | None) -> None:
     root.addFilter(flt)
 
 
-def build_application(config: Config, engine: Engine, repo: SafeRepository | None = None, builder: ApplicationBuilder | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(
+    config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder | None = None  # type: ignore[type-arg]
+) -> Application:  # type: ignore[type-arg]
     """The application with every handler registered, in the order that decides who answers."""
     b = builder or ApplicationBuilder()
     b = b.token(config.token or "").concurrent_updates(PerChatOrder(64))
@@ -79,6 +82,7 @@ def build_application(config: Config, engine: Engine, repo: SafeRepository | Non
         engine=engine,
         repo=repo or SafeRepository(config.db_path),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
+        rebuild=rebuild,
     )
     calc.register(app)  # first: a pending calculation takes the user's next message
     start.register(app)
@@ -115,10 +119,10 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("retention: deleted %d logged questions older than %d days", n, svc.config.log_retention_days)
 
 
-def run_telegram(config: Config, engine: Engine) -> int:
+def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) -> int:
     """Run the bot by long polling, or by webhook when WEBHOOK_URL is set."""
     install_log_redaction(config.token)
-    app = build_application(config, engine)
+    app = build_application(config, engine, rebuild)
     log.info("starting Telegram bot (%s)", "webhook" if config.webhook_url else "polling")
     if config.webhook_url:
         path = secrets.token_urlsafe(16)

@@ -10,15 +10,14 @@ from telegram.warnings import PTBUserWarning
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
 from calculators.base import CalcError, Param
-from core.router import extract
-from frontends.telegram.common import callback_parts, esc, expired, parse_int, render, services
+from frontends.telegram.common import callback_parts, esc, expired, parse_int, render_answer, services
 
 CHOOSING, ASKING = range(2)
 SKIP = "__skip__"
 
 
 def _menu(svc) -> InlineKeyboardMarkup:  # type: ignore[no-untyped-def]
-    rows = [[InlineKeyboardButton(c.title_zh, callback_data=f"calc:{c.name}")] for c in svc.engine.calculators.values()]
+    rows = [[InlineKeyboardButton(c.title_zh, callback_data=f"calc:{c.name}")] for c in svc.engine.calculators()]
     return InlineKeyboardMarkup(rows)
 
 
@@ -40,7 +39,7 @@ async def _ask_next(message: Message, context: ContextTypes.DEFAULT_TYPE) -> int
     """Ask for the next parameter, or compute when none is left."""
     svc = services(context)
     st = _state(context)
-    calc = svc.engine.calculators.get(st.get("name", ""))
+    calc = svc.engine.calculator(st.get("name", ""))
     if calc is None:
         await message.reply_text("這個計算已失效，請重新輸入 /calc。 This calculation expired; send /calc again.", do_quote=False)
         return ConversationHandler.END
@@ -60,7 +59,7 @@ async def _ask_next(message: Message, context: ContextTypes.DEFAULT_TYPE) -> int
         st["skipped"] = []
         await message.reply_text(f"無法計算：{err.message_zh}\n{err.message_en}\n請重新輸入。", do_quote=False)
         return await _ask_next(message, context)
-    for part in render(ans.text):
+    for part in render_answer(ans):
         await message.reply_html(part, do_quote=False)
     context.user_data.pop("calc", None)  # type: ignore[union-attr]
     return ConversationHandler.END
@@ -91,11 +90,11 @@ async def on_choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         return ConversationHandler.END
     svc = services(context)
     parts = callback_parts(q.data, "calc", 1)
-    if not parts or parts[0] not in svc.engine.calculators:
+    calc = svc.engine.calculator(parts[0]) if parts else None
+    if calc is None:
         await expired(q)
         return ConversationHandler.END
     await q.answer()
-    calc = svc.engine.calculators[parts[0]]
     context.user_data["calc"] = {"name": calc.name, "params": {}, "skipped": []}  # type: ignore[index]
     await q.message.reply_text(f"{calc.title_zh} / {calc.title_en}\n{calc.description_zh}", do_quote=False)  # type: ignore[union-attr,attr-defined]
     return await _ask_next(q.message, context)  # type: ignore[arg-type]
@@ -110,20 +109,12 @@ async def on_continue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     parts = callback_parts(q.data, "calcgo", 2)
     qid = parse_int(parts[1]) if parts else None
     logged = await svc.repo.question(qid) if qid and qid > 0 else None
-    if not parts or parts[0] not in svc.engine.calculators:
+    calc = svc.engine.calculator(parts[0]) if parts else None
+    if calc is None:
         await expired(q)
         return ConversationHandler.END
     await q.answer()
-    calc = svc.engine.calculators[parts[0]]
-    params: dict[str, Any] = {}
-    if logged is not None:
-        nq = svc.engine.norm.question(logged.question)
-        for k, v in extract(calc.name, nq.text, nq.schools).items():
-            try:
-                calc.param(k).coerce(v)
-                params[k] = v
-            except (CalcError, KeyError):
-                continue
+    params: dict[str, Any] = svc.engine.prefill(calc.name, logged.question) if logged is not None else {}
     context.user_data["calc"] = {"name": calc.name, "params": params, "skipped": []}  # type: ignore[index]
     await q.message.reply_text(f"{calc.title_zh} / {calc.title_en}", do_quote=False)  # type: ignore[union-attr,attr-defined]
     return await _ask_next(q.message, context)  # type: ignore[arg-type]
@@ -153,7 +144,7 @@ async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def _take(message: Message, context: ContextTypes.DEFAULT_TYPE, raw: str) -> int:
     svc = services(context)
     st = _state(context)
-    calc = svc.engine.calculators.get(st.get("name", ""))
+    calc = svc.engine.calculator(st.get("name", ""))
     pending = st.get("pending")
     if calc is None or pending is None:
         await message.reply_text("這個計算已失效，請重新輸入 /calc。 This calculation expired; send /calc again.", do_quote=False)

@@ -19,6 +19,8 @@ from telegram.ext import BaseUpdateProcessor, ContextTypes
 from config import Config
 from core.engine import Engine
 from core.model import Answer
+from core.render import blocks
+from lang.textnorm import to_simplified
 from storage.repository import SafeRepository
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,7 @@ class Services:
     engine: Engine
     repo: SafeRepository
     flood: FloodLimiter
+    rebuild: Callable[[], Engine]  # a fresh engine from the knowledge folder (staff /reload); raises KnowledgeBaseError
 
     def is_admin(self, user_id: int | None) -> bool:
         """Staff tools are for ADMIN_USER_IDS only (compared as integers)."""
@@ -170,10 +173,41 @@ def render(text: str) -> list[str]:
     return split_messages(to_html_lines(text))
 
 
+_HINTS = {
+    "zh": {"set_school": "可在問題中加上校名，或用 /school 設定預設學校。", "sources": "輸入 /sources 可查看文件清單。", "step_by_step": "", "examples": ""},
+    "en": {"set_school": "Name a school in the question, or set a default with /school.", "sources": "Send /sources for the list of documents.", "step_by_step": "", "examples": ""},
+}
+
+
+def render_answer(ans: Answer) -> list[str]:
+    """A structured answer → HTML messages: the direct answer in bold, source lines in bold, quotes in italics; split between lines only."""
+    lines: list[str] = []
+    hints = _HINTS["en" if ans.lang == "en" else "zh"]
+    for block in blocks(ans):
+        if lines:
+            lines.append("")
+        if block.kind == "hint":
+            text = [hints[h] for h in ans.hints if hints[h]]
+            lines += [esc(t if not ans.simplified else to_simplified(t)) for t in text]
+            continue
+        for line in block.lines:
+            if len(line) > _SAFE_CHUNK:
+                lines += [esc(line[i : i + _SAFE_CHUNK]) for i in range(0, len(line), _SAFE_CHUNK)]
+            elif block.kind in ("direct", "citation", "heading"):
+                lines.append(f"<b>{esc(line)}</b>")
+            elif block.kind in ("quote", "status"):
+                lines.append(f"<i>{esc(line)}</i>")
+            else:
+                lines.append(esc(line))
+    while lines and lines[-1] == "":
+        lines.pop()
+    return split_messages(lines)
+
+
 # --- keyboards ----------------------------------------------------------------------------------
 
 
-def answer_keyboard(engine: Engine, ans: Answer, question_id: int, lang: str) -> InlineKeyboardMarkup | None:
+def answer_keyboard(ans: Answer, question_id: int, lang: str) -> InlineKeyboardMarkup | None:
     """Buttons under an answer: 原文, 👍/👎, per-school choices, related questions, a calculation to continue."""
     en = lang == "en"
     rows: list[list[InlineKeyboardButton]] = []
@@ -201,18 +235,16 @@ def answer_keyboard(engine: Engine, ans: Answer, question_id: int, lang: str) ->
             if o.entry:
                 rows.append([InlineKeyboardButton((o.question or o.label)[:60], callback_data=f"rel:{o.entry}")])
     else:
-        for rid in ans.related[:3]:
-            e = engine.kb.by_id.get(rid)
-            if e is not None:
-                q = e.questions_en[0] if en else e.questions_zh[0]
-                rows.append([InlineKeyboardButton(q[:60], callback_data=f"rel:{rid}")])
+        for f in ans.followups[:3]:
+            if f.entry:
+                rows.append([InlineKeyboardButton(f.label[:60], callback_data=f"rel:{f.entry}")])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def send_answer(message: Message, engine: Engine, ans: Answer, question_id: int, lang: str) -> None:
     """Send an answer as HTML messages, the keyboard under the last one; a passing network fault is retried."""
-    parts = render(ans.text)
-    markup = answer_keyboard(engine, ans, question_id, lang)
+    parts = render_answer(ans)
+    markup = answer_keyboard(ans, question_id, lang)
     for i, part in enumerate(parts):
         keyboard = markup if i == len(parts) - 1 else None
         await with_retry(lambda: message.reply_html(part, reply_markup=keyboard, do_quote=False, disable_web_page_preview=True))

@@ -71,15 +71,14 @@ async def on_source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     parts = callback_parts(q.data, "src", 1)
-    entry = svc.engine.kb.by_id.get(parts[0]) if parts else None
-    if entry is None:
+    src = svc.engine.source(parts[0]) if parts else None
+    if src is None:
         await expired(q)
         return
     await q.answer()
-    doc = svc.engine.kb.document_of(entry)
-    text = f"{doc.title_zh}\n{doc.title_en}\n{entry.clause} {entry.title}（{doc.citation_date}）\n\n「{' '.join(entry.quote.split())}」"
-    if doc.status_zh:
-        text += f"\n\n注意：{doc.status_zh}"
+    text = f"{src.title_zh}\n{src.title_en}\n{src.clause} {src.heading}（{src.date}）\n\n「{src.quote}」"
+    if src.status:
+        text += f"\n\n注意：{src.status}"
     if q.message is not None:
         for part in render(text):
             await context.bot.send_message(q.message.chat.id, part, parse_mode="HTML")
@@ -123,14 +122,13 @@ async def on_related(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     svc = services(context)
     parts = callback_parts(q.data, "rel", 1)
-    entry = svc.engine.kb.by_id.get(parts[0]) if parts else None
-    if entry is None:
+    settings = await svc.repo.settings(q.from_user.id)
+    ans = svc.engine.answer_entry(parts[0], settings.lang or "zh") if parts else None
+    if ans is None:
         await expired(q)
         return
     await q.answer()
-    settings = await svc.repo.settings(q.from_user.id)
-    ans = svc.engine.answer_entry(entry.id, settings.lang or "zh")
-    qid = await svc.repo.log_question(q.from_user.id, str(q.message.chat.type), f"[button] {entry.questions_zh[0]}", ans.kind, list(ans.matched), ans.score, 0.0, ans.lang)
+    qid = await svc.repo.log_question(q.from_user.id, str(q.message.chat.type), f"[button] {svc.engine.question_of(parts[0]) if parts else ''}", ans.kind, list(ans.matched), ans.score, 0.0, ans.lang)
     await send_answer(q.message, svc.engine, ans, qid, ans.lang)  # type: ignore[arg-type]
 
 
@@ -144,7 +142,7 @@ async def on_school_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     doc = parts[0] if parts else None
     qid = parse_int(parts[1]) if parts else None
     logged = await svc.repo.question(qid) if qid and qid > 0 else None
-    if doc not in svc.engine.kb.documents or logged is None:
+    if doc is None or svc.engine.document(doc) is None or logged is None:
         await expired(q)
         return
     await q.answer()

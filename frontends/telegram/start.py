@@ -22,7 +22,7 @@ HELP_ZH = """<b>怎麼用</b>
 /school 設定預設學校（問題沒寫校名時使用）
 /lang 中文或 English
 /cancel 取消計算
-小技巧：問題裡寫上校名（高科大、逢甲、東華、清華、教育部）最準確；群組中請 @我 或回覆我的訊息。"""
+小技巧：問題裡寫上校名（{names}）最準確；群組中請 @我 或回覆我的訊息。"""
 
 HELP_EN = """<b>How to use</b>
 Type a question, e.g. "How many credits do 9 learning hours earn at NKUST?". Every answer cites its clause.
@@ -31,7 +31,7 @@ In groups, mention me or reply to my message."""
 
 
 def _school_keyboard(svc) -> InlineKeyboardMarkup:  # type: ignore[no-untyped-def]
-    rows = [[InlineKeyboardButton(d.short_zh, callback_data=f"setschool:{d.id}")] for d in svc.engine.kb.documents.values()]
+    rows = [[InlineKeyboardButton(d.name_zh, callback_data=f"setschool:{d.id}")] for d in svc.engine.documents()]
     rows.append([InlineKeyboardButton("不設定 None", callback_data="setschool:none")])
     return InlineKeyboardMarkup(rows)
 
@@ -42,10 +42,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg = update.effective_message
     if msg is None:
         return
-    docs = "\n".join(f"• {esc(d.title_zh)}（{esc(d.citation_date)}）" for d in svc.engine.kb.documents.values())
+    documents = svc.engine.documents()
+    docs = "\n".join(f"• {esc(d.title_zh)}（{esc(d.citation_date)}）" for d in documents)
     text = (
-        "您好！我是<b>磨課師法規助理</b>，回答五份磨課師相關規定的問題，並附上條文原文。\n"
-        "Hello! I answer questions on five Taiwanese MOOC regulations, always citing the clause.\n\n"
+        f"您好！我是<b>磨課師法規助理</b>，回答 {len(documents)} 份磨課師相關文件的問題，並附上條文原文。\n"
+        f"Hello! I answer questions on {len(documents)} Taiwanese MOOC documents, always citing the clause.\n\n"
         f"{docs}\n\n試試這些問題 Try:"
     )
     rows = [[InlineKeyboardButton(q, switch_inline_query_current_chat=q)] for q in EXAMPLES]
@@ -55,7 +56,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Commands and tips."""
     if update.effective_message:
-        await update.effective_message.reply_html(HELP_ZH + "\n\n" + HELP_EN, do_quote=False)
+        names = "、".join(esc(d.name_zh) for d in services(context).engine.documents())
+        await update.effective_message.reply_html(HELP_ZH.format(names=names) + "\n\n" + HELP_EN, do_quote=False)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,7 +66,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
     lines = []
-    for d in svc.engine.kb.documents.values():
+    for d in svc.engine.documents():
         dates = "、".join(f"{x.roc}" for x in d.dates)
         lines.append(f"<b>{esc(d.title_zh)}</b>\n{esc(d.title_en)}\n{esc(d.issuer_zh)}｜{esc(d.kind)}｜{esc(dates)}")
         if d.status_zh:
@@ -81,18 +83,19 @@ async def school(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     arg = " ".join(context.args or []).strip()
     if arg:
-        nq = svc.engine.norm.question(arg)
         if arg.lower() in ("none", "無", "取消"):
             await svc.repo.set_school(user.id, None)
             await msg.reply_text("已取消預設學校。 Default school cleared.", do_quote=False)
             return
-        if len(nq.schools) == 1:
-            d = svc.engine.kb.documents[nq.schools[0]]
+        named = svc.engine.school_of(arg)
+        d = svc.engine.document(named) if named else None
+        if d is not None:
             saved = await svc.repo.set_school(user.id, d.id)
-            await msg.reply_text(f"預設學校：{d.short_zh}。 Default: {d.short_en}." + ("" if saved else "（暫時無法儲存 not saved now）"), do_quote=False)
+            await msg.reply_text(f"預設學校：{d.name_zh}。 Default: {d.name_en}." + ("" if saved else "（暫時無法儲存 not saved now）"), do_quote=False)
             return
     current = (await svc.repo.settings(user.id)).school
-    now = svc.engine.kb.documents[current].short_zh if current in svc.engine.kb.documents else "未設定 none"
+    cur_doc = svc.engine.document(current) if current else None
+    now = cur_doc.name_zh if cur_doc else "未設定 none"
     await msg.reply_text(f"目前預設：{now}\n請選擇預設學校 Choose a default school:", reply_markup=_school_keyboard(svc), do_quote=False)
 
 
@@ -104,12 +107,13 @@ async def on_set_school(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     parts = callback_parts(q.data, "setschool", 1)
     value = parts[0] if parts else None
-    if value != "none" and value not in svc.engine.kb.documents:
+    doc = svc.engine.document(value) if value and value != "none" else None
+    if value != "none" and doc is None:
         await expired(q)
         return
-    await svc.repo.set_school(q.from_user.id, None if value == "none" else value)
+    await svc.repo.set_school(q.from_user.id, None if doc is None else doc.id)
     await q.answer("已設定 Saved")
-    label = "未設定 none" if value == "none" else svc.engine.kb.documents[value].short_zh  # type: ignore[index]
+    label = "未設定 none" if doc is None else doc.name_zh
     await q.edit_message_text(f"預設學校：{label}")
 
 
