@@ -7,7 +7,7 @@ from calculators import fcu as _fcu
 from calculators import moe as _moe
 from calculators import ndhu as _ndhu
 from calculators import structure as _structure
-from calculators.base import CalcError, CalcResult, Calculator, Param
+from rules.base import CalcError, CalcResult, Calculator, Param
 from calculators.nkust import CREDITS, OPERATION_TA, PRODUCTION_SUBSIDY
 
 ALL: tuple[Calculator, ...] = (  # type: ignore[type-arg]

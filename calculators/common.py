@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal, localcontext
 from typing import Any, TypeVar
 
-from calculators.base import CalcResult, Figure, money, num
+from rules.base import CalcResult, Figure, money, num
 
 PRECISION = 120  # digits: every input is bounded, so sums and products of them stay exact
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from calculators.base import CalcResult, Calculator, Choice, Param
+from rules.base import CalcResult, Calculator, Choice, Param
 from calculators.common import Out
 from lang.dates import ROC_OFFSET, add_months, both, period_end, roc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calculators.base import D, CalcResult, Calculator, Choice, Param, money, num
+from rules.base import D, CalcResult, Calculator, Choice, Param, money, num
 from calculators.common import Out, ceil_div, exact, ok_en, ok_zh
 
 # Knowledge-entry ids (knowledge/entries/fcu-mooc-reward.yaml).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from calculators.base import D, CalcError, CalcResult, Calculator, Choice, Param, money, num
+from rules.base import D, CalcError, CalcResult, Calculator, Choice, Param, money, num
 from calculators.common import Out, ceil_div, exact, ok_en, ok_zh
 
 MONEY_MAX = D(10) ** 10

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from calculators.base import D, CalcError, CalcResult, Calculator, Param, money, num
+from rules.base import D, CalcError, CalcResult, Calculator, Param, money, num
 from calculators.common import Out, exact, ok_en, ok_zh
 
 # Knowledge-entry ids (knowledge/entries/ndhu-elearning.yaml).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calculators.base import D, CalcError, CalcResult, Calculator, Param, money, num
+from rules.base import D, CalcError, CalcResult, Calculator, Param, money, num
 from calculators.common import Out, exact, ok_en, ok_zh
 
 HOURS_PER_WEEK = D(2)  # 二、(一)2.: 學生每週線上學習時數列計為二小時

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from calculators.base import D, CalcError, CalcResult, Calculator, Choice, Param, num, to_decimal
+from rules.base import D, CalcError, CalcResult, Calculator, Choice, Param, num, to_decimal
 from calculators.common import Out, exact, ok_en, ok_zh
 
 ALL_SCHOOLS, NKUST, NDHU, FCU = "all", "nkust", "ndhu", "fcu"

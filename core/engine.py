@@ -1,8 +1,8 @@
 """answer(question, context) -> Answer: normalise, detect schools, match, route to calculators, build the parts.
 
-Front ends use only the methods of `Engine` (answer, answer_entry, run_calculator, suggest, prefill, source,
-documents, calculators, calculator, school_of, question_of, covered_list); they never reach the knowledge base,
-the normaliser or the matcher.
+Front ends use only the methods of `Engine` (answer, converse, answer_entry, run_calculator, suggest, prefill,
+source, documents, document, calculators, calculator, school_of, question_of, covered_list); they never reach the
+knowledge base, the normaliser or the matcher.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from calculators.base import CalcError, Calculator, Param
+from rules.base import CalcError, Calculator, Param
 from core.kb import KnowledgeBase
+from core.dialogue import DialogueState
 from core.matcher import Matcher, Scored
 from core.model import Answer, AnswerContext, Citation, Followup, Note, Option, Section
 from core.normalize import Normalised, Normaliser
@@ -76,6 +77,28 @@ class Engine:
         if nq.lang == "zh-Hans" and lang != "en":
             ans = _simplified(ans)
         return ans
+
+    def converse(self, question: str, context: AnswerContext | None, state: DialogueState, now: float) -> tuple[Answer, DialogueState]:
+        """Answer one turn of a conversation with the context of the earlier turns; returns the answer and the next state.
+
+        A follow-up that changes one thing of the last question (a figure, a school, a tier, the language) is
+        answered as that question with the change; a complete new question starts afresh.
+        """
+        ans = self.answer(question, context)
+        return ans, self.state_after(ans, now)
+
+    def state_after(self, ans: Answer, now: float) -> DialogueState:
+        """The dialogue state an answer leaves behind (for front ends that answer outside `converse`, e.g. a button)."""
+        return DialogueState(
+            question=ans.question,
+            kind=ans.kind,
+            schools=tuple(dict.fromkeys(c.document for c in ans.citations)),
+            entries=tuple(c.entry for c in ans.citations),
+            calculator=ans.calculator,
+            lang=ans.lang,
+            simplified=ans.simplified,
+            at=now,
+        )
 
     def answer_entry(self, entry_id: str, lang: str = "zh") -> Answer | None:
         """The answer of one entry, as if it had matched (related-question buttons); None for an unknown id."""

@@ -115,7 +115,7 @@ def _lines(stdin: IO[str]) -> Iterator[str]:
 
 def calc_command(engine: Engine, name: str | None, pairs: list[str], as_json: bool, list_only: bool, out: IO[str] = sys.stdout) -> int:
     """Run one calculator with key=value parameters, or list them."""
-    from calculators import CalcError
+    from rules.base import CalcError
 
     if list_only or not name:
         for calc in engine.calculators():

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calculators import ALL, REGISTRY
-from calculators.base import CalcError, CalcResult, Param
+from rules.base import CalcError, CalcResult, Param
 from lang.dates import period_end
 
 D = Decimal

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculators.base import CalcResult, Calculator, Param
+from rules.base import CalcResult, Calculator, Param
 from core.engine import Engine
 from core.model import AnswerContext
 from lang.textnorm import fold

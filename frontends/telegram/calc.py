@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.warnings import PTBUserWarning
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, ConversationHandler, MessageHandler, filters
 
-from calculators.base import CalcError, Param
+from rules.base import CalcError, Param
 from frontends.telegram.common import callback_parts, esc, expired, parse_int, render_answer, services
 
 CHOOSING, ASKING = range(2)
