@@ -46,3 +46,8 @@ def load_secret(db_path: Path, configured: str | None = None) -> bytes:
 def derive(secret: bytes, purpose: str) -> bytes:
     """A key for one purpose ("user-id", "button"), derived from the install's secret."""
     return hmac.new(secret, purpose.encode(), hashlib.sha256).digest()
+
+
+def log_id(secret: bytes, raw: object) -> str:
+    """How a user or chat id appears in logs: a short keyed hash, never the id itself."""
+    return hmac.new(derive(secret, "log"), str(raw).encode(), hashlib.sha256).hexdigest()[:12]

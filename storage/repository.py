@@ -126,9 +126,11 @@ class Repository:
         """Close the connection."""
         await self._db.close()
 
-    def user_hash(self, user_id: int) -> str:
-        """The stored form of a Telegram user id: HMAC-SHA256 with this install's secret."""
-        return hmac.new(self._secret, str(int(user_id)).encode(), hashlib.sha256).hexdigest()[:32]
+    def user_hash(self, user_id: int | str | str) -> str:
+        """The stored form of a user id: HMAC-SHA256 with this install's secret. Telegram ids are integers; other
+        platforms pass a prefixed string ("line:U…"), so users of two platforms never share a row."""
+        key = str(int(user_id)) if isinstance(user_id, int) else str(user_id)
+        return hmac.new(self._secret, key.encode(), hashlib.sha256).hexdigest()[:32]
 
     async def schema_version(self) -> int:
         """The database's schema version."""
@@ -138,13 +140,13 @@ class Repository:
 
     # --- settings --------------------------------------------------------------------------------
 
-    async def settings(self, user_id: int) -> Settings:
+    async def settings(self, user_id: int | str) -> Settings:
         """A user's settings (defaults when none are stored)."""
         async with self._db.execute("SELECT lang, school FROM users WHERE user_hash = ?", (self.user_hash(user_id),)) as cur:
             row = await cur.fetchone()
         return Settings(lang=row[0], school=row[1]) if row else Settings()
 
-    async def set_lang(self, user_id: int, lang: str | None) -> None:
+    async def set_lang(self, user_id: int | str, lang: str | None) -> None:
         """Store a user's language."""
         await self._db.execute(
             "INSERT INTO users (user_hash, lang, updated_at) VALUES (?, ?, ?) "
@@ -153,7 +155,7 @@ class Repository:
         )
         await self._db.commit()
 
-    async def set_school(self, user_id: int, school: str | None) -> None:
+    async def set_school(self, user_id: int | str, school: str | None) -> None:
         """Store a user's default school."""
         await self._db.execute(
             "INSERT INTO users (user_hash, school, updated_at) VALUES (?, ?, ?) "
@@ -165,7 +167,7 @@ class Repository:
     # --- question log and feedback -----------------------------------------------------------------
 
     async def log_question(
-        self, user_id: int, chat_type: str, question: str, kind: str, entries: list[str], score: float, latency_ms: float, lang: str, ts: float | None = None
+        self, user_id: int | str, chat_type: str, question: str, kind: str, entries: list[str], score: float, latency_ms: float, lang: str, ts: float | None = None
     ) -> int:
         """Record one answered question; returns its id."""
         cur = await self._db.execute(
@@ -183,7 +185,7 @@ class Repository:
             row = await cur.fetchone()
         return LoggedQuestion(*row) if row else None
 
-    async def add_feedback(self, user_id: int, question_id: int, value: int, comment: str | None = None) -> bool:
+    async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
         """Record 👍 (1) or 👎 (-1) for a logged question; False when the question is unknown."""
         if value not in (-1, 1):
             raise ValueError("feedback is 1 or -1")
@@ -196,7 +198,7 @@ class Repository:
         await self._db.commit()
         return True
 
-    async def add_comment(self, user_id: int, question_id: int, comment: str) -> bool:
+    async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
         """Attach a comment to the user's latest 👎 on a question."""
         cur = await self._db.execute(
             "UPDATE feedback SET comment = ? WHERE id = (SELECT MAX(id) FROM feedback WHERE question_id = ? AND user_hash = ?)",
@@ -269,7 +271,7 @@ class SafeRepository:
         self._repo: Repository | None = None
         self._last_failure = 0.0
         self.failures = 0
-        self._settings: dict[int, Settings] = {}  # read-through cache; our own writes keep it current
+        self._settings: dict[int | str, Settings] = {}  # read-through cache; our own writes keep it current
 
     async def _get(self) -> Repository | None:
         if self._repo is not None:
@@ -317,7 +319,7 @@ class SafeRepository:
                 self._fail("close", exc)
             self._repo = None
 
-    async def settings(self, user_id: int) -> Settings:
+    async def settings(self, user_id: int | str) -> Settings:
         cached = self._settings.get(user_id)
         if cached is not None:
             return cached
@@ -329,7 +331,7 @@ class SafeRepository:
         self._settings[user_id] = value
         return value
 
-    async def set_lang(self, user_id: int, lang: str | None) -> bool:
+    async def set_lang(self, user_id: int | str, lang: str | None) -> bool:
         async def go(r: Repository) -> bool:
             await r.set_lang(user_id, lang)
             return True
@@ -337,7 +339,7 @@ class SafeRepository:
         self._settings.pop(user_id, None)
         return await self._call("set_lang", go, False)
 
-    async def set_school(self, user_id: int, school: str | None) -> bool:
+    async def set_school(self, user_id: int | str, school: str | None) -> bool:
         async def go(r: Repository) -> bool:
             await r.set_school(user_id, school)
             return True
@@ -351,10 +353,10 @@ class SafeRepository:
     async def question(self, question_id: int) -> LoggedQuestion | None:
         return await self._call("question", lambda r: r.question(question_id), None)
 
-    async def add_feedback(self, user_id: int, question_id: int, value: int, comment: str | None = None) -> bool:
+    async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
         return await self._call("add_feedback", lambda r: r.add_feedback(user_id, question_id, value, comment), False)
 
-    async def add_comment(self, user_id: int, question_id: int, comment: str) -> bool:
+    async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
         return await self._call("add_comment", lambda r: r.add_comment(user_id, question_id, comment), False)
 
     async def stats(self, days: int = 30) -> dict[str, Any] | None:
