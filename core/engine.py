@@ -15,11 +15,12 @@ from rules.base import CalcError, Calculator, Param
 from core.kb import KnowledgeBase
 from core.dialogue import DialogueState
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Citation, Followup, Note, Option, Section
+from core.model import Answer, AnswerContext, Check, Citation, Figure, Followup, Note, Option, Section
 from core.normalize import Normalised, Normaliser
 from core.router import extract, has_figures
 from core.schema import Document, Entry
 from lang.textnorm import collapse_ws, to_simplified
+from rules.evaluate import RuleResult
 
 SUGGESTION_FLOOR = 0.22
 INLINE_FLOOR = 0.25
@@ -121,11 +122,23 @@ class Engine:
         if reading:
             notes.append(Note("reading", reading))
         notes += [Note("warning", w) for w in (res.warnings_en if en else res.warnings_zh)]
+        checks: tuple[Check, ...] = ()
+        figures: tuple[Figure, ...] = ()
+        if isinstance(res, RuleResult):
+            notes += [Note("unstated", t) for t in (res.unstated_en if en else res.unstated_zh)]
+            notes += [Note("note", t) for t in (res.notes_en if en else res.notes_zh)]
+            checks = tuple(
+                Check(label=c.label_en if en else c.label_zh, passed=c.passed, detail=c.detail_en if en else c.detail_zh, guideline=c.guideline, entry=c.entry)
+                for c in res.checks
+            )
+            figures = tuple(Figure(f.name, f.label_en if en else f.label_zh, f.display_en if en else f.display_zh) for f in res.shown)
         return Answer(
             question=question,
             kind="calculation",
             direct=res.summary_en if en else res.summary_zh,
+            figures=figures,
             steps=tuple(res.steps_en if en else res.steps_zh),
+            checks=checks,
             notes=tuple(notes),
             citations=tuple(self._citation(e, lang) for e in entries),
             result=res.json_figures(),

@@ -22,6 +22,9 @@ from core.schema import (
 )
 from lang.textnorm import fold, fold_with_lines
 from core.yamlload import Problem, line_of, load_yaml
+from rules.evaluate import Rule
+from rules.spec import RuleFile
+from rules.validate import check_spec, run_tests
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -46,6 +49,8 @@ class KnowledgeBase:
     sources: dict[str, str]
     entry_document: dict[str, str]
     by_id: dict[str, Entry] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)  # rule definitions bound to their facts, by name
+    rule_coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id → rules that apply it
 
     def document_of(self, entry: Entry) -> Document:
         """The document an entry belongs to."""
@@ -256,7 +261,8 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                 seen_q.add(q_text)
 
     ids = set(entry_where)
-    names = set(calculator_names) if calculator_names is not None else None
+    rules, rule_coverage = _load_rules(root, documents, entries, entry_document, problems)
+    names = (set(calculator_names) | set(rules)) if calculator_names is not None else None
     for entry in entries:
         name, data, i = raw_for_lines[entry.id]
         for j, rel in enumerate(entry.related):
@@ -288,8 +294,63 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
             sources=sources,
             entry_document=entry_document,
             by_id={e.id: e for e in entries},
+            rules=rules,
+            rule_coverage=rule_coverage,
         )
     return CheckReport(problems=problems, coverage=coverage, kb=kb)
+
+
+def _load_rules(
+    root: Path, documents: dict[str, Document], entries: list[Entry], entry_document: dict[str, str], problems: list[Problem]
+) -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
+    """Read knowledge/rules/*.yaml: validate each definition against the entries' facts, bind it, run its test rows."""
+    facts: dict[str, dict[str, tuple[Decimal, str]]] = {e.id: {f.name: (Decimal(str(f.value)), f.unit) for f in e.facts} for e in entries}
+    ids = set(facts)
+    rules: dict[str, Rule] = {}
+    applied: dict[str, list[str]] = {}
+    folder = root / "rules"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        name = _rel(path, root)
+        data, found = load_yaml(path, name)
+        problems.extend(found)
+        if data is None:
+            continue
+        parsed, found = _validate(RuleFile, data, name)
+        problems.extend(found)
+        if parsed is None:
+            continue
+        rule_file: RuleFile = parsed
+        doc_id = rule_file.document
+        if doc_id not in documents:
+            problems.append(Problem(name, line_of(data, ("document",)), f"unknown document {doc_id} (not in documents.yaml)"))
+            continue
+        if path.stem != doc_id:
+            problems.append(Problem(name, line_of(data, ("document",)), f"file name should be {doc_id}.yaml"))
+        own = {i for i in ids if entry_document[i] == doc_id}
+        for i, spec in enumerate(rule_file.rules):
+            loc: tuple[Any, ...] = ("rules", i)
+            if spec.id in rules:
+                problems.append(Problem(name, line_of(data, loc + ("id",)), f"duplicate rule {spec.id}"))
+                continue
+            found_problems = check_spec(spec, loc, facts, own, rule_file.choice_sets)
+            for where, message in found_problems:
+                problems.append(Problem(name, line_of(data, where), message))
+            if found_problems:
+                continue
+            bound = {local: facts[ref.partition(".")[0]][ref.partition(".")[2]][0] for local, ref in spec.facts.items()}
+            units = {local: facts[ref.partition(".")[0]][ref.partition(".")[2]][1] for local, ref in spec.facts.items()}
+            rule = Rule(spec, doc_id, bound, units, rule_file.choice_sets)
+            failures = run_tests(rule, loc)
+            for where, message in failures:
+                problems.append(Problem(name, line_of(data, where), message))
+            if failures:
+                continue
+            rules[spec.id] = rule
+            for entry_id in (spec.entry, *spec.applies, *(ref.partition(".")[0] for ref in spec.facts.values())):
+                applied.setdefault(entry_id, [])
+                if spec.id not in applied[entry_id]:
+                    applied[entry_id].append(spec.id)
+    return rules, {k: tuple(v) for k, v in applied.items()}
 
 
 def _first_difference(quote: str, source: str) -> str:
