@@ -73,6 +73,24 @@ class CheckReport:
     coverage: Coverage | None
     kb: KnowledgeBase | None
 
+    def rule_coverage(self) -> tuple[list[str], list[str], list[str]]:
+        """Clauses that state a figure or a condition: (applied by a rule definition, exempt with a reason, not yet)."""
+        applied: list[str] = []
+        exempt: list[str] = []
+        missing: list[str] = []
+        if self.kb is None:
+            return applied, exempt, missing
+        for e in self.kb.entries:
+            if not (e.facts or e.condition):
+                continue
+            if e.id in self.kb.rule_coverage:
+                applied.append(e.id)
+            elif e.no_rule:
+                exempt.append(e.id)
+            else:
+                missing.append(e.id)
+        return applied, exempt, missing
+
 
 def _rel(path: Path, root: Path) -> str:
     try:

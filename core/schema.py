@@ -95,6 +95,8 @@ class Entry(_Frozen):
     topic: str | None = Field(default=None, pattern=_ID)
     note_zh: str | None = None
     note_en: str | None = None
+    condition: bool = Field(default=False, description="the clause states a condition a plan can be checked against (even without a figure)")
+    no_rule: str | None = Field(default=None, description="maintainers' reason why no rule definition applies this clause's figures")
 
     @field_validator("questions_zh", "questions_en", "keywords", "aliases")
     @classmethod

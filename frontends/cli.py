@@ -31,6 +31,12 @@ def check_command(knowledge_dir: Path, calculator_names: list[str], out: IO[str]
             print(f"  {doc_id}: {covered} covered, {len(allowed)} allowed uncovered (titles, images, forms), {len(missing)} uncovered", file=out)
             if missing:
                 print(f"    uncovered lines: {_ranges(missing)}", file=out)
+    applied, exempt, missing_rules = report.rule_coverage()
+    total = len(applied) + len(exempt) + len(missing_rules)
+    print(f"rules: {len(report.kb.rules) if report.kb else 0} definitions; of {total} clauses that state a figure or condition, "
+          f"{len(applied)} applied by a definition, {len(exempt)} exempt (no_rule), {len(missing_rules)} not yet", file=out)
+    if missing_rules:
+        print("    not yet applied: " + ", ".join(missing_rules), file=out)
     n = len(report.kb.entries) if report.kb else 0
     if report.problems:
         print(f"{len(report.problems)} problem(s); {n} entries", file=out)
