@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from lang.numbers import NumberError, parse_number
 from core.schema import (
+    ConversationFile,
     Document,
+    GazetteerFile,
+    Institution,
+    SmallTalkFile,
     DocumentsFile,
     Entry,
     EntryFile,
@@ -50,6 +54,9 @@ class KnowledgeBase:
     entry_document: dict[str, str]
     by_id: dict[str, Entry] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)  # rule definitions bound to their facts, by name
+    institutions: tuple[Institution, ...] = ()  # knowledge/gazetteer.yaml
+    conversation: ConversationFile = field(default_factory=ConversationFile)  # knowledge/conversation.yaml
+    smalltalk: SmallTalkFile | None = None  # knowledge/smalltalk.yaml
     rule_coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id → rules that apply it
 
     def document_of(self, entry: Entry) -> Document:
@@ -271,6 +278,10 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                 msg = _fact_in_quote(fact.value, fact.unit, fact.text, entry.quote)
                 if msg:
                     problems.append(Problem(name, at("facts", j), f"{entry.id}: {fact.name}: {msg}"))
+            # table cells verbatim
+            for col, cell in entry.cells.items():
+                if not fold(cell) or fold(cell) not in fold(entry.quote):
+                    problems.append(Problem(name, at("cells", col), f"{entry.id}: cell {col!r} is not verbatim in the quote"))
             # questions must not repeat
             seen_q: set[str] = set()
             for j, q_text in enumerate(entry.questions_zh + entry.questions_en):
@@ -303,6 +314,12 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
             text = sources[doc_id].split("\n")[line - 1].strip()
             problems.append(Problem(f"knowledge/sources/{documents[doc_id].source}", line, f"no entry covers this line: {text[:40]}"))
 
+    institutions = _load_optional(root / "gazetteer.yaml", root, GazetteerFile, problems)
+    conversation = _load_optional(root / "conversation.yaml", root, ConversationFile, problems)
+    if conversation is not None:
+        _check_conversation(conversation, root, entry_document, problems)
+    smalltalk = _load_optional(root / "smalltalk.yaml", root, SmallTalkFile, problems)
+
     kb = None
     if glossary is not None and documents:
         kb = KnowledgeBase(
@@ -314,8 +331,49 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
             by_id={e.id: e for e in entries},
             rules=rules,
             rule_coverage=rule_coverage,
+            institutions=institutions.institutions if institutions is not None else (),
+            conversation=conversation or ConversationFile(),
+            smalltalk=smalltalk,
         )
     return CheckReport(problems=problems, coverage=coverage, kb=kb)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load_optional(path: Path, root: Path, model: type[M], problems: list[Problem]) -> M | None:
+    """An optional knowledge file: None when absent; problems as file:line when invalid."""
+    if not path.exists():
+        return None
+    name = _rel(path, root)
+    data, found = load_yaml(path, name)
+    problems.extend(found)
+    if data is None:
+        return None
+    parsed, found = _validate(model, data, name)
+    problems.extend(found)
+    return parsed  # type: ignore[no-any-return]
+
+
+def _check_conversation(conv: ConversationFile, root: Path, entry_document: dict[str, str], problems: list[Problem]) -> None:
+    path = root / "conversation.yaml"
+    name = _rel(path, root)
+    data, _ = load_yaml(path, name)
+    for i, proc in enumerate(conv.procedures):
+        for j, item in enumerate(proc.items):
+            if item.entry not in entry_document:
+                problems.append(Problem(name, line_of(data, ("procedures", i, "items", j, "entry")), f"{proc.id}: unknown entry {item.entry}"))
+            elif entry_document[item.entry] != proc.document:
+                problems.append(Problem(name, line_of(data, ("procedures", i, "items", j, "entry")), f"{proc.id}: {item.entry} is not in {proc.document}"))
+    for i, d in enumerate(conv.definitions):
+        docs: set[str] = set()
+        for j, entry in enumerate(d.entries):
+            if entry not in entry_document:
+                problems.append(Problem(name, line_of(data, ("definitions", i, "entries", j)), f"{d.term_zh}: unknown entry {entry}"))
+            elif entry_document[entry] in docs:
+                problems.append(Problem(name, line_of(data, ("definitions", i, "entries", j)), f"{d.term_zh}: two defining clauses in {entry_document[entry]}"))
+            else:
+                docs.add(entry_document[entry])
 
 
 def _load_rules(
