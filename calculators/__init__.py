@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from calculators import deadlines as _deadlines
 from calculators import fcu as _fcu
 from calculators import ndhu as _ndhu
 from calculators import structure as _structure
@@ -11,7 +10,6 @@ from rules.base import CalcError, CalcResult, Calculator, Param
 ALL: tuple[Calculator, ...] = (  # type: ignore[type-arg]
     *_fcu.ALL,
     *_ndhu.ALL,
-    *_deadlines.ALL,
     *_structure.ALL,
 )
 REGISTRY: dict[str, Calculator] = {c.name: c for c in ALL}  # type: ignore[type-arg]

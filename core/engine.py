@@ -180,7 +180,7 @@ class Engine:
             return {}
         nq = self._norm.question(question)
         out: dict[str, str] = {}
-        for k, v in extract(calc.name, nq.text, nq.schools).items():
+        for k, v in extract(calc.name, nq.text, nq.schools, _date_params(calc)).items():
             try:
                 calc.param(k).coerce(v)
             except (CalcError, KeyError):
@@ -309,10 +309,10 @@ class Engine:
             for name in s.entry.calculators:
                 if name not in self._calculators:
                     continue
-                params = extract(name, nq.text, nq.schools)
+                calc = self._calculators[name]
+                params = extract(name, nq.text, nq.schools, _date_params(calc))
                 if not has_figures(params):
                     continue
-                calc = self._calculators[name]
                 missing = calc.missing(params)
                 if missing:
                     return self._needs(nq, s, name, missing, lang)
@@ -479,3 +479,8 @@ def _simplified(ans: Answer) -> Answer:
         followups=tuple(replace(f, label=t(f.label), question=t(f.question)) for f in ans.followups),
         simplified=True,
     )
+
+
+def _date_params(calc: Calculator[Any]) -> tuple[str, ...]:
+    """The names of a calculator's date parameters, in order (the router binds a question's first date to the first)."""
+    return tuple(p.name for p in calc.params if p.kind == "date")

@@ -82,17 +82,16 @@ def _context(text: str, start: int, end: int, before: int, after: int) -> str:
     return text[max(0, start - before) : end + after]
 
 
-def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Parameters for `calculator` found in normalised question text (numbers already in digits)."""
+def extract(calculator: str, text: str, schools: tuple[str, ...] = (), dates: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Parameters for `calculator` found in normalised question text (numbers already in digits).
+
+    `dates` names the calculator's date parameters: the first date the question writes binds to the first of them.
+    """
     found: dict[str, Any] = {}
-    if calculator == "deadlines":
+    if dates:
         m = _DATE.search(text)
         if m:
-            found["approval_date"] = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
-        school = [s for s in schools if s in ("ndhu-elearning", "nkust-mooc")]
-        if len(school) == 1:
-            found["school"] = "ndhu" if school[0] == "ndhu-elearning" else "nkust"
-        return found
+            found[dates[0]] = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
     used: set[int] = set()
     for slot in SLOTS.get(calculator, ()):
         if slot.param in found:
@@ -130,4 +129,4 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
 
 def has_figures(found: Mapping[str, Any]) -> bool:
     """True when at least one number (or date) was found for the calculator."""
-    return any(k not in ("tier", "self_study", "series_type", "local_government", "school") for k in found)
+    return any(k not in ("tier", "self_study", "series_type", "local_government") for k in found)

@@ -184,6 +184,14 @@ def _roc_text(d: Value) -> str:
     return f"{x.year - ROC_OFFSET}.{x.month:02d}.{x.day:02d}"
 
 
+def _term_op(year: Value, n: Value) -> Term:
+    """The academic term `n` (1 or 2) of an academic year (ROC when < 1000): 116 學年度上學期 → Term(116, 1)."""
+    y, t = _int(year), _int(n)
+    if t not in (1, 2):
+        raise OpError(f"term {t} is neither 1 nor 2")
+    return Term(y if y < 1000 else y - ROC_OFFSET, t)
+
+
 def _get(record: Value, key: Value) -> Value:
     if not isinstance(record, dict) or not isinstance(key, str) or key not in record:
         raise OpError(f"no field {key!r}")
@@ -242,6 +250,7 @@ OPS: dict[str, Callable[..., Value]] = {
     "month_span": _month_span,
     "days_between": lambda a, b: Decimal((_date(b) - _date(a)).days),
     "term_of": lambda d: term_of(_date(d)),
+    "term": _term_op,
     "term_shift": lambda t, n: _term(t).shift(_int(n)),
     "term_start": lambda t: _term(t).start,
     "term_end": lambda t: _term(t).end,
@@ -260,7 +269,7 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "sum": (1, 1), "count": (1, 1), "max_of": (1, 1), "min_of": (1, 1), "index_of_max": (1, 1), "item": (2, 2), "wsum": (2, 2), "get": (2, 2),
     "index_of_min": (1, 1), "pick": (2, None), "join": (1, None), "roc_text": (1, 1),
     "add_days": (2, 2), "add_months": (2, 2), "period_end": (2, 2), "date_of": (3, 3), "year_of": (1, 1), "month_of": (1, 1), "day_of": (1, 1),
-    "months_between": (2, 2), "month_span": (2, 2), "days_between": (2, 2), "term_of": (1, 1), "term_shift": (2, 2), "term_start": (1, 1), "term_end": (1, 1),
+    "months_between": (2, 2), "month_span": (2, 2), "days_between": (2, 2), "term_of": (1, 1), "term": (2, 2), "term_shift": (2, 2), "term_start": (1, 1), "term_end": (1, 1),
 }
 
 

@@ -208,23 +208,32 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("ndhu_budget", {"schedule": "4", "prior_consecutive_days": 5}, {"longest_working_run": 6, "consecutive_days_ok": False}),
     ("ndhu_budget", {"schedule": "4,4,0,4", "prior_consecutive_days": 3},
      {"longest_working_run": 5, "consecutive_days_ok": True, "max_working_days_in_7": 6, "seven_day_ok": False}),
-    # deadlines (ndhu 2、(三)1.–2., 2、(1)1.; nkust 五、(一))
-    ("deadlines", {"approval_date": "114.03.01"},
-     {"ndhu_production_deadline": "2026-03-01", "ndhu_production_deadline_roc": "115.03.01", "ndhu_extended_deadline": "2026-09-01",
-      "nkust_first_run_deadline": "2026-03-01", "nkust_three_runs_deadline": "2028-03-01", "nkust_three_runs_deadline_roc": "117.03.01"}),
-    ("deadlines", {"approval_date": "2024-02-29", "school": "ndhu"}, {"ndhu_production_deadline": "2025-02-28"}),
-    ("deadlines", {"approval_date": "2023-02-28", "school": "東華"}, {"ndhu_production_deadline": "2024-02-29"}),
-    ("deadlines", {"approval_date": "2025-08-31", "school": "ndhu"}, {"ndhu_production_deadline": "2026-08-31", "ndhu_extended_deadline": "2027-02-28"}),
-    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-09-14"},
+    # deadlines, one rule per school (ndhu 2、(三)1.–2., 2、(1)1.; nkust 五、(一)): the same hand-computed dates
+    ("ndhu_deadlines", {"approval_date": "114.03.01"},
+     {"ndhu_production_deadline": "2026-03-01", "ndhu_production_deadline_roc": "115.03.01", "ndhu_extended_deadline": "2026-09-01"}),
+    ("nkust_deadlines", {"approval_date": "114.03.01"},
+     {"nkust_first_run_deadline": "2026-03-01", "nkust_three_runs_deadline": "2028-03-01", "nkust_three_runs_deadline_roc": "117.03.01"}),
+    ("ndhu_deadlines", {"approval_date": "2024-02-29"}, {"ndhu_production_deadline": "2025-02-28"}),
+    ("ndhu_deadlines", {"approval_date": "2023-02-28"}, {"ndhu_production_deadline": "2024-02-29"}),
+    ("ndhu_deadlines", {"approval_date": "2025-08-31"}, {"ndhu_production_deadline": "2026-08-31", "ndhu_extended_deadline": "2027-02-28"}),
+    ("ndhu_deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-09-14"},
      {"ndhu_opening_semester": "115-1", "ndhu_application_semester": "114-1", "ndhu_application_semester_start": "2025-08-01",
       "ndhu_latest_application_reading": "2026-01-31"}),
-    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-02-23", "course_type": "遠距"},
+    ("ndhu_deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-02-23", "course_type": "遠距"},
      {"ndhu_opening_semester": "114-2", "ndhu_application_semester": "114-1", "ndhu_latest_application_reading": "2026-01-31"}),
-    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-09-14", "course_type": "distance"},
+    ("ndhu_deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-09-14", "course_type": "distance"},
      {"ndhu_application_semester": "114-2", "ndhu_application_semester_start": "2026-02-01", "ndhu_latest_application_reading": "2026-07-31"}),
-    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2027-03-01"}, {"ndhu_opening_semester": "115-2", "ndhu_application_semester": "114-2"}),
-    ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-01-15", "course_type": "distance"},
+    ("ndhu_deadlines", {"approval_date": "2025-03-01", "planned_start": "2027-03-01"}, {"ndhu_opening_semester": "115-2", "ndhu_application_semester": "114-2"}),
+    ("ndhu_deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-01-15", "course_type": "distance"},
      {"ndhu_opening_semester": "114-1", "ndhu_application_semester": "113-2", "ndhu_latest_application_reading": "2025-07-31"}),
+    # a term instead of a date: 116 學年度上學期 MOOC → submit in 115-1 (2026-08-01 to 2027-01-31); distance course → 115-2
+    ("ndhu_deadlines", {"opening_year": 116, "opening_term": "上學期"},
+     {"ndhu_opening_semester": "116-1", "ndhu_application_semester": "115-1", "ndhu_latest_application_reading": "2027-01-31"}),
+    ("ndhu_deadlines", {"opening_year": 116, "opening_term": "上學期", "course_type": "遠距"}, {"ndhu_application_semester": "115-2"}),
+    # nkust: 113.08.01 → 114.08.01; a first run a day late and the two-year bar from that deadline
+    ("nkust_deadlines", {"approval_date": "113.08.01"}, {"nkust_first_run_deadline": "2025-08-01", "nkust_three_runs_deadline": "2027-08-01"}),
+    ("nkust_deadlines", {"approval_date": "114.03.01", "first_run_on": "115.03.01", "runs": 3}, {"first_run_ok": True, "runs_ok": True}),
+    ("nkust_deadlines", {"approval_date": "114.03.01", "first_run_on": "115.03.02"}, {"first_run_ok": False, "nkust_bar_until": "2028-03-01"}),
     # course_structure (nkust 二、(一)1.–2.; ndhu 2、(2)2.; fcu 第二條)
     ("course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"},
      {"weeks": 2, "videos": 11, "total_minutes": D(104), "weekly_minutes": "50,54", "nkust_video_length_ok": True, "nkust_weekly_minutes_ok": True,
@@ -414,15 +423,25 @@ def test_budget_premium_keeps_exact_decimals_and_shows_rounding() -> None:
     assert "進位" in result.reading_zh
 
 
-def test_deadlines_both_calendars() -> None:
-    result = run("deadlines", approval_date="2025-03-01")
+@pytest.mark.parametrize("name", ["ndhu_deadlines", "nkust_deadlines"])
+def test_deadlines_both_calendars(name: str) -> None:
+    result = run(name, approval_date="2025-03-01")
     assert any("115.03.01" in s and "2026-03-01" in s for s in result.steps_zh)
     assert result.figures["approval_date"] == "2025-03-01" and result.figures["approval_date_roc"] == "114.03.01"
 
 
 def test_application_timing_is_guidance() -> None:
-    result = run("deadlines", approval_date="2025-03-01", planned_start="2026-09-14", school="ndhu")
+    result = run("ndhu_deadlines", approval_date="2025-03-01", planned_start="2026-09-14")
     assert any("指引" in w for w in result.warnings_zh)
+    assert not any("指引" in w for w in run("ndhu_deadlines", approval_date="2025-03-01").warnings_zh)
+
+
+def test_each_school_deadline_rule_cites_only_its_school() -> None:
+    ndhu = run("ndhu_deadlines", approval_date="2025-03-01", planned_start="2026-09-14")
+    nkust = run("nkust_deadlines", approval_date="2025-03-01", first_run_on="2026-03-02", runs=1)
+    assert ndhu.citations and all(c.startswith("ndhu-") for c in ndhu.citations)
+    assert nkust.citations and all(c.startswith("nkust-") for c in nkust.citations)
+    assert not any(k.startswith("nkust_") for k in ndhu.figures) and not any(k.startswith("ndhu_") for k in nkust.figures)
 
 
 def test_structure_names_offending_video_and_week() -> None:
@@ -507,9 +526,14 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("ndhu_budget", {}, "recording_hours"),
     ("ndhu_budget", {"schedule": "4,25"}, "schedule"),
     ("ndhu_budget", {"prior_consecutive_days": 3}, "schedule"),
-    ("deadlines", {"approval_date": "114.02.30"}, "approval_date"),
-    ("deadlines", {"approval_date": "tomorrow"}, "approval_date"),
-    ("deadlines", {"approval_date": "2025-03-01", "school": "ntu"}, "school"),
+    ("ndhu_deadlines", {"approval_date": "114.02.30"}, "approval_date"),
+    ("ndhu_deadlines", {"approval_date": "tomorrow"}, "approval_date"),
+    ("ndhu_deadlines", {"approval_date": "2025-03-01", "course_type": "ntu"}, "course_type"),
+    ("ndhu_deadlines", {}, "approval_date"),
+    ("ndhu_deadlines", {"opening_year": 116}, "opening_term"),
+    ("nkust_deadlines", {"approval_date": "114.02.30"}, "approval_date"),
+    ("nkust_deadlines", {}, "approval_date"),
+    ("nkust_deadlines", {"approval_date": "114.03.01", "runs": -1}, "runs"),
     ("course_structure", {}, "weeks"),
     ("course_structure", {"weeks": ";;"}, "weeks"),
     ("course_structure", {"weeks": "10,0"}, "weeks"),
@@ -550,10 +574,13 @@ NUMBER_LIMITS = {"money": D(10) ** 10, "enrolment": D(10_000_000), "weeks": D(52
 def test_registry() -> None:
     names = [c.name for c in ALL]
     assert len(names) == len(set(names)) == len(REGISTRY)
-    assert set(names) == {
+    # The calculators users had keep their names (the deadlines split into one rule per school); rule definitions add to them.
+    assert set(names) >= {
         "nkust_credits", "nkust_production_subsidy", "nkust_operation_ta", "fcu_recording_fee", "fcu_tutoring_hours", "fcu_teaching_assistants",
-        "fcu_material_assistants", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "deadlines", "course_structure",
+        "fcu_material_assistants", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "ndhu_deadlines",
+        "nkust_deadlines", "course_structure",
     }
+    assert "deadlines" not in names
 
 
 @pytest.mark.parametrize("calc", ALL, ids=[c.name for c in ALL])
@@ -602,7 +629,8 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
     ("ndhu_teaching_assistants", {"enrolment": 200, "months": 9, "monthly_amount": 9000}),
     ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 4, "schedule": "4,8", "prior_consecutive_days": 1}),
-    ("deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14", "school": "both"}),
+    ("ndhu_deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14"}),
+    ("nkust_deadlines", {"approval_date": "114.03.01", "first_run_on": "115.03.02", "runs": 2}),
     ("course_structure", {"weeks": "10;12"}),
 ]
 
@@ -675,7 +703,8 @@ def test_rule_clause_is_cited_first() -> None:
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
         "ndhu_budget": "ndhu-budget-recording-fee",
-        "deadlines": "ndhu-2-3-1",
+        "ndhu_deadlines": "ndhu-2-3-1",
+        "nkust_deadlines": "nkust-5-1",
         "course_structure": "nkust-2-1-1",
     }
     for name, raw in CITATION_INPUTS:
@@ -911,6 +940,7 @@ def test_schedule_rules_agree_with_brute_force(schedule: list[int], prior: int) 
 @FAST
 @given(d=st.dates(min_value=date(1912, 1, 1), max_value=date(2200, 12, 31)))
 def test_deadlines_are_ordered(d: date) -> None:
-    f = run("deadlines", approval_date=d.isoformat()).figures
+    f = run("ndhu_deadlines", approval_date=d.isoformat()).figures
+    g = run("nkust_deadlines", approval_date=d.isoformat()).figures
     assert d.isoformat() < f["ndhu_production_deadline"] < f["ndhu_extended_deadline"]
-    assert f["ndhu_production_deadline"] == f["nkust_first_run_deadline"] < f["nkust_three_runs_deadline"]
+    assert f["ndhu_production_deadline"] == g["nkust_first_run_deadline"] < g["nkust_three_runs_deadline"]
