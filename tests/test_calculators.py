@@ -168,6 +168,43 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("moe_series_eligibility", {"series_applied": 2}, {"series_applied_ok": True, "eligible": True, "checks_run": 1}),
     ("moe_series_eligibility", {"series_participating": 5}, {"series_participating_ok": False, "eligible": False, "checks_run": 1}),
     ("moe_series_eligibility", {"courses": 3, "series_applied": 3}, {"courses_ok": True, "series_applied_ok": False, "eligible": False, "checks_run": 2}),
+    # moe_series_totals (八、(三)1.–2.; 九、(一)): N series × 3 courses, × 2 new, × 12 h; N × NT$3,000,000 (4,000,000 New Southbound)
+    ("moe_series_totals", {"series": 2}, {"cases": 2, "min_courses": 6, "min_new_courses": 4, "min_new_course_hours": D(24), "max_subsidy": D(6000000)}),
+    ("moe_series_totals", {"series": 2, "series_type": "新南向"}, {"max_subsidy": D(8000000), "series_applied_ok": True}),
+    ("moe_series_totals", {"series": 3}, {"min_courses": 9, "series_applied_ok": False}),
+    ("moe_series_totals", {"series": 1, "refine_courses": 4}, {"refine_cap": D(800000)}),
+    # moe_programme_period (四、): 106.07.01–107.12.31 = 18 months, 184 + 365 = 549 days
+    ("moe_programme_period", {}, {"programme_start": "2017-07-01", "programme_end": "2018-12-31", "months": 18, "days": 549}),
+    ("moe_programme_period", {"on_date": "107.12.31"}, {"within_period": True, "days_left": 0}),
+    ("moe_programme_period", {"on_date": "2019-01-01"}, {"within_period": False}),
+    # moe_course_schedule (七、(一)): first new course by 107.02.28, series completed by 107.10.31, one of three platforms
+    ("moe_course_schedule", {"first_course_start": "107.02.28", "series_completed_on": "107.10.31"},
+     {"first_new_course_deadline": "2018-02-28", "series_completion_deadline": "2018-10-31", "first_on_time": True, "completed_on_time": True}),
+    ("moe_course_schedule", {"first_course_start": "107.03.01", "series_completed_on": "107.11.01"}, {"first_on_time": False, "completed_on_time": False}),
+    ("moe_course_schedule", {"platforms": 2, "platform": "OpenEdu"}, {"one_platform_ok": False, "platform_ok": True}),
+    # moe_southbound_plan (七、(二)1.–2.)
+    ("moe_southbound_plan", {"target_countries": 1, "partner_universities": 2, "themes": 1, "language_learning": "否"}, {"eligible": True}),
+    ("moe_southbound_plan", {"target_countries": 2, "language_learning": "是"}, {"one_country_ok": False, "not_language_ok": False, "eligible": False}),
+    # moe_progress_report_due (七、(二)5.): August's progress on 9/5; December's on 1/5 of the next year
+    ("moe_progress_report_due", {"work_month": 8}, {"due_month": 9, "due_day": 5}),
+    ("moe_progress_report_due", {"work_month": 12, "year": 106}, {"due_month": 1, "due_date": "2018-01-05"}),
+    # moe_southbound_registrants (七、(二)5.): 4 courses × 300 = 1,200; 350 + 280 + 420 = 1,050 ≥ 900 but course 2 is short
+    ("moe_southbound_registrants", {"courses": 4}, {"min_total": 1200}),
+    ("moe_southbound_registrants", {"registrants": "350,280,420"}, {"total": 1050, "min_total": 900, "every_course_ok": False, "lowest_course": 2}),
+    ("moe_southbound_registrants", {"registrants": "300,301"}, {"every_course_ok": True}),
+    # moe_instalments (十一、(一)2.): 50/40/10 of the approved amount; claim within 40 days (106.07.01 → 106.08.10)
+    ("moe_instalments", {"approved_amount": "250萬"}, {"instalment_1": D(1250000), "instalment_2": D(1000000), "instalment_3": D(250000)}),
+    ("moe_instalments", {"approval_date": "106.07.01", "claimed_on": "106.08.10"}, {"first_claim_by": "2017-08-10", "claimed_in_time": True}),
+    ("moe_instalments", {"approval_date": "106.07.01", "claimed_on": "106.08.11"}, {"claimed_in_time": False}),
+    # moe_reviews (十二、(一)): month 8 and month 16 after approval
+    ("moe_reviews", {"approval_date": "106.07.01"}, {"midterm_from": "2018-02-01", "midterm_to": "2018-02-28", "final_from": "2018-10-01", "final_to": "2018-10-31"}),
+    ("moe_reviews", {"approval_date": "114.09.01", "new_courses_online": 0}, {"midterm_from": "2026-04-01", "midterm_ready": False}),
+    # moe_quarterly_report (十二、(三)): the last 7 days of the quarter
+    ("moe_quarterly_report", {"on_date": "107.05.20"}, {"quarter": 2, "window_start": "2018-06-24", "window_end": "2018-06-30"}),
+    ("moe_quarterly_report", {"quarter": 1, "year": 107}, {"window_start": "2018-03-25", "window_end": "2018-03-31"}),
+    # moe_review_score (十、(二)): 50% + 40% + 10%
+    ("moe_review_score", {"plan_score": 80, "course_score": 70, "presentation_score": 90}, {"score": D(77)}),
+    ("moe_review_score", {"plan_score": 90, "course_score": 85, "presentation_score": 75}, {"score": D("86.5")}),
     # ndhu_teaching_assistants (3、(三)1.)
     ("ndhu_teaching_assistants", {"enrolment": 0}, {"teaching_assistants": 1}),
     ("ndhu_teaching_assistants", {"enrolment": 120}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
@@ -627,6 +664,16 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 1, "personnel_costs": 1, "equipment": 1, "staff_count": 1}),
     ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
+    ("moe_series_totals", {"series": 2, "refine_courses": 1}),
+    ("moe_programme_period", {"on_date": "107.01.01"}),
+    ("moe_course_schedule", {"first_course_start": "107.03.01", "series_completed_on": "107.10.01", "platforms": 1, "platform": "ewant"}),
+    ("moe_southbound_plan", {"target_countries": 1, "partner_universities": 1, "themes": 2, "language_learning": True}),
+    ("moe_progress_report_due", {"work_month": 12, "year": 107}),
+    ("moe_southbound_registrants", {"registrants": "100,400"}),
+    ("moe_instalments", {"approved_amount": 1000000, "approval_date": "106.07.01", "claimed_on": "106.09.01"}),
+    ("moe_reviews", {"approval_date": "106.07.01", "new_courses_online": 1, "series_completions": 0}),
+    ("moe_quarterly_report", {"on_date": "107.05.20"}),
+    ("moe_review_score", {"plan_score": 80, "course_score": 70, "presentation_score": 90}),
     ("ndhu_teaching_assistants", {"enrolment": 200, "months": 9, "monthly_amount": 9000}),
     ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 4, "schedule": "4,8", "prior_consecutive_days": 1}),
     ("ndhu_deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14"}),
