@@ -175,6 +175,8 @@ def format_value(value: Any, fmt: str | None, unit: str | None, lang: str, choic
         return format_number(value)
     if fmt == "int":
         return format_number(Decimal(value).to_integral_value())
+    if fmt == "year":
+        return str(int(Decimal(value).to_integral_value()))
     if fmt == "pct":
         return format_number(value) + "%"
     if fmt == "date":
@@ -289,7 +291,7 @@ class Rule:
         known = {p.name for p in self.params}
         for key in raw:
             if key not in known:
-                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)))
+                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)) or "no parameters")
         values: dict[str, Any] = {}
         for p in self.params:
             given = raw.get(p.name)

@@ -71,6 +71,43 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("nkust_operation_ta", {"course_weeks": 9}, {"weeks_paid": 11, "max_ta_hours": D(110)}),
     ("nkust_operation_ta", {"course_weeks": 2}, {"weeks_paid": 4, "max_ta_hours": D(40)}),
     ("nkust_operation_ta", {"course_weeks": 6, "self_study": "是"}, {"max_ta_hours": D(0), "weeks_paid": 0}),
+    # nkust_review_committee (四、(三)): ⌈members × 2/3⌉ exactly: 3 → 2, 4 → 3, 5 → 4, 6 → 4
+    ("nkust_review_committee", {"members": 3}, {"min_recommendations": 2, "committee_size_ok": True}),
+    ("nkust_review_committee", {"members": 4}, {"min_recommendations": 3}),
+    ("nkust_review_committee", {"members": 5, "recommending": 3}, {"min_recommendations": 4, "eligible": False}),
+    ("nkust_review_committee", {"members": 6, "recommending": 4}, {"min_recommendations": 4, "eligible": True, "committee_size_ok": False}),
+    ("nkust_review_committee", {"members": 3, "recommending": 2}, {"eligible": True}),
+    # nkust_credit_certificate (三、(三)1.–2.): 18 on the 18th birthday; born 29 Feb → 1 Mar in a common year
+    ("nkust_credit_certificate", {"age": 18, "passed": "是"}, {"age_ok": True, "passed_ok": True}),
+    ("nkust_credit_certificate", {"age": 17}, {"age_ok": False}),
+    ("nkust_credit_certificate", {"birth_date": "2008-03-01", "on_date": "115.03.01"}, {"age": 18, "age_ok": True}),
+    ("nkust_credit_certificate", {"birth_date": "2008-03-01", "on_date": "115.02.28"}, {"age": 17, "age_ok": False}),
+    ("nkust_credit_certificate", {"birth_date": "2008-02-29", "on_date": "2026-03-01"}, {"age": 18}),
+    # nkust_graduation_credits (三、(一)2.): at most 9 count
+    ("nkust_graduation_credits", {"courses": 4, "credits_each": 3}, {"total_credits": D(12), "counted_credits": D(9), "excess_credits": D(3), "within_cap": False}),
+    ("nkust_graduation_credits", {"course_credits": "2,2,3,2"}, {"total_credits": D(9), "counted_credits": D(9), "within_cap": True}),
+    ("nkust_graduation_credits", {"course_credits": "0.5,0.2,1"}, {"counted_credits": D("1.7"), "excess_credits": D(0)}),
+    # nkust_award (四、(二)): by 31 January, courses completed the previous calendar year; NT$30,000 at most; once per course
+    ("nkust_award", {"year": 115}, {"deadline": "2026-01-31", "results_from": "2025-01-01", "results_to": "2025-12-31"}),
+    ("nkust_award", {"completed_on": "2025-12-20"}, {"deadline": "2026-01-31", "completed_last_year": True}),
+    ("nkust_award", {"apply_on": "2026-02-01", "completed_on": "2025-06-30"}, {"on_time": False, "completed_last_year": True}),
+    ("nkust_award", {"year": 2026, "award_amount": 30000, "previously_awarded": "否"}, {"amount_ok": True, "first_award": True}),
+    ("nkust_award", {"year": 2026, "award_amount": 30001}, {"amount_ok": False}),
+    # nkust_credit_course (二、(二)2.; 五、(二)): three committee levels, the Academic Affairs Meeting, from the second run
+    ("nkust_credit_course", {"levels_passed": 3, "academic_meeting": "是", "run_number": 2}, {"may_grant_credit": True}),
+    ("nkust_credit_course", {"levels_passed": 2, "run_number": 1}, {"committees_ok": False, "run_ok": False, "may_grant_credit": False}),
+    # nthu_icourse_enrolments (表二): 79,909 + 64,776 + 28,884 + 16,540 + 16,007 + 10,498 = 216,614
+    ("nthu_icourse_enrolments", {}, {"total": 216614, "largest_course": "finance", "largest": 79909, "smallest_course": "systems_neuroscience",
+                                     "smallest": 10498, "average": D("36102.33"), "matches_summary": True}),
+    ("nthu_icourse_enrolments", {"course": "細讀張愛玲", "other_course": "物聯網概論"}, {"difference": 35892}),
+    ("nthu_icourse_enrolments", {"course": "系統神經科學"}, {"enrolment": 10498, "share": D("4.85")}),
+    # nthu_icourse_partners (貳、4 月 25 日): 19 / 80 = 23.75%
+    ("nthu_icourse_partners", {}, {"share_over": D("23.75"), "under": 61, "nthu_over": True}),
+    ("nthu_icourse_partners", {"enrolment": 99999}, {"above_threshold": False}),
+    # nthu_trip (封面、表一): 105.04.25–26 = 2 days; 4/26 → 5/10 = 14 days
+    ("nthu_trip", {}, {"trip_start": "2016-04-25", "trip_end": "2016-04-26", "days": 2, "units_visited": 2, "days_to_forum": 14}),
+    # nthu_timeline (摘要、貳): 2016 − 2013 = 3 years; Sep 2014 → Apr 2016 = 19 months (31 from Sep 2013)
+    ("nthu_timeline", {}, {"years_of_moocs": 3, "xuetangx_months": 19, "xuetangx_months_as_stated_in_account": 31, "icourse_months": 3}),
     # fcu_recording_fee (附表; 第二條)
     ("fcu_recording_fee", {"tier": "錄取", "video_hours": 12}, {"multiple": 6, "hourly_fee_count": D(72), "video_hours_in_range": True}),
     ("fcu_recording_fee", {"tier": "標竿", "video_hours": 12}, {"multiple": 8, "hourly_fee_count": D(96)}),
@@ -616,6 +653,10 @@ def test_registry() -> None:
         "nkust_credits", "nkust_production_subsidy", "nkust_operation_ta", "fcu_recording_fee", "fcu_tutoring_hours", "fcu_teaching_assistants",
         "fcu_material_assistants", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "ndhu_deadlines",
         "nkust_deadlines", "course_structure",
+        # dates, tables and totals users asked for (issue 10)
+        "moe_series_totals", "moe_programme_period", "moe_course_schedule", "moe_southbound_plan", "moe_progress_report_due", "moe_southbound_registrants",
+        "moe_instalments", "moe_reviews", "moe_quarterly_report", "moe_review_score", "nkust_review_committee", "nkust_credit_certificate",
+        "nkust_graduation_credits", "nkust_award", "nkust_credit_course", "nthu_icourse_enrolments", "nthu_icourse_partners", "nthu_trip", "nthu_timeline",
     }
     assert "deadlines" not in names
 
@@ -674,6 +715,16 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("moe_reviews", {"approval_date": "106.07.01", "new_courses_online": 1, "series_completions": 0}),
     ("moe_quarterly_report", {"on_date": "107.05.20"}),
     ("moe_review_score", {"plan_score": 80, "course_score": 70, "presentation_score": 90}),
+    ("nkust_review_committee", {"members": 5, "recommending": 4}),
+    ("nkust_credit_certificate", {"birth_date": "2008-03-01", "on_date": "2026-02-28", "passed": True}),
+    ("nkust_credit_certificate", {"age": 20, "passed": True}),
+    ("nkust_graduation_credits", {"course_credits": "3,3,3,3"}),
+    ("nkust_award", {"apply_on": "2026-01-10", "completed_on": "2025-03-01", "previously_awarded": True, "award_amount": 30000}),
+    ("nkust_credit_course", {"levels_passed": 3, "academic_meeting": True, "run_number": 2}),
+    ("nthu_icourse_enrolments", {"course": "finance", "other_course": "iot"}),
+    ("nthu_icourse_partners", {"enrolment": 120000}),
+    ("nthu_trip", {}),
+    ("nthu_timeline", {}),
     ("ndhu_teaching_assistants", {"enrolment": 200, "months": 9, "monthly_amount": 9000}),
     ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 4, "schedule": "4,8", "prior_consecutive_days": 1}),
     ("ndhu_deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14"}),
@@ -699,7 +750,7 @@ def _kb() -> Any:
 def test_every_citation_exists_in_the_knowledge_base() -> None:
     kb = _kb()
     documents_with_entries = set(kb.entry_document.values())
-    prefixes = {"nkust": "nkust-mooc", "fcu": "fcu-mooc-reward", "moe": "moe-mooc-series", "ndhu": "ndhu-elearning"}
+    prefixes = {"nkust": "nkust-mooc", "fcu": "fcu-mooc-reward", "moe": "moe-mooc-series", "ndhu": "ndhu-elearning", "nthu": "nthu-beijing-2016"}
     emitted: set[str] = set()
     for name, raw in CITATION_INPUTS:
         result = REGISTRY[name].run(raw)
@@ -752,6 +803,25 @@ def test_rule_clause_is_cited_first() -> None:
         "ndhu_budget": "ndhu-budget-recording-fee",
         "ndhu_deadlines": "ndhu-2-3-1",
         "nkust_deadlines": "nkust-5-1",
+        "moe_series_totals": "moe-8-3-2",
+        "moe_programme_period": "moe-4",
+        "moe_course_schedule": "moe-7-1",
+        "moe_southbound_plan": "moe-7-2-1",
+        "moe_progress_report_due": "moe-7-2-5",
+        "moe_southbound_registrants": "moe-7-2-5",
+        "moe_instalments": "moe-11-1-2",
+        "moe_reviews": "moe-12-1",
+        "moe_quarterly_report": "moe-12-3",
+        "moe_review_score": "moe-10-2-1",
+        "nkust_review_committee": "nkust-4-3",
+        "nkust_credit_certificate": "nkust-3-3-1",
+        "nkust_graduation_credits": "nkust-3-1-2",
+        "nkust_award": "nkust-4-2-1",
+        "nkust_credit_course": "nkust-2-2-2",
+        "nthu_icourse_enrolments": "nthu-table2",
+        "nthu_icourse_partners": "nthu-2-0425-icourse",
+        "nthu_trip": "nthu-cover-period",
+        "nthu_timeline": "nthu-summary-xuetangx",
         "course_structure": "nkust-2-1-1",
     }
     for name, raw in CITATION_INPUTS:
@@ -824,6 +894,8 @@ def _check_result(calc: Any, raw: dict[str, Any]) -> None:
 
 def _raw(calc: Any, values: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
     names = [p.name for p in calc.params]
+    if not names:  # a rule that computes from the document's figures alone (e.g. the NTHU trip's length)
+        return st.just({})
     return st.dictionaries(st.sampled_from(names), values, max_size=len(names))
 
 
