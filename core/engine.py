@@ -17,10 +17,10 @@ from core.dialogue import DialogueState
 from core.matcher import Matcher, Scored
 from core.model import Answer, AnswerContext, Check, Citation, Figure, Followup, Note, Option, Section
 from core.normalize import Normalised, Normaliser
-from core.router import extract, has_figures
+from core.router import DateSlot, extract, has_figures
 from core.schema import Document, Entry
 from lang.textnorm import collapse_ws, to_simplified
-from rules.evaluate import RuleResult
+from rules.evaluate import Rule, RuleResult
 
 SUGGESTION_FLOOR = 0.22
 INLINE_FLOOR = 0.25
@@ -481,6 +481,12 @@ def _simplified(ans: Answer) -> Answer:
     )
 
 
-def _date_params(calc: Calculator[Any]) -> tuple[str, ...]:
-    """The names of a calculator's date parameters, in order (the router binds a question's first date to the first)."""
-    return tuple(p.name for p in calc.params if p.kind == "date")
+def _date_params(calc: Calculator[Any] | Rule) -> tuple[DateSlot, ...]:
+    """A calculator's date parameters in order, with the cue words a rule definition declares for them."""
+    inputs = calc.inputs if isinstance(calc, Rule) else {}
+    out = []
+    for p in calc.params:
+        if p.kind == "date":
+            spec = inputs.get(p.name)
+            out.append(DateSlot(p.name, spec.cues, spec.avoid) if spec else DateSlot(p.name))
+    return tuple(out)
