@@ -246,6 +246,14 @@ async def test_every_button_kind_pressed_by_another_user_or_forged_changes_nothi
     assert "謝謝" in plain(await h.press(ALICE, fb))
 
 
+async def test_in_a_group_only_the_asker_may_press_the_buttons_of_an_answer(h: Harness) -> None:
+    msgs = await h.say(ALICE, "高科大學分怎麼算", group=GROUP, mention=True)
+    up = _data(msgs, "👍")
+    assert plain(await h.press(BOB, up, group=GROUP)).startswith("此按鈕已過期")
+    assert plain(await h.press(ALICE, up)).startswith("此按鈕已過期")  # the same user elsewhere
+    assert "謝謝" in plain(await h.press(ALICE, up, group=GROUP))
+
+
 async def test_buttons_expire_after_their_age(h: Harness) -> None:
     msgs = await h.say(ALICE, "高科大學分怎麼算")
     h.now += 31 * 86400
@@ -429,6 +437,20 @@ def test_every_limit_is_kept_for_an_oversized_answer() -> None:
     assert len(quick) <= 13 and all(render.units(i["action"]["label"]) <= 20 for i in quick)
     assert all(len(d) <= 300 for _, d in postbacks(r.messages))
     assert "其餘省略" in r.messages[-1]["text"]
+
+
+def test_a_bubble_of_many_small_parts_over_30_kb_moves_them_to_text() -> None:
+    steps = tuple(f"第 {i} 步：" + "算" * 300 for i in range(40))
+    ans = Answer(question="q", kind="calculation", direct="結果", steps=steps)
+    r = render.render_answer(ans, _sign, question_id=1)
+    assert r.overflow and render.bubble_size(r.messages[0]["contents"]) <= render.MAX_BUBBLE
+    FakeLineApi().check_messages(r.messages)
+    assert steps[-1] in "".join(m.get("text", "") for m in r.messages[1:])
+
+
+def test_quick_replies_stop_at_thirteen() -> None:
+    items = render.quick_reply([render.say(f"問題 {i}", f"問題 {i}") for i in range(30)])
+    assert items is not None and len(items["items"]) == 13
 
 
 def test_the_test_server_rejects_what_line_rejects() -> None:

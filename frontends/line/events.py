@@ -737,15 +737,17 @@ class LineBot:
         return texts(head + "\n\n" + "\n\n".join(parts), render.MAX_MESSAGES, lang=c.lang)
 
     def _help(self, c: Ctx) -> Message:
-        names = "、".join(d.name_zh for d in self.engine.documents())
+        docs = self.engine.documents()
+        names = "、".join(d.name_zh for d in docs)
+        first_zh, first_en = (docs[0].name_zh, docs[0].name_en) if docs else ("", "")
         text = tr(
             c.lang,
             "怎麼用：直接輸入問題，每個回答都附上條文出處；點「原文」看條文全文，👍／👎 告訴我們答得好不好。\n"
             "選單：問問題（範例）、計算機（逐項計算）、文件（涵蓋的文件）、學校（預設學校）、語言（中文／English）、說明。\n"
-            f"也可以輸入「設定學校 東華」或「English」。問題裡寫上校名（{names}）最準確。群組中請 @我 或回覆我的訊息。",
+            f"也可以輸入「設定學校 {first_zh}」或「English」。問題裡寫上校名（{names}）最準確。群組中請 @我 或回覆我的訊息。",
             "How to use: type a question; every answer cites its clause. 「Source text」 shows the clause, 👍/👎 tell us how it went.\n"
             "Menu: Ask (examples), Calculator (step by step), Documents, School (default school), Language, Help.\n"
-            "You can also type \"中文\" or \"設定學校 NDHU\". In groups, mention me or reply to my message.",
+            f"You can also type \"中文\" or \"設定學校 {first_en}\". In groups, mention me or reply to my message.",
         )
         return text_message(text, quick_reply([postback(tr(c.lang, "計算機", "Calculator"), "menu:calc", tr(c.lang, "計算機", "Calculator")),
                                               postback(tr(c.lang, "文件", "Documents"), "menu:docs", tr(c.lang, "文件", "Documents")),
