@@ -166,8 +166,9 @@ def test_question_postback_follow_group_redelivery_and_a_calculation(running: tu
     # A redelivered event is answered once.
     ev = text_event(USER, "東華修課 80 人的遠距課程可以有幾位助教？", line.api.reply_token(USER), event_id="01E2EREDELIVERY00000000000")
     before = len(line.api.to(USER))
+    count = len(line.api.messages_to(USER))
     assert line.send(ev) == 200
-    line.wait(USER, len(line.api.messages_to(USER)) + 1)
+    line.wait(USER, count + 1)
     again = dict(ev, replyToken=line.api.reply_token(USER), deliveryContext={"isRedelivery": True})
     assert line.send(again) == 200
     # A calculation flow, started from the rich menu's postback.

@@ -806,7 +806,7 @@ for _w, _a in _WORDS.items():
 
 
 def _keyword(text: str) -> tuple[str, str] | None:
-    """A typed menu word (「計算機」, "English", 「設定學校 東華」) as (action, argument), or None for a question."""
+    """A typed menu word (「計算機」, "English", 「設定學校 <school>」) as (action, argument), or None for a question."""
     t = _norm(text)
     if len(t) > 40:
         return None

@@ -175,7 +175,7 @@ def _sep() -> dict[str, Any]:
 
 
 def citation_line(c: Citation, lang: str) -> str:
-    """Document short name, clause label, date: 「高科大 三、(一)1. · 109.06.17」."""
+    """Document short name, clause label, date: 「<short name> 三、(一)1. · 109.06.17」."""
     return f"{c.short or c.title} {c.label or c.clause} · {c.date}"
 
 
