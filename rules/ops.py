@@ -163,6 +163,12 @@ def _index_of_min(values: Value) -> Decimal:
     return Decimal(min(range(len(v)), key=lambda i: (v[i], i)) + 1)
 
 
+def _count_over(values: Value, limit: Value) -> Decimal:
+    """How many values exceed `limit` (超過: strictly more)."""
+    x = _dec(limit)
+    return Decimal(sum(1 for v in _seq(values) if v > x))
+
+
 def _pick(index: Value, *values: Value) -> Value:
     """The index-th of the values that follow (1-based), of any kind: picks a choice's key by a computed position."""
     i = _int(index)
@@ -228,6 +234,7 @@ OPS: dict[str, Callable[..., Value]] = {
     # lists
     "sum": lambda xs: sum(_seq(xs), Decimal(0)),
     "count": lambda xs: Decimal(len(_seq(xs))),
+    "count_over": _count_over,
     "max_of": lambda xs: max(_seq(xs)),
     "min_of": lambda xs: min(_seq(xs)),
     "index_of_max": _index_of_max,
@@ -267,7 +274,7 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "gt": (2, 2), "ge": (2, 2), "lt": (2, 2), "le": (2, 2), "eq": (2, 2), "ne": (2, 2), "between": (3, 3),
     "neg": (1, 1), "floor": (1, 1), "ceil": (1, 1), "round": (1, 2), "not": (1, 1),
     "sum": (1, 1), "count": (1, 1), "max_of": (1, 1), "min_of": (1, 1), "index_of_max": (1, 1), "item": (2, 2), "wsum": (2, 2), "get": (2, 2),
-    "index_of_min": (1, 1), "pick": (2, None), "join": (1, None), "roc_text": (1, 1),
+    "index_of_min": (1, 1), "pick": (2, None), "count_over": (2, 2), "join": (1, None), "roc_text": (1, 1),
     "add_days": (2, 2), "add_months": (2, 2), "period_end": (2, 2), "date_of": (3, 3), "year_of": (1, 1), "month_of": (1, 1), "day_of": (1, 1),
     "months_between": (2, 2), "month_span": (2, 2), "days_between": (2, 2), "term_of": (1, 1), "term": (2, 2), "term_shift": (2, 2), "term_start": (1, 1), "term_end": (1, 1),
 }

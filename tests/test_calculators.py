@@ -101,6 +101,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
                                      "smallest": 10498, "average": D("36102.33"), "matches_summary": True}),
     ("nthu_icourse_enrolments", {"course": "細讀張愛玲", "other_course": "物聯網概論"}, {"difference": 35892}),
     ("nthu_icourse_enrolments", {"course": "系統神經科學"}, {"enrolment": 10498, "share": D("4.85")}),
+    ("nthu_icourse_enrolments", {"course": "財務管理", "other_course": "資料結構"}, {"difference": 63902, "pair_total": 95916}),
+    ("nthu_icourse_enrolments", {"over": 20000}, {"courses_over": 3, "over_stated_total": 6614}),
     # nthu_icourse_partners (貳、4 月 25 日): 19 / 80 = 23.75%
     ("nthu_icourse_partners", {}, {"share_over": D("23.75"), "under": 61, "nthu_over": True}),
     ("nthu_icourse_partners", {"enrolment": 99999}, {"above_threshold": False}),
@@ -304,6 +306,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("ndhu_deadlines", {"opening_year": 116, "opening_term": "上學期"},
      {"ndhu_opening_semester": "116-1", "ndhu_application_semester": "115-1", "ndhu_latest_application_reading": "2027-01-31"}),
     ("ndhu_deadlines", {"opening_year": 116, "opening_term": "上學期", "course_type": "遠距"}, {"ndhu_application_semester": "115-2"}),
+    # the extension from a deadline the plan states: 115.03.01 + half a year → 115.09.01
+    ("ndhu_deadlines", {"current_deadline": "115.03.01"}, {"ndhu_extended_deadline": "2026-09-01"}),
     # nkust: 113.08.01 → 114.08.01; a first run a day late and the two-year bar from that deadline
     ("nkust_deadlines", {"approval_date": "113.08.01"}, {"nkust_first_run_deadline": "2025-08-01", "nkust_three_runs_deadline": "2027-08-01"}),
     ("nkust_deadlines", {"approval_date": "114.03.01", "first_run_on": "115.03.01", "runs": 3}, {"first_run_ok": True, "runs_ok": True}),

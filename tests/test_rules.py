@@ -94,6 +94,7 @@ def test_table_operations() -> None:
     assert OPS["index_of_min"](values) == 2 and OPS["index_of_max"](values) == 3  # the first of equal values
     assert OPS["pick"](D(2), "finance", "iot", "data_structures") == "iot"
     assert OPS["pick"](D(1), date(2016, 4, 25)) == date(2016, 4, 25)
+    assert OPS["count_over"]((D(79909), D(28884), D(16540), D(10498)), D(16540)) == 1 + 1  # 超過: 16,540 itself is not over
     for bad in (D(0), D(4), D("1.5")):
         with pytest.raises(OpError):
             OPS["pick"](bad, "a", "b", "c")
