@@ -466,7 +466,7 @@ class Rule:
 
 
 def _tidy(value: Any) -> Any:
-    """Figures without trailing zeros (12500.0 → 12500); dates as ISO strings; terms as 'year-term'."""
+    """Figures without trailing zeros (12500.0 → 12500); dates as ISO strings; terms as 'year-term'; lists as '1500,2'."""
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
     if isinstance(value, date):
@@ -474,5 +474,6 @@ def _tidy(value: Any) -> Any:
     if isinstance(value, Term):
         return f"{value.year}-{value.term}"
     if isinstance(value, tuple):
-        return ",".join(format_number(v) if isinstance(v, Decimal) else str(v) for v in value)
+        # Plain digits: thousands separators would be read as more items of the comma-joined list.
+        return ",".join(f"{_tidy(v):f}" if isinstance(v, Decimal) else str(v) for v in value)
     return value

@@ -80,24 +80,27 @@ def work_schedule(
     break_minutes: object,
     max_daily_hours: object,
     max_consecutive_days: object,
+    rest_days: object,
     window_days: object,
     max_days_in_window: object,
     start: object = None,
 ) -> Outcome:
     """Check consecutive daily working hours against four work-hour rules; a record of figures and one step per rule.
 
-    Days with hours > 0 are working days; `prior` days just before day 1 were worked (the ones before those were not).
+    Days with hours > 0 are working days; `prior` days just before day 1 were worked (the ones before those were not);
+    a run of working days ends after `rest_days` days off in a row.
     Rule 1 (a break of `break_minutes` per `hours_before_break` worked) can only be shown as the minimum break a day.
     """
     hours = _numbers(schedule)
     before = _whole(prior)
     every, rest = _dec(hours_before_break), _dec(break_minutes)
     daily_cap = _dec(max_daily_hours)
-    run_cap, window, window_cap = _whole(max_consecutive_days), _whole(window_days), _whole(max_days_in_window)
+    run_cap, rest_needed = _whole(max_consecutive_days), _whole(rest_days)
+    window, window_cap = _whole(window_days), _whole(max_days_in_window)
     if start is not None and not isinstance(start, date):
         raise OpError(f"expected a date, got {type(start).__name__}")
     first = start if isinstance(start, date) else None
-    if every <= 0 or window < 1 or not hours:
+    if every <= 0 or window < 1 or rest_needed < 1 or not hours:
         raise OpError("work_schedule: empty schedule or a non-positive period")
     steps: list[tuple[str, str]] = []
     # 1. breaks: ⌊hours / every⌋ × rest minutes at least
@@ -105,9 +108,9 @@ def work_schedule(
     needs = [(f"{_day(i, first)[0]} {_num(h)} 小時 → 至少休息 {_num(b)} 分鐘", f"{_day(i, first)[1]} {_num(h)} h → at least {_num(b)} min break")
              for i, (h, b) in enumerate(zip(hours, breaks)) if b]
     steps.append((
-        f"1. 每工作 {_num(every)} 小時必需休息 {_num(rest)} 分鐘以上（提示：最少休息分鐘 = ⌊工時／{_num(every)}⌋ × {_num(rest)}）："
+        f"每工作 {_num(every)} 小時必需休息 {_num(rest)} 分鐘以上（提示：最少休息分鐘 = ⌊工時／{_num(every)}⌋ × {_num(rest)}）："
         + ("；".join(n[0] for n in needs) if needs else f"每日工時均未滿 {_num(every)} 小時，不需強制休息"),
-        f"1. A break of at least {_num(rest)} minutes per {_num(every)} hours worked (hint: minimum break = ⌊hours/{_num(every)}⌋ × {_num(rest)} min): "
+        f"A break of at least {_num(rest)} minutes per {_num(every)} hours worked (hint: minimum break = ⌊hours/{_num(every)}⌋ × {_num(rest)} min): "
         + ("; ".join(n[1] for n in needs) if needs else f"no day reaches {_num(every)} hours, so no break is required"),
     ))
     # 2. at most `daily_cap` hours a day
@@ -115,17 +118,22 @@ def work_schedule(
     daily_ok = not over
     zh, en = _ok(daily_ok)
     steps.append((
-        f"2. 每日不得超過 {_num(daily_cap)} 小時："
+        f"每日不得超過 {_num(daily_cap)} 小時："
         + (f"每日皆 ≤ {_num(daily_cap)} 小時" if daily_ok else "、".join(f"{_day(i, first)[0]} {_num(hours[i])} 小時" for i in over) + " 超過") + f" → {zh}",
-        f"2. At most {_num(daily_cap)} hours a day: "
+        f"At most {_num(daily_cap)} hours a day: "
         + (f"every day ≤ {_num(daily_cap)} h" if daily_ok else ", ".join(f"{_day(i, first)[1]} {_num(hours[i])} h" for i in over) + " over") + f" → {en}",
     ))
     # 3. at most `run_cap` working days in a row
     working = [h > 0 for h in hours]
     run = longest = before
+    off = 0
     breaches: list[tuple[int, int]] = []
     for i, w in enumerate(working):
-        run = run + 1 if w else 0
+        if w:
+            run, off = run + 1, 0
+        else:
+            off += 1
+            run = 0 if off >= rest_needed else run
         longest = max(longest, run)
         if run > run_cap and (run == run_cap + 1 or i == 0):
             breaches.append((i, run))
@@ -134,10 +142,10 @@ def work_schedule(
     prior_zh = f"（含排班前已連續工作 {before} 天）" if before else ""
     prior_en = f" (including {before} working days just before the schedule)" if before else ""
     steps.append((
-        f"3. 連續工作 {run_cap} 天一定要休息：最長連續工作 {longest} 天{prior_zh}"
+        f"連續工作 {run_cap} 天一定要休 {rest_needed} 天：最長連續工作 {longest} 天{prior_zh}"
         + ("" if run_ok else "；" + "、".join([f"{_day(i, first)[0]}為連續第 {r} 個工作日" for i, r in breaches] or [f"排班前已連續工作 {before} 天"]))
         + f" → {zh}",
-        f"3. A day off after {run_cap} working days in a row: longest run {longest} day(s){prior_en}"
+        f"{rest_needed} day(s) off after {run_cap} working days in a row: longest run {longest} day(s){prior_en}"
         + ("" if run_ok else "; " + ", ".join([f"{_day(i, first)[1]} is working day {r} in a row" for i, r in breaches] or [f"{before} days in a row before the schedule"]))
         + f" → {en}",
     ))
@@ -164,9 +172,9 @@ def work_schedule(
     zh, en = _ok(window_ok)
     more = "…" if len(bad) > LIST_LIMIT else ""
     steps.append((
-        f"4. {window} 天內不得工作超過 {window_cap} 天：任 {window} 天最多工作 {worst} 天"
+        f"{window} 天內不得工作超過 {window_cap} 天：任 {window} 天最多工作 {worst} 天"
         + ("" if window_ok else "；" + "、".join(f"{span(a, b, 0)}工作 {c} 天" for a, b, c in bad[:LIST_LIMIT]) + more) + f" → {zh}",
-        f"4. At most {window_cap} working days in any {window}: at most {worst} in a {window}-day window"
+        f"At most {window_cap} working days in any {window}: at most {worst} in a {window}-day window"
         + ("" if window_ok else "; " + ", ".join(f"{span(a, b, 1)}: {c} days" for a, b, c in bad[:LIST_LIMIT]) + more) + f" → {en}",
     ))
     record = {
@@ -323,7 +331,27 @@ def weeks_outside(structure: object, low: object, high: object = None) -> Outcom
     return Outcome(Decimal(len(off)), (step,))
 
 
-register("work_schedule", work_schedule, (8, 9))
+# --- a split by shares (FCU 【說明】4.) -------------------------------------------------------------------------
+
+
+def split(total: object, weights: object, places: object = 0) -> tuple[Decimal, ...]:
+    """`total` shared in proportion to `weights`, each part rounded down to `places` decimals and the units left over
+    given one each to the largest remainders (earlier first on ties), so the parts add up to the total exactly."""
+    amount, shares, digits = _dec(total), _numbers(weights), _whole(places)
+    whole = sum(shares, Decimal(0))
+    if not shares or any(w < 0 for w in shares) or whole <= 0:
+        raise ArgError(1, "比例須為非負數且合計大於 0", "the shares must be 0 or more and add up to more than 0", "comma-separated shares, e.g. 6,4")
+    unit = Decimal(1).scaleb(-digits)
+    exact = [amount * w / whole for w in shares]
+    parts = [(x / unit).to_integral_value(rounding=ROUND_FLOOR) * unit for x in exact]
+    left = int(((amount - sum(parts, Decimal(0))) / unit).to_integral_value(rounding=ROUND_FLOOR))
+    for i in sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))[:left]:
+        parts[i] += unit
+    return tuple(parts)
+
+
+register("work_schedule", work_schedule, (9, 10))
+register("split", split, (2, 3))
 register("video_structure", video_structure, (1, 2))
 register("videos_outside", videos_outside, (3, 3))
 register("weeks_outside", weeks_outside, (2, 3))

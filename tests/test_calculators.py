@@ -118,6 +118,43 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_material_assistants", {"tier": "accepted", "months": 6}, {"months_paid": 4, "total_hours": 344, "months_capped": True}),
     ("fcu_material_assistants", {"tier": "spoc"}, {"months_paid": 4, "total_hours": 172}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 4, "hourly_wage": 200}, {"amount": D(34400)}),
+    # fcu_video_hours (第二條: 6 至 18 小時為原則 = 360 to 1,080 minutes)
+    ("fcu_video_hours", {"videos": "360"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
+    ("fcu_video_hours", {"videos": "359"}, {"fcu_total_hours_ok": False}),
+    ("fcu_video_hours", {"videos": "540,540"}, {"total_hours": D(18), "fcu_total_hours_ok": True}),
+    ("fcu_video_hours", {"videos": "540,541"}, {"fcu_total_hours_ok": False}),
+    ("fcu_video_hours", {"video_hours": 20}, {"total_minutes": D(1200), "fcu_total_hours_ok": False}),
+    # fcu_trial_period (第七條: 至 107 年 7 月 31 日止)
+    ("fcu_trial_period", {"date": "107.07.31"}, {"trial_end": "2018-07-31", "within_trial": True}),
+    ("fcu_trial_period", {"date": "107.08.01"}, {"within_trial": False}),
+    # fcu_higher_tier (【說明】1.): the higher tier, not both added: 10 h × 6, not × (6 + 4)
+    ("fcu_higher_tier", {"tier": "spoc", "other_tier": "accepted", "video_hours": 10}, {"applied_tier": "accepted", "hourly_fee_count": D(60)}),
+    ("fcu_higher_tier", {"tier": "benchmark", "other_tier": "spoc"}, {"applied_tier": "benchmark"}),
+    # fcu_tier_upgrade (【說明】3.): each item's new-tier amount minus the former tier's
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "video_hours": 10}, {"recording_old": D(40), "recording_new": D(60), "recording_difference": D(20)}),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "benchmark", "video_hours": 10, "course_weeks": 4, "online_enrolment": 1001},
+     {"recording_difference": D(40), "tutoring_new": D(72), "tutoring_old": D(0), "hourly_fee_difference": D(112)}),
+    ("fcu_tier_upgrade", {"old_tier": "accepted", "new_tier": "benchmark", "course_weeks": 4, "online_enrolment": 1000}, {"tutoring_difference": D(12)}),
+    ("fcu_tier_upgrade", {"old_tier": "accepted", "new_tier": "benchmark", "course_weeks": 4, "online_enrolment": 1001}, {"tutoring_difference": D(24)}),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "months": 5}, {"assistant_hours_difference": D(172), "evaluation_items_difference": D(2)}),
+    # fcu_funding_times (【說明】2.): SPOC once per teacher per course
+    ("fcu_funding_times", {"tier": "spoc", "times_funded": 0}, {"can_be_funded": True}),
+    ("fcu_funding_times", {"tier": "spoc", "times_funded": 1}, {"can_be_funded": False}),
+    ("fcu_funding_times", {"tier": "accepted", "times_funded": 4, "within_period": True}, {"can_be_funded": True}),
+    # fcu_shared_reward (【說明】4.): split by shares, to the dollar, remainders to the largest
+    ("fcu_shared_reward", {"shares": "6,4", "amount": 100000}, {"teachers": 2, "shared": True, "amount_shares": "60000,40000"}),
+    ("fcu_shared_reward", {"shares": "1,1,1", "amount": 100000}, {"amount_shares": "33334,33333,33333"}),
+    ("fcu_shared_reward", {"shares": "1", "fee_hours": 72}, {"shared": False, "fee_hour_shares": "72"}),
+    # fcu_teacher_evaluation (附表 教師評鑑 1.–3.)
+    ("fcu_teacher_evaluation", {"tier": "accepted"}, {"optional_items": D(5), "deemed_passed": False}),
+    ("fcu_teacher_evaluation", {"tier": "spoc", "years": 2}, {"optional_items": D(3), "one_year_ok": False}),
+    ("fcu_teacher_evaluation", {"tier": "benchmark", "prior_credits": 1}, {"deemed_passed": True, "once_per_tier_ok": False}),
+    # fcu_material_award (附表 教材優良獎: 相同教材在同一課程等級限推薦一次)
+    ("fcu_material_award", {"tier": "accepted", "prior_nominations": 0}, {"can_be_nominated": True}),
+    ("fcu_material_award", {"tier": "spoc", "prior_nominations": 1}, {"can_be_nominated": False, "nomination_discretionary": True}),
+    # fcu_research_credit (附表 教學研究計畫: SPOC none; the MOE grant counts as the project amount)
+    ("fcu_research_credit", {"tier": "spoc"}, {"eligible": False}),
+    ("fcu_research_credit", {"tier": "accepted", "moe_grant": "120萬"}, {"eligible": True, "project_amount": D(1200000)}),
     # moe_budget_check (九、(一); 九、(二)2.(1); 九、(二)3.; 十一、(一)2.)
     ("moe_budget_check", {"subsidy": "200萬", "local_government": True}, {"min_self_funding": D(352942)}),
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 352941}, {"self_funding_ok": False, "all_checks_pass": False}),
@@ -225,7 +262,20 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2027-03-01"}, {"ndhu_opening_semester": "115-2", "ndhu_application_semester": "114-2"}),
     ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-01-15", "course_type": "distance"},
      {"ndhu_opening_semester": "114-1", "ndhu_application_semester": "113-2", "ndhu_latest_application_reading": "2025-07-31"}),
-    # course_structure (nkust 二、(一)1.–2.; ndhu 2、(2)2.; fcu 第二條)
+    # nkust_course_structure (二、(一)1.: 單元影片不超過十分鐘為宜; 二、(一)2.: 每週 50 分鐘至 1 小時, 二至九週為原則)
+    ("nkust_course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"},
+     {"weeks": 2, "videos": 11, "total_minutes": D(104), "weekly_minutes": "50,54", "nkust_video_length_ok": True, "nkust_weekly_minutes_ok": True,
+      "nkust_weeks_ok": True, "nkust_ok": True}),
+    ("nkust_course_structure", {"weeks": "10,10,12;15,15;20,20,20"}, {"weekly_minutes": "32,30,60", "nkust_video_length_ok": False, "nkust_weekly_minutes_ok": False}),
+    ("nkust_course_structure", {"videos": "8,9,12"}, {"videos": 3, "total_minutes": D(29), "nkust_video_length_ok": False}),
+    ("nkust_course_structure", {"weeks": "49"}, {"nkust_weekly_minutes_ok": False, "nkust_weeks_ok": False}),
+    ("nkust_course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10"}, {"weekly_minutes": "50,60", "nkust_weekly_minutes_ok": True}),
+    ("nkust_course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10,1"}, {"nkust_weekly_minutes_ok": False}),
+    ("nkust_course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 9)}, {"nkust_weeks_ok": True}),
+    ("nkust_course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 10)}, {"nkust_weeks_ok": False, "nkust_required_ok": True}),
+    ("nkust_course_structure", {"videos": "10"}, {"nkust_video_length_ok": True}),
+    ("nkust_course_structure", {"videos": "10.5"}, {"nkust_video_length_ok": False}),
+    # course_structure (until it moves: nkust 二、(一)1.–2.; ndhu 2、(2)2.; fcu 第二條)
     ("course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"},
      {"weeks": 2, "videos": 11, "total_minutes": D(104), "weekly_minutes": "50,54", "nkust_video_length_ok": True, "nkust_weekly_minutes_ok": True,
       "nkust_weeks_ok": True, "nkust_ok": True, "ndhu_weekly_minutes_ok": False, "ndhu_video_length_ok": True, "fcu_total_hours_ok": False}),
@@ -552,7 +602,9 @@ def test_registry() -> None:
     assert len(names) == len(set(names)) == len(REGISTRY)
     assert set(names) == {
         "nkust_credits", "nkust_production_subsidy", "nkust_operation_ta", "fcu_recording_fee", "fcu_tutoring_hours", "fcu_teaching_assistants",
-        "fcu_material_assistants", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "deadlines", "course_structure",
+        "fcu_material_assistants", "fcu_video_hours", "fcu_trial_period", "fcu_higher_tier", "fcu_tier_upgrade", "fcu_funding_times", "fcu_shared_reward",
+        "fcu_teacher_evaluation", "fcu_material_award", "fcu_research_credit", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "deadlines", "course_structure",
+        "nkust_course_structure",
     }
 
 
@@ -597,6 +649,18 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     *[("fcu_tutoring_hours", {"tier": t, "course_weeks": 4, "online_enrolment": 1000, "hourly_rate": 1}) for t in ("benchmark", "accepted", "spoc")],
     ("fcu_teaching_assistants", {"classroom_students": 41, "online_enrolment": 501, "weeks": 18}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 9, "hourly_wage": 190}),
+    ("fcu_recording_fee", {"tier": "accepted", "video_hours": 3, "run": 3, "projects": 2}),
+    ("fcu_recording_fee", {"tier": "spoc", "video_hours": 3, "run": 2}),
+    ("fcu_video_hours", {"weeks": "60,60;60", "used_in_course": False}),
+    ("fcu_trial_period", {"date": "108.01.01"}),
+    ("fcu_higher_tier", {"tier": "spoc", "other_tier": "benchmark", "video_hours": 6}),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "video_hours": 6, "course_weeks": 4, "months": 2, "upgraded": False}),
+    ("fcu_funding_times", {"tier": "spoc", "times_funded": 1}),
+    ("fcu_funding_times", {"tier": "benchmark", "within_period": False}),
+    ("fcu_shared_reward", {"shares": "2,1", "amount": 3000, "special": True}),
+    ("fcu_teacher_evaluation", {"tier": "spoc", "prior_credits": 0, "years": 1}),
+    ("fcu_material_award", {"tier": "spoc", "prior_nominations": 1}),
+    ("fcu_research_credit", {"tier": "benchmark", "moe_grant": 1000000, "prior_credits": 0}),
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 1, "personnel_costs": 1, "equipment": 1, "staff_count": 1}),
     ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
@@ -604,6 +668,8 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 4, "schedule": "4,8", "prior_consecutive_days": 1}),
     ("deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14", "school": "both"}),
     ("course_structure", {"weeks": "10;12"}),
+    ("nkust_course_structure", {"weeks": "10;12"}),
+    ("nkust_course_structure", {"videos": "12,8"}),
 ]
 
 
@@ -623,28 +689,19 @@ def _kb() -> Any:
 
 def test_every_citation_exists_in_the_knowledge_base() -> None:
     kb = _kb()
-    documents_with_entries = set(kb.entry_document.values())
-    prefixes = {"nkust": "nkust-mooc", "fcu": "fcu-mooc-reward", "moe": "moe-mooc-series", "ndhu": "ndhu-elearning"}
     emitted: set[str] = set()
     for name, raw in CITATION_INPUTS:
         result = REGISTRY[name].run(raw)
         assert result.citations, f"{name} cites nothing"
         emitted.update(result.citations)
-    # Ids declared as module constants but only emitted on some paths count too.
-    from calculators import fcu, ndhu
-
-    emitted.update(v for k, v in vars(fcu).items() if k.startswith("E_") and isinstance(v, str))
-    emitted.update(v for k, v in vars(ndhu).items() if k.startswith("E_") and isinstance(v, str))
-    for k, v in list(vars(fcu).items()) + list(vars(ndhu).items()):
-        if k.startswith("E_") and isinstance(v, tuple):
-            emitted.update(v)
-    missing = []
-    for cid in sorted(emitted):
-        doc = prefixes[cid.split("-")[0]]
-        if doc not in documents_with_entries:
-            continue  # that document's entries are not written yet
-        if cid not in kb.by_id:
-            missing.append(cid)
+    # Ids a rule definition names but cites only on some paths count too: its clause, the clauses it applies, the
+    # entries of its facts and every `cite` of its steps, checks and notes.
+    for rule in kb.rules.values():
+        spec = rule.spec
+        emitted.update((spec.entry, *spec.applies, *(ref.partition(".")[0] for ref in spec.facts.values())))
+        for part in (*spec.steps, *spec.checks, *spec.notes):
+            emitted.update((part.cite,) if isinstance(part.cite, str) else (part.cite or ()))
+    missing = sorted(cid for cid in emitted if cid not in kb.by_id)
     assert not missing, f"citations not in the knowledge base: {missing}"
 
 
@@ -671,12 +728,22 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_tutoring_hours": "fcu-table-tutoring",
         "fcu_teaching_assistants": "fcu-table-ta-1",
         "fcu_material_assistants": "fcu-table-material-assistant-2",
+        "fcu_video_hours": "fcu-2",
+        "fcu_trial_period": "fcu-7",
+        "fcu_higher_tier": "fcu-notes-1",
+        "fcu_tier_upgrade": "fcu-notes-3",
+        "fcu_funding_times": "fcu-notes-2",
+        "fcu_shared_reward": "fcu-notes-4",
+        "fcu_teacher_evaluation": "fcu-table-evaluation",
+        "fcu_material_award": "fcu-table-material-award",
+        "fcu_research_credit": "fcu-table-research",
         "moe_budget_check": "moe-9-1",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
         "ndhu_budget": "ndhu-budget-recording-fee",
         "deadlines": "ndhu-2-3-1",
         "course_structure": "nkust-2-1-1",
+        "nkust_course_structure": "nkust-2-1-1",
     }
     for name, raw in CITATION_INPUTS:
         if name in first:
