@@ -194,9 +194,12 @@ def work_schedule(
 # --- video and week structure (NKUST 二、(一)1.–2., NDHU 2、(2)2., FCU 第二條) -----------------------------------
 
 
+_UNIT_WORDS = re.compile(r"\s*(?:分鐘|分钟|minutes|minute|mins|min|分)", re.IGNORECASE)
+
+
 def _length(text: str, index: int, allowed: str) -> Decimal:
     try:
-        value = parse_number(re.sub(r"\s*(分鐘|分钟|分|minutes|mins?)$", "", text, flags=re.IGNORECASE) or text)
+        value = parse_number(text)
     except (NumberError, InvalidOperation, ArithmeticError, RecursionError):
         raise ArgError(index, f"「{text[:20]}」不是影片分鐘數", f"{text[:20]!r} is not a number of minutes", allowed) from None
     return _check_length(value, index, allowed)
@@ -223,6 +226,7 @@ def _parse_weeks(text: str, index: int) -> tuple[tuple[Decimal, ...], ...]:
     weeks: list[tuple[Decimal, ...]] = []
     count = 0
     for part in parts:
+        part = _UNIT_WORDS.sub("", part)
         items = [p.strip("[]() ") for p in re.split(r"[,，、+\s]+", part.strip().strip("[]()"))]
         values: list[Decimal] = []
         for item in (i for i in items if i):
