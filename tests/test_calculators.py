@@ -124,6 +124,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_video_hours", {"videos": "540,540"}, {"total_hours": D(18), "fcu_total_hours_ok": True}),
     ("fcu_video_hours", {"videos": "540,541"}, {"fcu_total_hours_ok": False}),
     ("fcu_video_hours", {"video_hours": 20}, {"total_minutes": D(1200), "fcu_total_hours_ok": False}),
+    ("fcu_video_hours", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"}, {"total_minutes": D(104), "fcu_total_hours_ok": False}),
     # fcu_trial_period (第七條: 至 107 年 7 月 31 日止)
     ("fcu_trial_period", {"date": "107.07.31"}, {"trial_end": "2018-07-31", "within_trial": True}),
     ("fcu_trial_period", {"date": "107.08.01"}, {"within_trial": False}),
