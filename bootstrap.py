@@ -25,7 +25,7 @@ def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
 def build_engine(kb: KnowledgeBase) -> Engine:
     """The answering core over a validated knowledge base: its rule definitions (and the Python calculators not yet
     moved into them) as the calculators."""
-    normaliser = Normaliser(kb.glossary)
+    normaliser = Normaliser(kb.glossary, kb.institutions)
     calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
     return Engine(kb, normaliser, Matcher(kb, normaliser), calculators)
 
