@@ -9,7 +9,7 @@ import pytest
 from core.engine import Engine
 from core.kb import KnowledgeBase, _number_tokens
 from core.normalize import Normaliser
-from lang.textnorm import fold, looks_simplified
+from lang.textnorm import fold, looks_simplified, to_traditional, unify_variants
 
 
 # --- procedures -----------------------------------------------------------------------------------
@@ -156,3 +156,65 @@ def test_the_example_questions_are_answered_from_their_school(kb: KnowledgeBase,
         ans = engine.answer(question)
         assert ans.kind in ("answer", "calculation"), (question, ans.kind)
         assert ans.citations and ans.citations[0].document == doc, (question, [c.entry for c in ans.citations])
+
+
+@pytest.mark.parametrize("text", ["👍😂", "🙏", "嗨", "謝謝！", "好的", "thanks"])
+def test_small_talk_is_chat_without_citations(engine: Engine, text: str) -> None:
+    ans = engine.answer(text)
+    assert ans.kind == "chat" and not ans.citations
+
+
+@pytest.mark.parametrize("text", ["宿舍怎麼申請", "高科大宿舍怎麼申請？"])
+def test_applying_for_something_the_documents_never_deal_with_gets_no_checklist(engine: Engine, text: str) -> None:
+    assert engine.answer(text).kind == "unknown"
+
+
+# --- the engine on this data: a checklist or a definition only when that is what is asked ----------
+
+
+def _title(kb: KnowledgeBase, pid: str) -> str:
+    return next(p.title_zh for p in kb.conversation.procedures if p.id == pid)
+
+
+@pytest.mark.parametrize(
+    "question, procedure, first",
+    [
+        ("我想在東華開磨課師耶，要準備哪些東西啊？", "ndhu-apply", "ndhu-2-1-1"),
+        ("我是高科大老師，想申請磨課師補助，流程是什麼？", "nkust-apply", "nkust-4-1-1"),
+        ("教育部磨课师计划结报要交什么？", "moe-reporting", "moe-11-2"),  # the item the question points at comes first
+        ("高科大磨課師課程獎勵怎麼申請、獎什麼？", "nkust-award", "nkust-4-2-1"),
+    ],
+)
+def test_a_checklist_question_gets_the_checklist(kb: KnowledgeBase, engine: Engine, question: str, procedure: str, first: str) -> None:
+    ans = engine.answer(question)
+    assert unify_variants(to_traditional(ans.direct)) == unify_variants(_title(kb, procedure))
+    assert ans.citations[0].entry == first
+    assert {c.entry for c in ans.citations} == {i.entry for p in kb.conversation.procedures if p.id == procedure for i in p.items}
+
+
+@pytest.mark.parametrize(
+    "question, entry",
+    [
+        ("東華申請流程裡，數位學習授課規劃表是附件幾？", "ndhu-att5-2-2"),
+        ("教育部磨課師推動計畫管理系統的帳號要怎麼申請？", "moe-14"),
+        ("逢甲這個獎勵要點修正要經過哪些程序？", "fcu-9"),
+    ],
+)
+def test_a_question_on_one_clause_is_not_answered_with_a_checklist(kb: KnowledgeBase, engine: Engine, question: str, entry: str) -> None:
+    ans = engine.answer(question)
+    assert ans.direct not in {p.title_zh for p in kb.conversation.procedures}
+    assert ans.citations[0].entry == entry
+
+
+def test_a_term_no_document_defines_is_said_to_be_undefined(kb: KnowledgeBase, engine: Engine) -> None:
+    spoc = next(d for d in kb.conversation.definitions if d.term_zh == "SPOC")
+    ans = engine.answer("SPOC 是什麼？")
+    assert ans.direct == spoc.undefined_zh and ans.citations[0].entry == "fcu-3"
+    assert engine.answer("What is a SPOC?").direct == spoc.undefined_en
+
+
+@pytest.mark.parametrize("question", ["外校生修高科大磨課師學分課程，規定是什麼？", "教育部磨課師系列課程的執行重點是什麼？"])
+def test_a_question_about_rules_on_a_term_is_not_a_definition(kb: KnowledgeBase, engine: Engine, question: str) -> None:
+    ans = engine.answer(question)
+    assert ans.direct not in {d.undefined_zh for d in kb.conversation.definitions}
+    assert ans.citations and ans.citations[0].entry not in {"nkust-2-2-2", "moe-8-3-2"}
