@@ -19,7 +19,17 @@ from core.model import Answer, AnswerContext, Note, Option
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
 from core.router import DateSlot, extract, has_figures
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
-from core.talk import SmallTalkBook, asks_comparison, asks_definition, asks_procedure, language_request, looks_like_follow_up, reference
+from core.talk import (
+    SmallTalkBook,
+    asks_comparison,
+    asks_definition,
+    asks_procedure,
+    defines_only,
+    language_request,
+    looks_like_follow_up,
+    reference,
+    without_procedure_words,
+)
 from lang.textnorm import collapse_ws
 from rules.base import CalcError, Calculator, Param
 from rules.evaluate import Rule
@@ -30,6 +40,8 @@ MULTI_RATIO = 0.6  # another school's entry on the same topic within this share 
 CLOSE_RATIO = 0.85  # without a shared topic, another school's entry must score this close to the best
 OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
+LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
+SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
 FOLLOW_UP_MAX_CHARS = 14  # a message this short, once figures and names are taken out, is read as a follow-up
 
 
@@ -368,7 +380,8 @@ class Engine:
 
     def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
         """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""
-        if not self._procedures or not asks_procedure(nq.text):
+        if not self._procedures or nq.off_topic or not asks_procedure(nq.text):
+            # 「宿舍怎麼申請」 asks how to apply for something the documents never deal with.
             return None
         docs = [s for s in schools if s in self._procedures] or ([ctx.default_school] if ctx.default_school in self._procedures else [])
         en = lang == "en"
@@ -379,11 +392,26 @@ class Engine:
             head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一所學校（或教育部計畫）的申請流程？各文件規定不同：")
             return Answer(question=nq.original, kind="clarify", direct=head, options=options, hints=("set_school",), lang=lang)
         doc = docs[0]
+        # 「申請流程裡，授課規劃表是附件幾？」 asks for one clause; 「要準備哪些東西？」 for the checklist.
+        rest = without_procedure_words(nq.content)
+        top = self._matcher.rank(rest, (doc,), limit=1)
+        if top and top[0].specific >= SPECIFIC_CLAUSE and self._matcher.confident(top[0], self._matcher.oov(rest)):
+            return None
         procs = self._procedures[doc]
         proc = max(procs, key=lambda p: sum(1 for t in p.triggers if self._norm.base(t) in nq.text))
+        # The item the question's other words point at (「結報要交什麼」 → the settlement clause) is cited first,
+        # and picks the checklist it belongs to.
+        lead = next((s for s in self._matcher.rank(rest, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
+        if lead is not None and (lead.specific < LEAD_ITEM or not self._matcher.confident(lead, self._matcher.oov(rest))):
+            lead = None
+        if lead is not None and not any(it.entry == lead.entry.id for it in proc.items):
+            proc = next(p for p in procs if any(it.entry == lead.entry.id for it in p.items))
         details = tuple(f"{i}. {it.en if en else it.zh}（{self._kb.by_id[it.entry].clause}）" if not en else f"{i}. {it.en} ({self._kb.by_id[it.entry].clause})"
                         for i, it in enumerate(proc.items, start=1))
         cited = list(dict.fromkeys(it.entry for it in proc.items))
+        if lead is not None:
+            cited.remove(lead.entry.id)
+            cited.insert(0, lead.entry.id)
         return Answer(
             question=nq.original,
             kind="answer",
@@ -399,9 +427,10 @@ class Engine:
         """「磨課師是什麼」: the documents' own definitions, each cited; or that the documents use a term without defining it."""
         if not self._definitions or not asks_definition(nq.text):
             return None
-        term = next((d for t, d in self._definitions if t and t in nq.text), None)
-        if term is None:
+        found = next(((t, d) for t, d in self._definitions if t and t in nq.text), None)
+        if found is None or not defines_only(nq.content if found[0] in nq.content else nq.text, found[0]):
             return None
+        term = found[1]
         entries = [self._kb.by_id[i] for i in term.entries if i in self._kb.by_id]
         if nq.schools:
             entries = [e for e in entries if self._kb.entry_document[e.id] in nq.schools] or entries
