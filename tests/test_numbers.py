@@ -108,7 +108,7 @@ def test_numerals_to_digits_more(text: str, want: str) -> None:
     assert numerals_to_digits(text) == want
 
 
-@pytest.mark.parametrize("run", ["九", "兩", "〇", "一二三四五六七八九"])
+@pytest.mark.parametrize("run", ["九", "兩", "〇"])
 def test_over_long_runs_are_left_as_written(run: str) -> None:
     # A run of numerals longer than any number is not a number, with or without a unit after it.
     text = run * 50
