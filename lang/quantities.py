@@ -40,8 +40,8 @@ API
 
     ``approximate`` is True when the text says the figure is not exact (約, 大約, 左右, 30 多人, about...).
     Ranges give one quantity per end, both in the unit written once (2 至 9 週 → 2 weeks and 9 weeks;
-    10 到 20 萬元 → 100,000 and 200,000 TWD). Ordinals (第 3 週), times of day (3:30) and figures inside words
-    (mp4, COVID-19) are not quantities.
+    10 到 20 萬元 → 100,000 and 200,000 TWD). Ordinals (第 3 週, 1st), labels (附件 1, 圖 2, Table 1), times of
+    day (3:30), grades (4 年級), a month alone (6 月) and figures inside words (mp4, COVID-19) are not quantities.
 
 ``Asked(unit, start, end)``
     A question for a figure: ``unit`` is a canonical unit above (幾週 → week, 幾個鐘頭 → hour, 多少錢 → TWD,
@@ -310,6 +310,7 @@ _ONE_WORDS = frozenset("般定起樣些直下旦致切律併同向再邊面方�
 _NOT_ONE_AFTER = frozenset("哪那這同唯統單每任其另之擇")
 _FINANCIAL = frozenset("壹貳參叁叄肆伍陸柒捌玖弌贰拾佰仟")
 _LABELS = frozenset("圖表錄件條款號第")  # 圖1, 附件2, 附錄3: a label, not a figure
+_EN_LABELS = frozenset({"table", "annex", "appendix", "figure", "fig", "step", "article", "section", "no", "item", "form", "chapter", "part"})
 _PEOPLE_WORDS = ("人數", "註冊", "修課", "選課", "學生", "學員", "learners", "students", "registr", "enrol")
 _APPROX_BEFORE = ("約莫", "大約", "大概", "約", "差不多", "將近", "about", "around", "approximately", "approx.", "approx", "roughly", "nearly")
 _APPROX_AFTER = ("左右", "上下")
@@ -1166,7 +1167,9 @@ class _Reader:
         emit = num.arabic or (num.cn_units and num.end - num.start >= 2)
         if num.digit_string and not num.arabic:
             emit = False
-        label = not kind and self.ch(self.back_spaces(s, 1) - 1) in _LABELS
+        label = not kind and (
+            self.ch(self.back_spaces(s, 1) - 1) in _LABELS or self.word_before(self.back_spaces(s, 1)) in _EN_LABELS
+        )
         if label:
             emit = False
         item = _Item(

@@ -297,6 +297,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("要參加嗎", []),
     ("附件1~5", []),
     ("圖2", []),
+    ("Table 1 of the report", []),
     ("兩萬一般課程", ["money:TWD:20000"]),
     ("1st semester", []),
     ("幾點開始", []),
