@@ -15,8 +15,9 @@ from core.compose import Composer, first_sentence, simplified
 from core.dialogue import EMPTY, DialogueState
 from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Note, Option
+from core.model import Answer, AnswerContext, Check, Note, Option
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
+from core.planner import Plan, Planner
 from core.router import DateSlot, extract, has_figures
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
 from core.talk import (
@@ -99,6 +100,8 @@ class Engine:
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
         self._columns.sort(key=lambda wc: -len(wc[0]))
+        self._rules = {n: r for n, r in calculators.items() if isinstance(r, Rule)}
+        self._planner = Planner(self._rules, normaliser.light)
 
     # --- conversation -----------------------------------------------------------------------------------
 
@@ -148,7 +151,7 @@ class Engine:
             schools=tuple(dict.fromkeys(c.document for c in ans.citations)),
             entries=tuple(c.entry for c in ans.citations),
             calculator=ans.calculator,
-            params=tuple((k, str(v)) for k, v in ans.result.items() if k in self._param_names(ans.calculator)),
+            params=tuple((k, str(v)) for k, v in ans.inputs.items() if k in self._param_names(ans.calculator)),
             lang=None,
             at=now,
             extra=(("content", q.content),),
@@ -195,6 +198,10 @@ class Engine:
         return self.answer(st.question, replace(ctx, lang=lang))
 
     # --- small talk, references, follow-ups --------------------------------------------------------------
+
+    def examples(self, lang: str = "zh") -> tuple[str, ...]:
+        """Example questions the assistant answers well (knowledge/smalltalk.yaml), in a language."""
+        return self._examples(lang)
 
     def _examples(self, lang: str) -> tuple[str, ...]:
         data = self._kb.smalltalk
@@ -257,21 +264,45 @@ class Engine:
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content))
-        if st.calculator and st.calculator in self._calculators:
+        if st.calculator and st.calculator in self._rules:
+            rule = self._rules[st.calculator]
+            light, reading = self._planner.read(nq.original)
+            if reading.problems:
+                problem = reading.problems[0]
+                return Answer(question=nq.original, kind="clarify", direct=problem.message_en if en else problem.message_zh, lang=lang), st
+            plan = self._planner.plan(light, reading, [(rule, 1.0)], carried={rule.name: dict(st.params)})
+            if plan is not None:
+                old = dict(st.params)
+                changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
+                what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
+                carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
+                done = self._execute(plan, nq.original, lang, light, note=carried)
+                if done is not None:
+                    return done, self.state_after(done, 0.0, replace(nq, content=content))
+        if st.calculator and st.calculator in self._calculators and st.calculator not in self._rules:
             found = extract(st.calculator, nq.text, st.schools, _date_params(self._calculators[st.calculator]))
             if has_figures(found) or any(k in found for k in ("tier", "self_study", "series_type", "local_government")):
                 params = {**dict(st.params), **{k: str(v) for k, v in found.items()}}
                 calc = self._calculators[st.calculator]
                 params = {k: v for k, v in params.items() if k in {p.name for p in calc.params}}
-                changed = "、".join(f"{calc.param(k).label_en if en else calc.param(k).label_zh} {v}" for k, v in found.items() if k in params)
-                carried = f"Same calculation with {changed}:" if en else f"延續上一題，改為{changed}："
+                what = "、".join(f"{calc.param(k).label_en if en else calc.param(k).label_zh} {v}" for k, v in found.items() if k in params)
+                legacy_note = f"Same calculation with {what}:" if en else f"延續上一題，改為{what}："
                 try:
                     ans = self.run_calculator(st.calculator, params, lang, lead=st.entries[0] if st.entries else None, question=nq.original)
                 except CalcError as err:
                     return self._compose.unknown(nq.original, (f"I could not calculate this: {err.message_en}" if en else f"無法計算：{err.message_zh}"), lang, covered=False, hints=()), st
-                ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
+                ans = replace(ans, notes=(Note("carried", legacy_note), *ans.notes))
                 return ans, self.state_after(ans, 0.0, replace(nq, content=content))
         return None
+
+    def _show_param(self, rule: Rule, name: str, raw: str, lang: str) -> str:
+        """A parameter's value as people read it (a tier's label, NT$ amounts)."""
+        choice = rule.choices.get(name, {}).get(raw)
+        if choice is not None:
+            return choice.en if lang == "en" else choice.zh
+        p = rule.param(name)
+        unit = p.unit_en if lang == "en" else p.unit_zh
+        return f"{raw} {unit}".strip() if unit not in ("元", "NT$") else f"NT${raw}"
 
     def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str]) -> Answer:
         """The last question about another school: its clause on the same topic, or a plain statement that its document
@@ -289,9 +320,8 @@ class Engine:
     def _not_addressed(self, question: str, school: str, lang: str, elsewhere: list[Scored]) -> Answer:
         doc = self._kb.documents[school]
         en = lang == "en"
-        kind = {"report": ("report", "報告"), "ministry": ("call for proposals", "徵件須知")}.get(doc.role, ("rules", "規定"))
-        head = (f"{doc.name_en}'s {kind[0]} ({doc.title_en}) do not address this." if en
-                else f"{doc.name_zh}的{kind[1]}（{doc.title_zh}）沒有提到這件事，無法回答；我不會拿其他文件來代替。")
+        head = (f"{doc.name_en}: {doc.title_en} does not address this, so I cannot answer it from that document." if en
+                else f"{doc.name_zh}：{doc.title_zh}沒有提到這件事，無法回答；我不會拿其他文件來代替。")
         options = tuple(self._compose.suggestion(s.entry, lang) for s in elsewhere[:2] if s.document != school and self._matcher.confident(s))
         if options:
             head += " Other documents that do (for reference):" if en else "其他文件的相關規定（僅供參考）："
@@ -304,7 +334,7 @@ class Engine:
             return self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
         if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
-            # 教育部 next to a university's name describes that university's course tiers (教育部磨課師錄取課程).
+            # A ministry named next to a university describes that university's course tiers (a ministry-accepted course).
             schools = tuple(s for s in schools if s not in self._ministries)
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)
@@ -315,7 +345,7 @@ class Engine:
         if definition is not None:
             return definition
         ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        unknown_words = self._matcher.oov(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
+        unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
         if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not self._matcher.has_topic(nq.content, ranked[0]):
             if len(schools) == 1:
                 elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
@@ -327,7 +357,9 @@ class Engine:
             elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
-        calc = self._route(nq, ranked, lang)
+        calc = self._calculate(nq, ranked, schools, lang)
+        if calc is None:
+            calc = self._route(nq, ranked, lang)
         if calc is not None:
             return calc
         columns = self._columns_in(nq.text)
@@ -343,7 +375,8 @@ class Engine:
                     group = mine
         if len(group) > 1:
             return self._compose.several(nq.original, [(s.entry, s.score) for s in group], lang, self._several_head(lang, named=False), hints=("set_school",), columns=columns)
-        return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns)
+        scores = {s.entry.id: s.score for s in ranked}
+        return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns, scores)
 
     def _several_head(self, lang: str, named: bool) -> str:
         if named:
@@ -389,7 +422,7 @@ class Engine:
             if schools:
                 return None
             options = tuple(Option(label=self._compose.doc_name(d, lang), document=d) for d in self._procedures)
-            head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一所學校（或教育部計畫）的申請流程？各文件規定不同：")
+            head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一份文件（哪所學校或哪個計畫）的申請流程？各文件規定不同：")
             return Answer(question=nq.original, kind="clarify", direct=head, options=options, hints=("set_school",), lang=lang)
         doc = docs[0]
         # 「申請流程裡，授課規劃表是附件幾？」 asks for one clause; 「要準備哪些東西？」 for the checklist.
@@ -471,6 +504,101 @@ class Engine:
             best[s.document] = s
         return list(best.values())
 
+    # --- rules applied to the asker's figures ---------------------------------------------------------------
+
+    def _candidate_rules(self, ranked: list[Scored], schools: tuple[str, ...]) -> list[tuple[Rule, float]]:
+        """Rules that apply the best-matching clauses (the clause that sets a rule counts most), within the named schools."""
+        prior: dict[str, float] = {}
+        floor = self._matcher.threshold * 0.5
+        for s in ranked[:40]:
+            if s.score < floor:
+                break
+            for name in (*self._kb.rule_coverage.get(s.entry.id, ()), *s.entry.calculators):
+                rule = self._rules.get(name)
+                if rule is None or (schools and rule.document not in schools):
+                    continue
+                weight = s.score * (1.0 if rule.entry == s.entry.id else 0.85)
+                prior[name] = max(prior.get(name, 0.0), weight)
+        return [(self._rules[n], p) for n, p in sorted(prior.items(), key=lambda kv: -kv[1])]
+
+    def _calculate(self, nq: Normalised, ranked: list[Scored], schools: tuple[str, ...], lang: str, carried: dict[str, dict[str, str]] | None = None) -> Answer | None:
+        """A rule applied to the figures of the question: forward, the asked unknown, tiers compared, or a plan checked."""
+        light, reading = self._planner.read(nq.original)
+        candidates = self._candidate_rules(ranked, schools)
+        if not candidates:
+            return None
+        if reading.problems:
+            problem = reading.problems[0]
+            msg = problem.message_en if lang == "en" else problem.message_zh
+            return Answer(question=nq.original, kind="clarify", direct=msg, lang=lang, score=ranked[0].score if ranked else 0.0)
+        plan = self._planner.plan(light, reading, candidates, carried)
+        if plan is None:
+            return None
+        return self._execute(plan, nq.original, lang, light, focus=ranked[0].entry.id if ranked else None)
+
+    def _execute(self, plan: Plan, question: str, lang: str, text: str, note: str = "", focus: str | None = None) -> Answer | None:
+        rule = plan.bound.rule
+        params = dict(plan.bound.params)
+        en = lang == "en"
+        # The clause the question is about leads, when the rule applies it (a budget check asked about equipment).
+        own = {rule.entry, *rule.spec.applies, *(ref.partition(".")[0] for ref in rule.spec.facts.values())}
+        lead = focus if focus in own else rule.entry
+        if plan.intent == "inverse" and plan.target is not None:
+            name, output, target = plan.target
+            solved = self._planner.solve(rule, params, name, output, target)
+            if solved is not None:
+                try:
+                    return self._compose.solved(question, rule, params, solved, lang, note)
+                except CalcError:
+                    pass
+        if plan.intent == "compare" and plan.compare is not None:
+            choice, values = plan.compare
+            runs = []
+            for v in values:
+                try:
+                    runs.append((v, rule.run({**params, choice: v})))
+                except CalcError:
+                    continue
+            if len(runs) >= 2:
+                return self._compose.compared(question, rule, choice, runs, lang, note)
+        missing = rule.missing(params)
+        if missing and plan.bound.cued == 0 and not note:
+            return None  # a figure in passing (「連續做五天要休息嗎」), not a calculation asked for: the clause answers
+        if missing:
+            labels = ", ".join(p.label_en for p in missing) if en else "、".join(p.label_zh for p in missing)
+            entry = self._kb.by_id[lead]
+            base = self._compose.single(question, entry, 1.0, lang)
+            lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
+            return replace(base, direct=lead, details=(base.direct,), calculator=rule.name, needs=tuple(p.name for p in missing), hints=("step_by_step",),
+                           result={k: v for k, v in params.items()})
+        try:
+            res = rule.run(params)
+        except CalcError as err:
+            if plan.bound.cued == 0 and not note:
+                return None  # figures in passing the rule cannot take: the clause answers
+            if plan.intent == "check":
+                # The plan breaks a condition the rule itself states (three TAs where two is the most): that is the verdict.
+                base = self._compose.single(question, self._kb.by_id[lead], 1.0, lang)
+                msg = err.message_en if en else err.message_zh
+                broken = Check(label=rule.param(err.param).label_en if en else rule.param(err.param).label_zh, passed=False, detail=msg, entry=lead)
+                return replace(base, kind="calculation", direct=("Does not comply: " if en else "不符合：") + msg, checks=(broken,), details=(base.direct,),
+                               calculator=rule.name, inputs=dict(params))
+            entry = self._kb.by_id[lead]
+            base = self._compose.single(question, entry, 1.0, lang)
+            msg = err.message_en if en else err.message_zh
+            why = (f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")) if en else (
+                f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else ""))
+            return replace(base, direct=why, details=(base.direct,), calculator=rule.name, needs=(err.param,), hints=("step_by_step",))
+        ans = self._compose.calculation(question, rule.name, res, lang, lead, carried=note)
+        if plan.intent == "check" and ans.checks:
+            failed = [c for c in ans.checks if not c.passed]
+            if failed:
+                verdict = ("Does not comply: " if en else "不符合：") + ("; " if en else "；").join(c.label for c in failed)
+            else:
+                verdict = ("Complies: " if en else "符合：") + ("; " if en else "；").join(c.label for c in ans.checks)
+            ans = replace(ans, direct=verdict, details=(ans.direct, *ans.details))
+        return replace(ans, inputs=dict(params))
+
     def _route(self, nq: Normalised, ranked: list[Scored], lang: str) -> Answer | None:
         """A calculation when a matched entry has a calculator and the question gives its figures."""
         for s in ranked[:3]:
@@ -480,7 +608,8 @@ class Engine:
                 if name not in self._calculators:
                     continue
                 calc = self._calculators[name]
-                params = extract(name, nq.text, nq.schools, _date_params(calc))
+                known = {p.name for p in calc.params}
+                params = {k: v for k, v in extract(name, nq.text, nq.schools, _date_params(calc)).items() if k in known}
                 if not has_figures(params):
                     continue
                 missing = calc.missing(params)
@@ -525,8 +654,9 @@ class Engine:
     def _unknown(self, nq: Normalised, lang: str, ranked: list[Scored], reason: str) -> Answer:
         en = lang == "en"
         if reason == "empty":
-            head = ("Please type a question about the MOOC rules, e.g. how many credits 9 learning hours earn at NKUST." if en
-                    else "請輸入和磨課師規定有關的問題，例如「高科大學習 9 小時可以拿幾學分？」")
+            example = next(iter(self._examples(lang)), "")
+            head = ("Please type a question about the MOOC rules" + (f', e.g. "{example}"' if example else "") + "." if en
+                    else "請輸入和磨課師規定有關的問題" + (f"，例如「{example}」" if example else "") + "。")
         else:
             head = ("I could not find a rule in the knowledge base that answers this, so I won't guess." if en
                     else "抱歉，知識庫裡找不到能回答這個問題的條文，我不會用猜的。")
@@ -553,7 +683,7 @@ class Engine:
         """Run a calculator on raw parameters and build a `calculation` answer (CalcError propagates; KeyError for an unknown name)."""
         calc = self._calculators[name]
         res = calc.run(params)
-        return self._compose.calculation(question, name, res, lang, lead)
+        return replace(self._compose.calculation(question, name, res, lang, lead), inputs={k: str(v) for k, v in params.items() if v not in (None, "")})
 
     def suggest(self, query: str, k: int = 5) -> list[Suggestion]:
         """The best entries for a partial query (inline mode), each with its answer; none for an uncovered school."""
@@ -615,7 +745,7 @@ class Engine:
         )
 
     def describe(self, entry_id: str, lang: str = "zh") -> str | None:
-        """An entry as people name it: 「高科大 三、學分授予與修習證明」."""
+        """An entry as people name it: the issuer's short name, the clause label and the entry's title."""
         e = self._kb.by_id.get(entry_id)
         if e is None:
             return None
@@ -639,7 +769,7 @@ class Engine:
         return self._calculators.get(name)
 
     def school_of(self, text: str) -> str | None:
-        """The one document a short text names (「東華」, "NKUST"), or None."""
+        """The one document a short text names (a school's short or English name), or None."""
         nq = self._norm.question(text)
         return nq.schools[0] if len(nq.schools) == 1 else None
 

@@ -27,6 +27,9 @@ _KEEP = ("目的", "要點", "是否", "會議", "委員會", "能力", "可能"
 _HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeholders while glue is removed
 _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
 FUZZY_POOL = 60
+LONG_MESSAGE = 30  # characters: a longer message is also scored sentence by sentence
+MAX_PIECES = 12
+_SENTENCES = re.compile(r"[，。？！；,.?!;\n]+")
 FUZZY_FLOOR = 0.2  # a weaker resemblance than this is noise
 
 # Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
@@ -159,7 +162,24 @@ class Matcher:
         return out
 
     def rank(self, content: str, documents: tuple[str, ...] | None = None, limit: int = 10) -> list[Scored]:
-        """Score entries (only those of `documents` when given) for normalised question content."""
+        """Score entries (only those of `documents` when given) for normalised question content. A long message (context,
+        then the question) is also scored sentence by sentence, and each entry keeps its best score."""
+        whole = self._rank(content, documents, limit)
+        if len(content) <= LONG_MESSAGE or (whole and whole[0].score >= self.threshold + 0.1):
+            return whole
+        parts = [p.strip() for p in _SENTENCES.split(content) if len(p.strip()) >= 4]
+        if len(parts) < 2:
+            return whole
+        pieces = parts + [f"{a} {b}" for a, b in zip(parts, parts[1:])]
+        best: dict[str, Scored] = {s.entry.id: s for s in whole}
+        for piece in pieces[:MAX_PIECES]:
+            for s in self._rank(piece, documents, limit):
+                if s.entry.id not in best or s.score > best[s.entry.id].score:
+                    best[s.entry.id] = s
+        ordered = sorted(best.values(), key=lambda s: (-s.score, s.entry.id))
+        return ordered[:limit]
+
+    def _rank(self, content: str, documents: tuple[str, ...] | None = None, limit: int = 10) -> list[Scored]:
         q_terms = list(dict.fromkeys(self.terms(content)))
         stripped = self.strip(content)
         if not q_terms and not stripped:
@@ -235,6 +255,11 @@ class Matcher:
             return True
         return any(self.idf.get(t, 0.0) >= self.specific_idf for t in self.terms(plain))
 
-    def confident(self, s: Scored, oov: int = 0) -> bool:
+    def confident(self, s: Scored, oov: float = 0) -> bool:
         """A match we stand behind: above the threshold (raised for unknown words) and resting on specific words."""
         return s.score >= self.threshold + self.oov_penalty * oov and (s.specific > 0 or s.fuzzy >= 0.75)
+
+    def oov_weight(self, content: str) -> float:
+        """Unknown words weigh less in a long message (context around a question) than in a short one."""
+        n = len(_CJK_RUN.findall(self.strip(content)) and "".join(_CJK_RUN.findall(self.strip(content))))
+        return self.oov(content) * min(1.0, 16 / max(1, n))

@@ -91,7 +91,8 @@ class Normaliser:
                 key = self.base(name)
                 if key and key not in self._school_map:
                     self._uncovered_names.setdefault(key, inst.name_zh)
-        # One pass over covered and uncovered names together, longest first, so that 北京清華 is not read as 清華.
+        # One pass over covered and uncovered names together, longest first, so that an uncovered name that contains a
+        # covered one is not read as the covered one.
         self._any_name_re = self._alternation(list(self._school_map) + list(self._uncovered_names))
         self._off_re = self._alternation([self.base(w) for w in glossary.out_of_scope])
         self.stopwords = frozenset(self._base(w) for w in glossary.stopwords)
@@ -113,6 +114,15 @@ class Normaliser:
         t = unicodedata.normalize("NFKC", text).lower()
         t = to_traditional(t)
         return unify_variants(t)
+
+    def light(self, text: str) -> str:
+        """NFKC, lower case, Traditional, unified variants and typos fixed, but figures and words as written: the
+        form the quantity reader and the rules' cue words read."""
+        t = self._base(clean(text))[:MAX_QUESTION_CHARS]
+        for wrong, right in self._typos:
+            if wrong in t:
+                t = t.replace(wrong, right)
+        return t
 
     def base(self, text: str) -> str:
         """NFKC, lower case, Traditional, unified variants, typos fixed, numerals as digits, synonyms canonical."""

@@ -122,7 +122,7 @@ def test_typos_and_chinese_numerals(engine: Engine) -> None:
     calc = engine.answer("高科大線上學習十八小時可以拿幾學分")
     assert calc.kind == "calculation" and calc.result["credits"] == 1
     east = engine.answer("東化遠距課程修課一百二十一人可以有幾位助教")
-    assert east.kind == "calculation" and east.result.get("tas") == 2 or "2" in east.text
+    assert east.kind == "calculation" and east.result["teaching_assistants"] == 2, (east.kind, east.result)
 
 
 def test_simplified_question_gets_a_simplified_reply(engine: Engine) -> None:
@@ -178,11 +178,13 @@ def test_calculation_routes_through_the_router_slot_to_a_stub(kb) -> None:  # ty
 
 
 def test_calculation_missing_a_figure_asks_for_it(engine: Engine) -> None:
-    ans = engine.answer("逢甲標竿課程開 4 週，線上輔導鐘點費怎麼算？")
-    if ans.kind == "calculation":
-        assert "36" in ans.text or "72" in ans.text  # figures enough to compute
-    else:
-        assert ans.needs and "請再提供" in ans.text
+    # The course tier decides the hours a week; without it the reply asks for exactly that, and computes nothing.
+    ans = engine.answer("逢甲磨課師開 4 週，線上輔導鐘點費總共幾小時？")
+    assert ans.kind != "calculation" and ans.needs == ("tier",) and "請再提供：課程等級" in ans.text, (ans.kind, ans.needs)
+    assert ans.calculator == "fcu_tutoring_hours" and not ans.result.get("total_hours")
+    # With the tier given, the same question is computed: (4 + 2) weeks × 6 hours.
+    full = engine.answer("逢甲標竿課程開 4 週，線上輔導鐘點費總共幾小時？")
+    assert full.kind == "calculation" and full.result["total_hours"] == 36
 
 
 def test_tier_upgrade_and_video_hours_questions_run_their_rules(engine: Engine) -> None:
