@@ -21,7 +21,7 @@ from core.schema import (
     clause_to_path,
 )
 from lang.textnorm import fold, fold_with_lines
-from core.yamlload import Problem, line_of, load_yaml
+from core.yamlload import Problem, UnsafeFileError, line_of, load_yaml, read_knowledge_file
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -129,7 +129,7 @@ def _fact_in_quote(value: float, unit: str, text: str | None, quote: str) -> str
 def load_documents(root: Path, problems: list[Problem]) -> dict[str, Document]:
     """Read documents.yaml."""
     path = root / "documents.yaml"
-    data, found = load_yaml(path, _rel(path, root))
+    data, found = load_yaml(path, _rel(path, root), root)
     problems.extend(found)
     if data is None:
         return {}
@@ -149,7 +149,7 @@ def load_glossary(root: Path, problems: list[Problem], documents: dict[str, Docu
     """Read glossary.yaml; every document it names must be described in documents.yaml, and every document needs a name."""
     path = root / "glossary.yaml"
     name = _rel(path, root)
-    data, found = load_yaml(path, name)
+    data, found = load_yaml(path, name, root)
     problems.extend(found)
     if data is None:
         return None
@@ -179,9 +179,12 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
     for doc in documents.values():
         src = root / "sources" / doc.source
         try:
-            sources[doc.id] = src.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(_rel(root / "documents.yaml", root), 1, f"source of {doc.id} unreadable: {exc}"))
+            sources[doc.id] = read_knowledge_file(src, root)
+        except UnsafeFileError as exc:
+            problems.append(Problem(_rel(src, root), 1, f"source of {doc.id}: {exc}"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(_rel(src, root), 1, f"source of {doc.id}: not UTF-8 ({exc.reason} at byte {exc.start})"))
             continue
         folded_sources[doc.id] = fold_with_lines(sources[doc.id])
 
@@ -197,7 +200,7 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
         problems.append(Problem(_rel(root / "entries", root), 1, "no entry files"))
     for path in entry_files:
         name = _rel(path, root)
-        data, found = load_yaml(path, name)
+        data, found = load_yaml(path, name, root)
         problems.extend(found)
         if data is None:
             continue
