@@ -15,6 +15,7 @@ from core.engine import Engine
 from core.kb import KnowledgeBase, KnowledgeBaseError, load
 from core.matcher import Matcher
 from core.normalize import Normaliser
+from logsetup import configure_logging
 
 
 def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
@@ -51,6 +52,7 @@ def calculator_names() -> list[str]:
 
 def run(config: Config, console: bool = False) -> int:
     """Run the front ends the configuration asks for: Telegram when its token is set, otherwise the console chat."""
+    configure_logging(config)  # before anything can log a secret (idempotent: bot.py has done it already)
     engine = engine_or_exit(config)
     if config.token and not console:
         from frontends.telegram.app import run_telegram

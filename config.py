@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -29,9 +29,19 @@ class Config:
     flood_window_s: float = 60.0
     log_level: str = "INFO"
     rate_limiter: bool = True  # AIORateLimiter for Telegram's limits; off only against a test server
+    user_id_secret: str | None = None  # the key for hashing user ids; unset: a 0600 key file beside the database
 
-    def __repr__(self) -> str:  # never show the token
+    def __repr__(self) -> str:  # never show a secret
         return f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path})"
+
+    def secrets(self) -> list[str]:
+        """Every secret value configured (fields named *token or *secret): what logs must never show."""
+        out: list[str] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name.endswith(("token", "secret")) and isinstance(value, str) and value:
+                out.append(value)
+        return out
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -68,4 +78,19 @@ class Config:
             flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
             rate_limiter=(e.get("RATE_LIMITER") or "on").strip().lower() not in ("off", "0", "false", "no"),
+            user_id_secret=_secret(e.get("USER_ID_SECRET")),
         )
+
+
+def _secret(raw: str | None) -> str | None:
+    """USER_ID_SECRET: unset, or at least 16 bytes (32 hex digits, or 16 characters or more of text)."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        size = len(bytes.fromhex(text))
+    except ValueError:
+        size = len(text.encode())
+    if size < 16:
+        raise ConfigError("USER_ID_SECRET: too short; use at least 32 hex digits (e.g. the output of: openssl rand -hex 32)")
+    return text

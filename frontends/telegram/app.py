@@ -13,6 +13,7 @@ from config import Config
 from core.engine import Engine
 from frontends.telegram import admin, calc, errors, inline, questions, start
 from frontends.telegram.common import FloodLimiter, PerChatOrder, Services
+from storage.keys import install_secret
 from storage.repository import SafeRepository
 
 log = logging.getLogger(__name__)
@@ -37,34 +38,6 @@ COMMANDS_EN = [
 ]
 
 
-class RedactToken(logging.Filter):
-    """Keep the bot token out of every log line (httpx logs request URLs)."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            msg = record.getMessage()
-            if self.token in msg:
-                record.msg = msg.replace(self.token, "<token>")
-                record.args = ()
-        return True
-
-
-def install_log_redaction(token: str | None) -> None:
-    """Redact the token in all handlers' output and quieten httpx."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if not token:
-        return
-    flt = RedactToken(token)
-    root = logging.getLogger()
-    for h in root.handlers:
-        h.addFilter(flt)
-    root.addFilter(flt)
-
-
 def build_application(
     config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder | None = None  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
@@ -80,7 +53,7 @@ def build_application(
     app.bot_data["services"] = Services(
         config=config,
         engine=engine,
-        repo=repo or SafeRepository(config.db_path),
+        repo=repo or SafeRepository(config.db_path, install_secret(config.db_path, config.user_id_secret)),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
         rebuild=rebuild,
     )
@@ -121,7 +94,6 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) -> int:
     """Run the bot by long polling, or by webhook when WEBHOOK_URL is set."""
-    install_log_redaction(config.token)
     app = build_application(config, engine, rebuild)
     log.info("starting Telegram bot (%s)", "webhook" if config.webhook_url else "polling")
     if config.webhook_url:
