@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     calc.add_argument("name", nargs="?")
     calc.add_argument("params", nargs="*")
     sub.add_parser("console", help="chat in the terminal")
+    sub.add_parser("health", help="exit 0 when the running bot's heartbeat is recent (the Docker HEALTHCHECK)")
     return p
 
 
@@ -34,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "health":  # light: no knowledge base, no engine (it runs every minute in Docker)
+        from storage.heartbeat import health
+
+        ok, message = health(config.db_path)
+        print(message)
+        return 0 if ok else 1
     from logsetup import configure_logging
 
     configure_logging(config)  # secrets redacted from every log line, tracebacks included

@@ -13,6 +13,7 @@ from config import Config
 from core.engine import Engine
 from frontends.telegram import admin, calc, errors, inline, questions, start
 from frontends.telegram.common import FloodLimiter, PerChatOrder, Services
+from storage import heartbeat
 from storage.keys import install_secret
 from storage.repository import SafeRepository
 
@@ -78,11 +79,23 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("could not set the command menu", exc_info=True)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_purge, interval=86400, first=30, name="retention")
+        # A late beat still runs (a busy loop is alive); only a stalled loop lets the heartbeat go stale.
+        app.job_queue.run_repeating(
+            _heartbeat, interval=heartbeat.INTERVAL_S, first=1, name="heartbeat", job_kwargs={"misfire_grace_time": None, "coalesce": True}
+        )
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     svc: Services = app.bot_data["services"]
     await svc.repo.close()
+
+
+async def _heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Touch the heartbeat file that `bot.py health` (the Docker HEALTHCHECK) reads: the event loop is alive."""
+    try:
+        heartbeat.beat(context.application.bot_data["services"].config.db_path)
+    except OSError as exc:
+        log.warning("cannot write the heartbeat: %s", exc.strerror or exc)
 
 
 async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
