@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     calc.add_argument("name", nargs="?")
     calc.add_argument("params", nargs="*")
     sub.add_parser("console", help="chat in the terminal")
-    sub.add_parser("health", help="exit 0 when the running bot's heartbeat is recent (the Docker HEALTHCHECK)")
+    sub.add_parser("line-setup", help="create or replace the LINE default rich menu")
     return p
 
 
@@ -35,12 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    if args.command == "health":  # light: no knowledge base, no engine (it runs every minute in Docker)
-        from storage.heartbeat import health
-
-        ok, message = health(config.db_path)
-        print(message)
-        return 0 if ok else 1
     from logsetup import configure_logging
 
     configure_logging(config)  # secrets redacted from every log line, tracebacks included
@@ -55,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli.ask_command(bootstrap.engine_or_exit(config), args.question, args.json)
     if args.command == "calc":
         return cli.calc_command(bootstrap.engine_or_exit(config), args.name, args.params, args.json, args.list)
+    if args.command == "line-setup":
+        return bootstrap.line_setup(config)
     return bootstrap.run(config, console=args.command == "console")
 
 

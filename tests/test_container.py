@@ -1,21 +1,17 @@
 """The container and the dependencies: the Dockerfile pins its base by digest, runs tini as PID 1, installs only
 from the lock file with hashes, compiles bytecode, copies every package the bot imports, prints the knowledge base's
-problems when it refuses to build and has a health check; `./run`, `./test` and the Docker build install from lock
+problems when it refuses to build and ships its health check; `./run`, `./test` and the Docker build install from lock
 files that pin every package with hashes; the test environment holds nothing the lock does not list."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
-import time
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from storage.heartbeat import MAX_AGE_S, beat, health
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
@@ -75,7 +71,11 @@ def test_bytecode_is_compiled_and_every_package_is_copied() -> None:
 def test_the_build_shows_the_knowledge_base_problems_and_checks_health() -> None:
     checks = [i for i in INSTRUCTIONS if "bot.py check" in i]
     assert checks and all(">" not in c and "/dev/null" not in c for c in checks), checks  # the problems reach the log
-    assert any(i.startswith("HEALTHCHECK ") and 'CMD ["python", "bot.py", "health"]' in i for i in INSTRUCTIONS)
+    health = [i for i in INSTRUCTIONS if i.startswith("HEALTHCHECK ")]
+    assert health and 'CMD ["python", "scripts/healthcheck.py"]' in health[0]
+    # The build context leaves scripts/ out, except the health check the image runs.
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert "COPY scripts/healthcheck.py ./scripts/healthcheck.py" in INSTRUCTIONS and "!scripts/healthcheck.py" in ignored
 
 
 def test_lock_files_pin_every_requirement_with_hashes() -> None:
@@ -110,17 +110,3 @@ def test_every_installed_package_is_in_the_lock() -> None:
         if dev.get(name, ("",))[0] != dist.version:
             stray.append(f"{name}=={dist.version}")
     assert stray == []
-
-
-def test_health_follows_the_heartbeat(tmp_path: Path) -> None:
-    db = tmp_path / "bot.sqlite3"
-    assert health(db) == (False, "unhealthy: no heartbeat")
-    beat(db)
-    assert health(db)[0]
-    assert not health(db, now=time.time() + MAX_AGE_S + 5)[0]
-    env = dict(os.environ, BOT_DB_PATH=str(db))
-    run = subprocess.run([sys.executable, "bot.py", "health"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0 and run.stdout.startswith("healthy")
-    beat(db, now=time.time() - MAX_AGE_S - 60)
-    run = subprocess.run([sys.executable, "bot.py", "health"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 1 and "unhealthy" in run.stdout
