@@ -41,6 +41,8 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
     "nkust_operation_ta": (Slot("course_weeks", WEEKS),),
     "fcu_recording_fee": (Slot("video_hours", HOURS), Slot("hourly_rate", r"\s*元", near=("鐘點", "每小時", "時薪", "費率"))),
     "fcu_tutoring_hours": (Slot("course_weeks", WEEKS), Slot("online_enrolment", PEOPLE)),
+    "fcu_video_hours": (Slot("video_hours", HOURS),),
+    "fcu_tier_upgrade": (Slot("video_hours", HOURS), Slot("course_weeks", WEEKS), Slot("online_enrolment", PEOPLE), Slot("months", MONTHS)),
     "fcu_teaching_assistants": (
         Slot("online_enrolment", PEOPLE, near=("線上", "註冊", "online"), avoid=("實體", "課堂", "教室")),
         Slot("classroom_students", PEOPLE, near=("實體", "課堂", "教室", "修課", "選課", "on-campus", "classroom"), after=0),
@@ -74,6 +76,8 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
         Slot("recording_hours", HOURS),
     ),
 }
+
+_TIER_WORDS = (("spoc", "spoc"), ("標竿", "benchmark"), ("benchmark", "benchmark"), ("錄取", "accepted"), ("accepted", "accepted"))
 
 _DATE = re.compile(r"(\d{2,4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?")
 
@@ -116,6 +120,13 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
             found["tier"] = "benchmark"
         elif "錄取" in text or "accepted" in text:
             found["tier"] = "accepted"
+    if calculator == "fcu_tier_upgrade":
+        # Two tiers in the order written: the former one, then the one the course moved up to.
+        found.pop("tier", None)
+        named = sorted((m.start(), tier) for word, tier in _TIER_WORDS for m in re.finditer(word, text))
+        tiers = list(dict.fromkeys(tier for _, tier in named))
+        if len(tiers) >= 2:
+            found["old_tier"], found["new_tier"] = tiers[0], tiers[1]
     if calculator == "nkust_operation_ta" and "自學" in text:
         found["self_study"] = True
     if calculator == "moe_budget_check":

@@ -16,7 +16,8 @@ from typing import Any
 from lang.dates import Term, both, roc
 from lang.numbers import format_number
 from rules.base import CalcError, CalcResult, Choice, Param
-from rules.ops import LAZY, OPS, OpError
+from rules import primitives as _primitives  # noqa: F401 - registers the primitives into the operation table
+from rules.ops import LAZY, OPS, ArgError, OpError, Outcome
 from rules.spec import ChoiceSpec, InputSpec, RuleSpec
 
 PRECISION = 120
@@ -97,8 +98,16 @@ def evaluate(expr: Any, env: _Env) -> Any:
         func = OPS.get(op)
         if func is None:
             raise OpError(f"unknown operation {op!r}")
-        values = [evaluate(a, env) for a in (args if isinstance(args, list) else [args])]
-        return func(*values)
+        items = args if isinstance(args, list) else [args]
+        values = [_plain(evaluate(a, env)) for a in items]
+        try:
+            return func(*values)
+        except ArgError as err:
+            # A primitive refused a value: name the input written at that argument.
+            name = items[err.index] if 0 <= err.index < len(items) else None
+            if not isinstance(name, str):
+                raise OpError(f"{op}: argument {err.index + 1}: {err}") from err
+            raise CalcError(name, err.message_zh, err.message_en, err.allowed) from err
     raise OpError(f"not an expression: {expr!r}")
 
 
@@ -138,6 +147,11 @@ def _lazy(op: str, args: Any, env: _Env) -> Any:
                 best, result = t, out
         return evaluate(result, env)
     raise OpError(f"unknown operation {op!r}")  # pragma: no cover - LAZY lists exactly the cases above
+
+
+def _plain(x: Any) -> Any:
+    """A primitive's Outcome used inside another operation counts as its value (its texts are merged only at a step)."""
+    return x.value if isinstance(x, Outcome) else x
 
 
 def _bool(x: Any) -> bool:
@@ -349,23 +363,32 @@ class Rule:
                 raise CalcError(con.param, render(con.zh, env, "zh"), render(con.en, env, "en"), con.allowed)
         steps_zh: list[str] = []
         steps_en: list[str] = []
+        notes: dict[str, list[tuple[str, str]]] = {"reading": [], "warning": [], "note": [], "unstated": []}
         for step in spec.steps:
             if not self._holds(step.when, env):
                 continue
             try:
-                env.values[step.let] = evaluate(step.value, env)
+                value = evaluate(step.value, env)
             except Missing:
                 continue
-            if step.zh and step.en and self._holds(step.show, env):
+            # A primitive's Outcome: its value is bound; its steps follow the step's own text, its notes join the notes.
+            extra: Outcome | None = value if isinstance(value, Outcome) else None
+            env.values[step.let] = _plain(value)
+            if not self._holds(step.show, env):
+                continue
+            if step.zh and step.en:
                 try:
                     zh, en = render(step.zh, env, "zh"), render(step.en, env, "en")
                 except Missing:
                     continue
                 steps_zh.append(zh)
                 steps_en.append(en)
-                self._cite(env, step.cite)
-            elif step.cite and self._holds(step.show, env):
-                self._cite(env, step.cite)
+            self._cite(env, step.cite)
+            if extra is not None:
+                steps_zh += [zh for zh, _ in extra.steps]
+                steps_en += [en for _, en in extra.steps]
+                for kind, zh, en in extra.notes:
+                    notes[kind].append((zh, en))
         checks: list[CheckOutcome] = []
         for c in spec.checks:
             if not self._holds(c.when, env):
@@ -381,7 +404,6 @@ class Rule:
         if checks:
             env.values["all_checks_pass"] = all(c.passed for c in checks)
             env.values["checks_run"] = Decimal(len(checks))
-        notes: dict[str, list[tuple[str, str]]] = {"reading": [], "warning": [], "note": [], "unstated": []}
         for n in spec.notes:
             if not self._holds(n.when, env):
                 continue
@@ -444,7 +466,7 @@ class Rule:
 
 
 def _tidy(value: Any) -> Any:
-    """Figures without trailing zeros (12500.0 → 12500); dates as ISO strings; terms as 'year-term'."""
+    """Figures without trailing zeros (12500.0 → 12500); dates as ISO strings; terms as 'year-term'; lists as '1500,2'."""
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
     if isinstance(value, date):
@@ -452,5 +474,6 @@ def _tidy(value: Any) -> Any:
     if isinstance(value, Term):
         return f"{value.year}-{value.term}"
     if isinstance(value, tuple):
-        return ",".join(format_number(v) if isinstance(v, Decimal) else str(v) for v in value)
+        # Plain digits: thousands separators would be read as more items of the comma-joined list.
+        return ",".join(f"{_tidy(v):f}" if isinstance(v, Decimal) else str(v) for v in value)
     return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -21,6 +22,31 @@ Value = Any
 
 class OpError(ValueError):
     """An operation got values it cannot work on (a definition error, reported by `check`)."""
+
+
+class ArgError(ValueError):
+    """A primitive refuses the value of its `index`-th argument (bad input, not a bad definition).
+
+    The evaluator turns it into a CalcError naming the input written at that argument, so the asker is told which
+    figure to fix (e.g. a week structure that cannot be read).
+    """
+
+    def __init__(self, index: int, message_zh: str, message_en: str, allowed: str):
+        self.index = index
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.allowed = allowed
+        super().__init__(message_en)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a primitive may return instead of a bare value: the value, plus bilingual texts the evaluator merges into
+    the result where the step that called it stands (steps as (zh, en); notes as (kind, zh, en), kind as in NoteSpec)."""
+
+    value: Any
+    steps: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str, str], ...] = ()
 
 
 def _dec(x: Value) -> Decimal:

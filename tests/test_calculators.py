@@ -118,6 +118,44 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_material_assistants", {"tier": "accepted", "months": 6}, {"months_paid": 4, "total_hours": 344, "months_capped": True}),
     ("fcu_material_assistants", {"tier": "spoc"}, {"months_paid": 4, "total_hours": 172}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 4, "hourly_wage": 200}, {"amount": D(34400)}),
+    # fcu_video_hours (第二條: 6 至 18 小時為原則 = 360 to 1,080 minutes)
+    ("fcu_video_hours", {"videos": "360"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
+    ("fcu_video_hours", {"videos": "359"}, {"fcu_total_hours_ok": False}),
+    ("fcu_video_hours", {"videos": "540,540"}, {"total_hours": D(18), "fcu_total_hours_ok": True}),
+    ("fcu_video_hours", {"videos": "540,541"}, {"fcu_total_hours_ok": False}),
+    ("fcu_video_hours", {"video_hours": 20}, {"total_minutes": D(1200), "fcu_total_hours_ok": False}),
+    ("fcu_video_hours", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"}, {"total_minutes": D(104), "fcu_total_hours_ok": False}),
+    # fcu_trial_period (第七條: 至 107 年 7 月 31 日止)
+    ("fcu_trial_period", {"date": "107.07.31"}, {"trial_end": "2018-07-31", "within_trial": True}),
+    ("fcu_trial_period", {"date": "107.08.01"}, {"within_trial": False}),
+    # fcu_higher_tier (【說明】1.): the higher tier, not both added: 10 h × 6, not × (6 + 4)
+    ("fcu_higher_tier", {"tier": "spoc", "other_tier": "accepted", "video_hours": 10}, {"applied_tier": "accepted", "hourly_fee_count": D(60)}),
+    ("fcu_higher_tier", {"tier": "benchmark", "other_tier": "spoc"}, {"applied_tier": "benchmark"}),
+    # fcu_tier_upgrade (【說明】3.): each item's new-tier amount minus the former tier's
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "video_hours": 10}, {"recording_old": D(40), "recording_new": D(60), "recording_difference": D(20)}),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "benchmark", "video_hours": 10, "course_weeks": 4, "online_enrolment": 1001},
+     {"recording_difference": D(40), "tutoring_new": D(72), "tutoring_old": D(0), "hourly_fee_difference": D(112)}),
+    ("fcu_tier_upgrade", {"old_tier": "accepted", "new_tier": "benchmark", "course_weeks": 4, "online_enrolment": 1000}, {"tutoring_difference": D(12)}),
+    ("fcu_tier_upgrade", {"old_tier": "accepted", "new_tier": "benchmark", "course_weeks": 4, "online_enrolment": 1001}, {"tutoring_difference": D(24)}),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "months": 5}, {"assistant_hours_difference": D(172), "evaluation_items_difference": D(2)}),
+    # fcu_funding_times (【說明】2.): SPOC once per teacher per course
+    ("fcu_funding_times", {"tier": "spoc", "times_funded": 0}, {"can_be_funded": True}),
+    ("fcu_funding_times", {"tier": "spoc", "times_funded": 1}, {"can_be_funded": False}),
+    ("fcu_funding_times", {"tier": "accepted", "times_funded": 4, "within_period": True}, {"can_be_funded": True}),
+    # fcu_shared_reward (【說明】4.): split by shares, to the dollar, remainders to the largest
+    ("fcu_shared_reward", {"shares": "6,4", "amount": 100000}, {"teachers": 2, "shared": True, "amount_shares": "60000,40000"}),
+    ("fcu_shared_reward", {"shares": "1,1,1", "amount": 100000}, {"amount_shares": "33334,33333,33333"}),
+    ("fcu_shared_reward", {"shares": "1", "fee_hours": 72}, {"shared": False, "fee_hour_shares": "72"}),
+    # fcu_teacher_evaluation (附表 教師評鑑 1.–3.)
+    ("fcu_teacher_evaluation", {"tier": "accepted"}, {"optional_items": D(5), "deemed_passed": False}),
+    ("fcu_teacher_evaluation", {"tier": "spoc", "years": 2}, {"optional_items": D(3), "one_year_ok": False}),
+    ("fcu_teacher_evaluation", {"tier": "benchmark", "prior_credits": 1}, {"deemed_passed": True, "once_per_tier_ok": False}),
+    # fcu_material_award (附表 教材優良獎: 相同教材在同一課程等級限推薦一次)
+    ("fcu_material_award", {"tier": "accepted", "prior_nominations": 0}, {"can_be_nominated": True}),
+    ("fcu_material_award", {"tier": "spoc", "prior_nominations": 1}, {"can_be_nominated": False, "nomination_discretionary": True}),
+    # fcu_research_credit (附表 教學研究計畫: SPOC none; the MOE grant counts as the project amount)
+    ("fcu_research_credit", {"tier": "spoc"}, {"eligible": False}),
+    ("fcu_research_credit", {"tier": "accepted", "moe_grant": "120萬"}, {"eligible": True, "project_amount": D(1200000)}),
     # moe_budget_check (九、(一); 九、(二)2.(1); 九、(二)3.; 十一、(一)2.)
     ("moe_budget_check", {"subsidy": "200萬", "local_government": True}, {"min_self_funding": D(352942)}),
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 352941}, {"self_funding_ok": False, "all_checks_pass": False}),
@@ -198,6 +236,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("ndhu_budget", {"recording_hours": "0.5"}, {"recording_fee": D(500), "supplementary_premium": D("10.55"), "supplementary_premium_rounded": D(11)}),
     ("ndhu_budget", {"work_study_hours": 10}, {"work_study_pay": D(1900), "budget_total": D(1900)}),
     ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 10}, {"budget_total": D("4963.3"), "budget_total_rounded": D(4963)}),
+    ("ndhu_budget", {"recording_hours": 3, "labour_insurance": 500, "items_cost": 2000}, {"budget_total": D("5563.3"), "budget_total_rounded": D(5563)}),
     ("ndhu_budget", {"schedule": "4,8,8,0,6,5,5"},
      {"work_study_hours": D(36), "work_study_pay": D(6840), "min_break_minutes": "30,60,60,0,30,30,30", "daily_hours_ok": True,
       "longest_working_run": 3, "consecutive_days_ok": True, "max_working_days_in_7": 6, "seven_day_ok": False, "schedule_ok": False}),
@@ -225,29 +264,43 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2027-03-01"}, {"ndhu_opening_semester": "115-2", "ndhu_application_semester": "114-2"}),
     ("deadlines", {"approval_date": "2025-03-01", "planned_start": "2026-01-15", "course_type": "distance"},
      {"ndhu_opening_semester": "114-1", "ndhu_application_semester": "113-2", "ndhu_latest_application_reading": "2025-07-31"}),
-    # course_structure (nkust 二、(一)1.–2.; ndhu 2、(2)2.; fcu 第二條)
-    ("course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"},
+    # nkust_course_structure (二、(一)1.: 單元影片不超過十分鐘為宜; 二、(一)2.: 每週 50 分鐘至 1 小時, 二至九週為原則)
+    ("nkust_course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"},
      {"weeks": 2, "videos": 11, "total_minutes": D(104), "weekly_minutes": "50,54", "nkust_video_length_ok": True, "nkust_weekly_minutes_ok": True,
-      "nkust_weeks_ok": True, "nkust_ok": True, "ndhu_weekly_minutes_ok": False, "ndhu_video_length_ok": True, "fcu_total_hours_ok": False}),
-    ("course_structure", {"weeks": "10,10,12;15,15;20,20,20"},
-     {"weekly_minutes": "32,30,60", "nkust_video_length_ok": False, "nkust_weekly_minutes_ok": False, "ndhu_video_length_ok": False}),
-    ("course_structure", {"weeks": [[10, 10, 10, 10, 10, 10], [12, 12, 12, 12, 12]], "school": "ndhu"},
+      "nkust_weeks_ok": True, "nkust_ok": True}),
+    ("nkust_course_structure", {"weeks": "10,10,12;15,15;20,20,20"}, {"weekly_minutes": "32,30,60", "nkust_video_length_ok": False, "nkust_weekly_minutes_ok": False}),
+    ("nkust_course_structure", {"videos": "8,9,12"}, {"videos": 3, "total_minutes": D(29), "nkust_video_length_ok": False}),
+    ("nkust_course_structure", {"weeks": "49"}, {"nkust_weekly_minutes_ok": False, "nkust_weeks_ok": False}),
+    ("nkust_course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10"}, {"weekly_minutes": "50,60", "nkust_weekly_minutes_ok": True}),
+    ("nkust_course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10,1"}, {"nkust_weekly_minutes_ok": False}),
+    ("nkust_course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 9)}, {"nkust_weeks_ok": True}),
+    ("nkust_course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 10)}, {"nkust_weeks_ok": False, "nkust_required_ok": True}),
+    ("nkust_course_structure", {"videos": "10"}, {"nkust_video_length_ok": True}),
+    ("nkust_course_structure", {"videos": "10.5"}, {"nkust_video_length_ok": False}),
+    # ndhu_course_structure (2、(2)2.: 每週課程章節時數至少 1 小時; 每段影片 5 至 15 分鐘為宜)
+    ("ndhu_course_structure", {"weeks": "10,10,10,10,10;9,9,9,9,9,9"}, {"weekly_minutes": "50,54", "ndhu_weekly_minutes_ok": False, "ndhu_video_length_ok": True}),
+    ("ndhu_course_structure", {"weeks": "10,10,12;15,15;20,20,20"}, {"ndhu_video_length_ok": False}),
+    ("ndhu_course_structure", {"weeks": [[10, 10, 10, 10, 10, 10], [12, 12, 12, 12, 12]]},
      {"weekly_minutes": "60,60", "ndhu_weekly_minutes_ok": True, "ndhu_video_length_ok": True, "ndhu_ok": True}),
-    ("course_structure", {"videos": "8,9,12"}, {"videos": 3, "total_minutes": D(29), "nkust_video_length_ok": False, "ndhu_video_length_ok": True}),
-    ("course_structure", {"videos": "360", "school": "fcu"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
-    ("course_structure", {"videos": "359", "school": "fcu"}, {"fcu_total_hours_ok": False}),
-    ("course_structure", {"videos": "540,540", "school": "fcu"}, {"total_hours": D(18), "fcu_total_hours_ok": True}),
-    ("course_structure", {"videos": "540,541", "school": "fcu"}, {"fcu_total_hours_ok": False}),
-    ("course_structure", {"weeks": "49", "school": "nkust"}, {"nkust_weekly_minutes_ok": False, "nkust_weeks_ok": False}),
-    ("course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10", "school": "nkust"}, {"weekly_minutes": "50,60", "nkust_weekly_minutes_ok": True}),
-    ("course_structure", {"weeks": "10,10,10,10,10;10,10,10,10,10,10,1", "school": "nkust"}, {"nkust_weekly_minutes_ok": False}),
-    ("course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 9), "school": "nkust"}, {"nkust_weeks_ok": True}),
-    ("course_structure", {"weeks": ";".join(["10,10,10,10,10"] * 10), "school": "nkust"}, {"nkust_weeks_ok": False, "nkust_required_ok": True}),
-    ("course_structure", {"videos": "10", "school": "nkust"}, {"nkust_video_length_ok": True}),
-    ("course_structure", {"videos": "10.5", "school": "nkust"}, {"nkust_video_length_ok": False}),
-    ("course_structure", {"videos": "5,15", "school": "ndhu"}, {"ndhu_video_length_ok": True}),
-    ("course_structure", {"videos": "4.9", "school": "ndhu"}, {"ndhu_video_length_ok": False}),
-    ("course_structure", {"videos": "15.1", "school": "ndhu"}, {"ndhu_video_length_ok": False}),
+    ("ndhu_course_structure", {"weeks": "15,15,15,14"}, {"ndhu_weekly_minutes_ok": False}),
+    ("ndhu_course_structure", {"videos": "8,9,12"}, {"ndhu_video_length_ok": True}),
+    ("ndhu_course_structure", {"videos": "5,15"}, {"ndhu_video_length_ok": True}),
+    ("ndhu_course_structure", {"videos": "4.9"}, {"ndhu_video_length_ok": False}),
+    ("ndhu_course_structure", {"videos": "15.1"}, {"ndhu_video_length_ok": False}),
+    # ndhu_distance_plan (2、(2)表: 線上 ≥ 二分之一; 每單元後單元評量; ≥ 6 次議題、一週內回覆; 每兩週 ≥ 1 小時同步、不與面授衝突)
+    ("ndhu_distance_plan", {"online_hours": 18, "total_hours": 36}, {"online_share_percent": D(50), "online_share_ok": True}),
+    ("ndhu_distance_plan", {"online_hours": "17.5", "total_hours": 36}, {"online_share_ok": False}),
+    ("ndhu_distance_plan", {"online_hours": 16, "classroom_hours": 20}, {"online_share_ok": False}),
+    ("ndhu_distance_plan", {"discussion_topics": 6, "reply_days": 7}, {"topics_ok": True, "reply_ok": True, "plan_ok": True}),
+    ("ndhu_distance_plan", {"discussion_topics": 5, "reply_days": 8}, {"topics_ok": False, "reply_ok": False, "plan_ok": False}),
+    ("ndhu_distance_plan", {"sync_every_weeks": 2, "sync_hours": 1, "sync_conflicts": False}, {"sync_interval_ok": True, "sync_hours_ok": True, "no_conflict_ok": True}),
+    ("ndhu_distance_plan", {"sync_every_weeks": 3, "sync_hours": "0.5"}, {"sync_interval_ok": False, "sync_hours_ok": False}),
+    ("ndhu_distance_plan", {"units": 8, "unit_quizzes": 7}, {"unit_quiz_ok": False}),
+    # ndhu_report_self_rating (附件四: 自評成效 1 至 5 由低至高)
+    ("ndhu_report_self_rating", {"ratings": "5,4,4,3,5,4"}, {"items": 6, "total": D(25), "average": D("4.2"), "ratings_in_range": True}),
+    ("ndhu_report_self_rating", {"ratings": "1,5"}, {"ratings_in_range": True}),
+    ("ndhu_report_self_rating", {"ratings": "5,6"}, {"ratings_in_range": False}),
+    ("ndhu_report_self_rating", {"ratings": "0,3"}, {"ratings_in_range": False}),
 ]
 
 
@@ -426,9 +479,24 @@ def test_application_timing_is_guidance() -> None:
 
 
 def test_structure_names_offending_video_and_week() -> None:
-    result = run("course_structure", weeks="10,10,12;15,15")
+    result = run("nkust_course_structure", weeks="10,10,12;15,15")
     assert any("第 1 週第 3 支（12 分鐘）" in s for s in result.steps_zh)
     assert any("第 2 週 30 分鐘" in s for s in result.steps_zh)
+    ndhu = run("ndhu_course_structure", weeks="10,10,12;4,15")
+    assert any("第 2 週第 1 支（4 分鐘）" in s for s in ndhu.steps_zh) and not any("12 分鐘）" in s for s in ndhu.steps_zh)
+    assert any("week 1: 32 min" in s and "week 2: 19 min" in s for s in ndhu.steps_en)
+
+
+def test_structure_rules_apply_only_their_own_school() -> None:
+    # One week of 50 minutes in 12-minute videos: NKUST's 50–60 minutes a week holds and its 10-minute videos do not;
+    # NDHU's hour a week does not and its 5–15-minute videos do; FCU checks only the total.
+    weeks = "12,12,12,14"
+    nkust, ndhu, fcu = (run(name, weeks=weeks).figures for name in ("nkust_course_structure", "ndhu_course_structure", "fcu_video_hours"))
+    assert (nkust["nkust_weekly_minutes_ok"], nkust["nkust_video_length_ok"]) == (True, False)
+    assert (ndhu["ndhu_weekly_minutes_ok"], ndhu["ndhu_video_length_ok"]) == (False, True)
+    assert fcu["fcu_total_hours_ok"] is False
+    assert not any(k.startswith(("ndhu", "fcu")) for k in nkust) and not any(k.startswith(("nkust", "fcu")) for k in ndhu)
+    assert not any(k.startswith(("nkust", "ndhu")) for k in fcu)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -510,13 +578,28 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("deadlines", {"approval_date": "114.02.30"}, "approval_date"),
     ("deadlines", {"approval_date": "tomorrow"}, "approval_date"),
     ("deadlines", {"approval_date": "2025-03-01", "school": "ntu"}, "school"),
-    ("course_structure", {}, "weeks"),
-    ("course_structure", {"weeks": ";;"}, "weeks"),
-    ("course_structure", {"weeks": "10,0"}, "weeks"),
-    ("course_structure", {"weeks": "10,abc"}, "weeks"),
-    ("course_structure", {"weeks": "10,10", "videos": "10,11"}, "videos"),
-    ("course_structure", {"videos": "601"}, "videos"),
-    ("course_structure", {"weeks": ";".join(["1"] * 521)}, "weeks"),
+    ("nkust_course_structure", {}, "weeks"),
+    ("nkust_course_structure", {"weeks": ";;"}, "weeks"),
+    ("ndhu_course_structure", {"weeks": "10,0"}, "weeks"),
+    ("ndhu_course_structure", {"weeks": "10,abc"}, "weeks"),
+    ("nkust_course_structure", {"weeks": "10,10", "videos": "10,11"}, "videos"),
+    ("ndhu_course_structure", {"videos": "601"}, "videos"),
+    ("nkust_course_structure", {"weeks": ";".join(["1"] * 521)}, "weeks"),
+    ("fcu_video_hours", {}, "video_hours"),
+    ("fcu_video_hours", {"video_hours": 12, "videos": "60"}, "video_hours"),
+    ("fcu_video_hours", {"weeks": "0"}, "weeks"),
+    ("fcu_tier_upgrade", {"old_tier": "benchmark", "new_tier": "accepted", "video_hours": 10}, "new_tier"),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted"}, "video_hours"),
+    ("fcu_shared_reward", {"shares": "0,0", "amount": 100}, "shares"),
+    ("fcu_shared_reward", {"shares": "1,1"}, "amount"),
+    ("fcu_higher_tier", {"tier": "spoc"}, "other_tier"),
+    ("fcu_trial_period", {"date": "107.02.30"}, "date"),
+    ("ndhu_distance_plan", {}, "online_hours"),
+    ("ndhu_distance_plan", {"online_hours": 20}, "total_hours"),
+    ("ndhu_distance_plan", {"online_hours": 0, "classroom_hours": 0}, "total_hours"),
+    ("ndhu_distance_plan", {"online_hours": 40, "total_hours": 36}, "online_hours"),
+    ("ndhu_distance_plan", {"units": 3, "unit_quizzes": 4}, "unit_quizzes"),
+    ("ndhu_report_self_rating", {}, "ratings"),
 ]
 
 
@@ -537,7 +620,7 @@ def test_unknown_parameter_is_refused(calc: Any) -> None:
 
 
 def test_matching_videos_and_weeks_are_accepted() -> None:
-    assert run("course_structure", weeks="10,12;15", videos="15,10,12").figures["videos"] == 3
+    assert run("nkust_course_structure", weeks="10,12;15", videos="15,10,12").figures["videos"] == 3
 
 
 # --------------------------------------------------------------------------------------------------
@@ -552,7 +635,9 @@ def test_registry() -> None:
     assert len(names) == len(set(names)) == len(REGISTRY)
     assert set(names) == {
         "nkust_credits", "nkust_production_subsidy", "nkust_operation_ta", "fcu_recording_fee", "fcu_tutoring_hours", "fcu_teaching_assistants",
-        "fcu_material_assistants", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "deadlines", "course_structure",
+        "fcu_material_assistants", "fcu_video_hours", "fcu_trial_period", "fcu_higher_tier", "fcu_tier_upgrade", "fcu_funding_times", "fcu_shared_reward",
+        "fcu_teacher_evaluation", "fcu_material_award", "fcu_research_credit", "moe_budget_check", "moe_series_eligibility", "ndhu_teaching_assistants", "ndhu_budget", "deadlines",
+        "nkust_course_structure", "ndhu_course_structure", "ndhu_distance_plan", "ndhu_report_self_rating",
     }
 
 
@@ -597,13 +682,34 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     *[("fcu_tutoring_hours", {"tier": t, "course_weeks": 4, "online_enrolment": 1000, "hourly_rate": 1}) for t in ("benchmark", "accepted", "spoc")],
     ("fcu_teaching_assistants", {"classroom_students": 41, "online_enrolment": 501, "weeks": 18}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 9, "hourly_wage": 190}),
+    ("fcu_recording_fee", {"tier": "accepted", "video_hours": 3, "run": 3, "projects": 2}),
+    ("fcu_recording_fee", {"tier": "spoc", "video_hours": 3, "run": 2}),
+    ("fcu_video_hours", {"weeks": "60,60;60", "used_in_course": False}),
+    ("fcu_trial_period", {"date": "108.01.01"}),
+    ("fcu_higher_tier", {"tier": "spoc", "other_tier": "benchmark", "video_hours": 6}),
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "video_hours": 6, "course_weeks": 4, "months": 2, "upgraded": False}),
+    ("fcu_funding_times", {"tier": "spoc", "times_funded": 1}),
+    ("fcu_funding_times", {"tier": "benchmark", "within_period": False}),
+    ("fcu_shared_reward", {"shares": "2,1", "amount": 3000, "special": True}),
+    ("fcu_teacher_evaluation", {"tier": "spoc", "prior_credits": 0, "years": 1}),
+    ("fcu_material_award", {"tier": "spoc", "prior_nominations": 1}),
+    ("fcu_research_credit", {"tier": "benchmark", "moe_grant": 1000000, "prior_credits": 0}),
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 1, "personnel_costs": 1, "equipment": 1, "staff_count": 1}),
     ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
     ("ndhu_teaching_assistants", {"enrolment": 200, "months": 9, "monthly_amount": 9000}),
     ("ndhu_budget", {"recording_hours": 3, "work_study_hours": 4, "schedule": "4,8", "prior_consecutive_days": 1}),
     ("deadlines", {"approval_date": "114.03.01", "planned_start": "115.09.14", "school": "both"}),
-    ("course_structure", {"weeks": "10;12"}),
+    ("ndhu_course_structure", {"weeks": "10;12"}),
+    ("ndhu_course_structure", {"videos": "3,20"}),
+    ("fcu_video_hours", {"weeks": "10;12"}),
+    ("ndhu_distance_plan", {"online_hours": 10, "classroom_hours": 20, "discussion_topics": 3, "reply_days": 9, "sync_hours": 1, "sync_every_weeks": 4,
+                            "sync_conflicts": True, "units": 5, "unit_quizzes": 5}),
+    ("ndhu_report_self_rating", {"ratings": "5,4,6"}),
+    ("ndhu_teaching_assistants", {"tas": 2, "current_student": False}),
+    ("ndhu_budget", {"work_study_hours": 4, "schedule": "4,8", "labour_insurance": 10, "labour_pension": 10, "items_cost": 10}),
+    ("nkust_course_structure", {"weeks": "10;12"}),
+    ("nkust_course_structure", {"videos": "12,8"}),
 ]
 
 
@@ -623,34 +729,27 @@ def _kb() -> Any:
 
 def test_every_citation_exists_in_the_knowledge_base() -> None:
     kb = _kb()
-    documents_with_entries = set(kb.entry_document.values())
-    prefixes = {"nkust": "nkust-mooc", "fcu": "fcu-mooc-reward", "moe": "moe-mooc-series", "ndhu": "ndhu-elearning"}
     emitted: set[str] = set()
     for name, raw in CITATION_INPUTS:
         result = REGISTRY[name].run(raw)
         assert result.citations, f"{name} cites nothing"
         emitted.update(result.citations)
-    # Ids declared as module constants but only emitted on some paths count too.
-    from calculators import fcu, ndhu
-
-    emitted.update(v for k, v in vars(fcu).items() if k.startswith("E_") and isinstance(v, str))
-    emitted.update(v for k, v in vars(ndhu).items() if k.startswith("E_") and isinstance(v, str))
-    for k, v in list(vars(fcu).items()) + list(vars(ndhu).items()):
-        if k.startswith("E_") and isinstance(v, tuple):
-            emitted.update(v)
-    missing = []
-    for cid in sorted(emitted):
-        doc = prefixes[cid.split("-")[0]]
-        if doc not in documents_with_entries:
-            continue  # that document's entries are not written yet
-        if cid not in kb.by_id:
-            missing.append(cid)
+    # Ids a rule definition names but cites only on some paths count too: its clause, the clauses it applies, the
+    # entries of its facts and every `cite` of its steps, checks and notes.
+    for rule in kb.rules.values():
+        spec = rule.spec
+        emitted.update((spec.entry, *spec.applies, *(ref.partition(".")[0] for ref in spec.facts.values())))
+        for part in (*spec.steps, *spec.checks, *spec.notes):
+            emitted.update((part.cite,) if isinstance(part.cite, str) else (part.cite or ()))
+    missing = sorted(cid for cid in emitted if cid not in kb.by_id)
     assert not missing, f"citations not in the knowledge base: {missing}"
 
 
-def test_schedule_only_budget_cites_the_work_rules_first() -> None:
+def test_schedule_only_budget_cites_the_work_rules_only() -> None:
+    # The budget table is the rule's clause (cited first); a schedule alone brings in the work rows, not the recording fee.
     citations = run("ndhu_budget", schedule="4,4").citations
-    assert citations[0] == "ndhu-budget-work-study" and "ndhu-budget-work-study-4" in citations and citations[-1] == "ndhu-budget"
+    assert citations[0] == "ndhu-budget" and citations[1] == "ndhu-budget-work-study" and "ndhu-budget-work-study-4" in citations
+    assert "ndhu-budget-recording-fee" not in citations
 
 
 def test_citations_of_every_calculator_are_covered() -> None:
@@ -671,12 +770,24 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_tutoring_hours": "fcu-table-tutoring",
         "fcu_teaching_assistants": "fcu-table-ta-1",
         "fcu_material_assistants": "fcu-table-material-assistant-2",
+        "fcu_video_hours": "fcu-2",
+        "fcu_trial_period": "fcu-7",
+        "fcu_higher_tier": "fcu-notes-1",
+        "fcu_tier_upgrade": "fcu-notes-3",
+        "fcu_funding_times": "fcu-notes-2",
+        "fcu_shared_reward": "fcu-notes-4",
+        "fcu_teacher_evaluation": "fcu-table-evaluation",
+        "fcu_material_award": "fcu-table-material-award",
+        "fcu_research_credit": "fcu-table-research",
         "moe_budget_check": "moe-9-1",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
-        "ndhu_budget": "ndhu-budget-recording-fee",
+        "ndhu_budget": "ndhu-budget",
         "deadlines": "ndhu-2-3-1",
-        "course_structure": "nkust-2-1-1",
+        "nkust_course_structure": "nkust-2-1-1",
+        "ndhu_course_structure": "ndhu-2-2-2",
+        "ndhu_distance_plan": "ndhu-2-2-table",
+        "ndhu_report_self_rating": "ndhu-att4",
     }
     for name, raw in CITATION_INPUTS:
         if name in first:

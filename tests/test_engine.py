@@ -185,6 +185,15 @@ def test_calculation_missing_a_figure_asks_for_it(engine: Engine) -> None:
         assert ans.needs and "請再提供" in ans.text
 
 
+def test_tier_upgrade_and_video_hours_questions_run_their_rules(engine: Engine) -> None:
+    # The tiers in the order written: former, then new. 12 h × (8 − 6) = 24 hourly fees owed.
+    ans = engine.answer("逢甲原本是錄取課程、影片 12 小時，後來獲選標竿課程，可以補多少差額？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_tier_upgrade" and ans.result["recording_difference"] == 24
+    # 5 hours is under FCU's 6 to 18 hours (art. 2): a check, not a fee.
+    check = engine.answer("逢甲磨課師影片只有 5 小時，符合第二條嗎？")
+    assert check.calculator == "fcu_video_hours" and check.result["fcu_total_hours_ok"] is False and "不符合" in check.direct
+
+
 def test_answers_are_deterministic(engine: Engine) -> None:
     q = "磨課師影片每段要多長？"
     assert engine.answer(q).to_json() == engine.answer(q).to_json()
