@@ -189,6 +189,8 @@ def format_value(value: Any, fmt: str | None, unit: str | None, lang: str, choic
         return format_number(value)
     if fmt == "int":
         return format_number(Decimal(value).to_integral_value())
+    if fmt == "year":
+        return str(int(Decimal(value).to_integral_value()))
     if fmt == "pct":
         return format_number(value) + "%"
     if fmt == "date":
@@ -272,6 +274,9 @@ class Rule:
                 self.choices[name] = dict(choice_sets.get(inp.choices, {}))
             elif inp.choices:
                 self.choices[name] = dict(inp.choices)
+        for step in spec.steps:
+            if step.choices:
+                self.choices[step.let] = dict(choice_sets.get(step.choices, {}))
         self.inputs = spec.inputs
         self.params = tuple(_param(name, inp, self.choices.get(name)) for name, inp in spec.inputs.items())
 
@@ -300,7 +305,7 @@ class Rule:
         known = {p.name for p in self.params}
         for key in raw:
             if key not in known:
-                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)))
+                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)) or "no parameters")
         values: dict[str, Any] = {}
         for p in self.params:
             given = raw.get(p.name)
@@ -396,14 +401,16 @@ class Rule:
             try:
                 passed = _bool(evaluate(c.test, env))
                 detail_zh, detail_en = render(c.zh, env, "zh"), render(c.en, env, "en")
+                label_zh, label_en = render(c.label_zh, env, "zh"), render(c.label_en, env, "en")
             except Missing:
                 continue
             env.values[c.id] = passed
-            checks.append(CheckOutcome(c.id, passed, c.guideline, c.label_zh, c.label_en, detail_zh, detail_en, c.cite if isinstance(c.cite, str) else (c.cite[0] if c.cite else None)))
+            checks.append(CheckOutcome(c.id, passed, c.guideline, label_zh, label_en, detail_zh, detail_en, c.cite if isinstance(c.cite, str) else (c.cite[0] if c.cite else None)))
             self._cite(env, c.cite)
         if checks:
             env.values["all_checks_pass"] = all(c.passed for c in checks)
             env.values["checks_run"] = Decimal(len(checks))
+            _name_checks(env, checks)
         for n in spec.notes:
             if not self._holds(n.when, env):
                 continue
@@ -421,8 +428,9 @@ class Rule:
                 continue
             figures[name] = _tidy(value)
             unit = out.unit or (env.units.get(out.value) if isinstance(out.value, str) else None)
+            labels = env.choices.get(out.value) if isinstance(out.value, str) else None
             if out.show and out.label_zh:
-                shown.append(Shown(name, out.label_zh, out.label_en, format_value(value, None, unit, "zh"), format_value(value, None, unit, "en"), unit))
+                shown.append(Shown(name, out.label_zh, out.label_en, format_value(value, None, unit, "zh", labels), format_value(value, None, unit, "en", labels), unit))
         if checks:
             figures.setdefault("all_checks_pass", all(c.passed for c in checks))
         summary_zh, summary_en = self._answer(env, checks)
@@ -463,6 +471,16 @@ class Rule:
             except Missing:
                 continue
         return self.title_zh, self.title_en
+
+
+def _name_checks(env: _Env, checks: list[CheckOutcome]) -> None:
+    """Names the texts after `checks` may use: how many failed, and the labels of those run and those failed."""
+    failed = [c for c in checks if not c.passed]
+    env.values["checks_failed"] = Decimal(len(failed))
+    env.values["checks_run_zh"] = "、".join(c.label_zh for c in checks)
+    env.values["checks_run_en"] = "; ".join(c.label_en for c in checks)
+    env.values["checks_failed_zh"] = "、".join(c.label_zh for c in failed)
+    env.values["checks_failed_en"] = "; ".join(c.label_en for c in failed)
 
 
 def _tidy(value: Any) -> Any:
