@@ -19,6 +19,7 @@ from core.engine import Engine
 from core.kb import KnowledgeBase, KnowledgeBaseError, load
 from core.matcher import Matcher
 from core.normalize import Normaliser
+from logsetup import configure_logging
 
 log = logging.getLogger(__name__)
 HEARTBEAT_S = 30.0  # how often a running server touches its heartbeat file (scripts/healthcheck.py reads it)
@@ -61,6 +62,7 @@ def calculator_names() -> list[str]:
 def run(config: Config, console: bool = False) -> int:
     """Run the front ends the configuration asks for: LINE when its channel secret and access token are set,
     Telegram when its token is set, both in one event loop when both are, the console chat when neither is."""
+    configure_logging(config)  # before anything can log a secret (idempotent: bot.py has done it already)
     engine = engine_or_exit(config)
     line = config.line_enabled and not console
     telegram = bool(config.token) and not console
@@ -73,7 +75,7 @@ def run(config: Config, console: bool = False) -> int:
 
 async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> int:
     """The servers in one loop with one engine and one repository, until SIGTERM or SIGINT."""
-    from storage.keys import load_secret
+    from storage.keys import install_secret
     from storage.repository import SafeRepository
 
     stop = asyncio.Event()
@@ -83,9 +85,11 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not on this platform or not the main thread
             pass
-    repo = SafeRepository(config.db_path)
+    # The key first: on an old database it moves out of the database into the key file before the repository's
+    # migration erases it there.
+    secret = install_secret(config.db_path, config.user_id_secret)
+    repo = SafeRepository(config.db_path, secret)
     await repo.open()
-    secret = load_secret(config.db_path, config.user_id_secret)
     jobs: list[Awaitable[None]] = [_heartbeat(config.heartbeat_path, stop)]
     if line:
         from frontends.line.app import serve_line

@@ -16,7 +16,7 @@ from core.schema import Entry
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
-_DATE = re.compile(r"\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+")
+_DATE = re.compile(r"(?<!\d)(?:\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+)")  # (?<!\d): one try per run of digits, linear
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
 _UNITS = re.compile(r"(?<![\u4e00-\u9fff])(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\b(?:hours?|weeks?|people|ntd?|credits?)\b")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).

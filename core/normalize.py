@@ -12,6 +12,9 @@ from lang.textnorm import is_mostly_english, looks_simplified, to_traditional, u
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A question is cut to its first MAX_QUESTION_CHARS characters before any parsing (numerals, dates, synonyms,
+# schools, matching), so the work one message causes is bounded whatever its length; `Normalised.truncated` says
+# when it was cut. (A calculator's own values are bounded separately, by their parameters.)
 MAX_QUESTION_CHARS = 2000
 _OTHER_UNIVERSITY = re.compile(r"([\u4e00-\u9fff]{1,4}?)(?:大學|科大|醫大)(?!生|部|校院)")
 _NOT_A_NAME = {"本", "各", "他", "該", "其他", "合作", "頂尖", "姊妹", "一般", "國內", "國外", "外", "哪", "哪所", "哪些", "在", "的", "所", "各個"}

@@ -18,11 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 USER = 7001
 ADMIN = 7999
 GROUP = -7100
+WHERE: dict[str, Path] = {}  # the running bot's folder (database, key file, heartbeat, log)
 
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeBotApi, subprocess.Popen[str]]]:
     tmp = tmp_path_factory.mktemp("e2e")
+    WHERE["tmp"] = tmp
     server = BotApiServer()
     with server:
         env = dict(os.environ)
@@ -168,3 +170,15 @@ def test_staff_commands_refused_to_non_admins_in_every_chat_type(running) -> Non
     replies = _wait_count(api, group, 1)
     assert "不認識這個指令" in replies[0] and "已重新載入" not in replies[0]
     assert proc.poll() is None
+
+
+def test_running_bot_keeps_its_secret_outside_the_database(running: tuple[FakeBotApi, subprocess.Popen[str]]) -> None:
+    import sqlite3
+    import stat
+
+    tmp = WHERE["tmp"]
+    db = tmp / "bot.sqlite3"
+    key = tmp / "bot.sqlite3.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(db.stat().st_mode) == 0o600
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0

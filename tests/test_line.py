@@ -68,7 +68,7 @@ class Harness:
         self.server = server
         self.api = server.api
         self.now = time.time()
-        self.repo = SafeRepository(tmp / "bot.sqlite3")
+        self.repo = SafeRepository(tmp / "bot.sqlite3", SECRET)
         self.db = tmp / "bot.sqlite3"
         self.line = LineApi(TOKEN, server.base_url, delays=(0.05, 0.05))
         self.bot = LineBot(engine, self.repo, self.line, SECRET, flood_limit=flood_limit, push_fallback=push_fallback, clock=lambda: self.now)

@@ -29,7 +29,7 @@ async def bot(engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[Application
     api = FakeBotApi()
     config = Config(token="123456:TEST-TOKEN", admin_ids=frozenset({ADMIN}), db_path=tmp_path / "bot.sqlite3")
     builder = ApplicationBuilder().request(make_request(api)).get_updates_request(make_request(api)).updater(None)
-    app = build_application(config, engine, lambda: engine_from(ROOT / "knowledge"), SafeRepository(config.db_path), builder=builder)
+    app = build_application(config, engine, lambda: engine_from(ROOT / "knowledge"), SafeRepository(config.db_path, bytes(32)), builder=builder)
     await app.initialize()
     try:
         yield app, api
@@ -207,7 +207,7 @@ async def test_answers_survive_storage_failure(engine: Engine, tmp_path: Path) -
     blocker.write_text("not a directory")
     config = Config(token="123456:TEST-TOKEN", db_path=blocker / "sub" / "bot.sqlite3")
     builder = ApplicationBuilder().request(make_request(api)).get_updates_request(make_request(api)).updater(None)
-    app = build_application(config, engine, lambda: engine_from(ROOT / "knowledge"), SafeRepository(config.db_path), builder=builder)
+    app = build_application(config, engine, lambda: engine_from(ROOT / "knowledge"), SafeRepository(config.db_path, bytes(32)), builder=builder)
     await app.initialize()
     try:
         await feed(app, api.message(USER, "高科大學分怎麼算"))

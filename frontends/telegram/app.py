@@ -15,6 +15,7 @@ from config import Config
 from core.engine import Engine
 from frontends.telegram import admin, calc, errors, inline, questions, start
 from frontends.telegram.common import FloodLimiter, PerChatOrder, Services
+from storage.keys import install_secret
 from storage.repository import SafeRepository
 
 log = logging.getLogger(__name__)
@@ -39,34 +40,6 @@ COMMANDS_EN = [
 ]
 
 
-class RedactToken(logging.Filter):
-    """Keep the bot token out of every log line (httpx logs request URLs)."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            msg = record.getMessage()
-            if self.token in msg:
-                record.msg = msg.replace(self.token, "<token>")
-                record.args = ()
-        return True
-
-
-def install_log_redaction(token: str | None) -> None:
-    """Redact the token in all handlers' output and quieten httpx."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if not token:
-        return
-    flt = RedactToken(token)
-    root = logging.getLogger()
-    for h in root.handlers:
-        h.addFilter(flt)
-    root.addFilter(flt)
-
-
 def build_application(
     config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder | None = None  # type: ignore[type-arg]
 ) -> Application:  # type: ignore[type-arg]
@@ -82,7 +55,7 @@ def build_application(
     app.bot_data["services"] = Services(
         config=config,
         engine=engine,
-        repo=repo or SafeRepository(config.db_path),
+        repo=repo or SafeRepository(config.db_path, install_secret(config.db_path, config.user_id_secret)),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
         rebuild=rebuild,
     )
@@ -123,7 +96,6 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) -> int:
     """Run the bot by long polling, or by webhook when WEBHOOK_URL is set."""
-    install_log_redaction(config.token)
     app = build_application(config, engine, rebuild)
     log.info("starting Telegram bot (%s)", "webhook" if config.webhook_url else "polling")
     if config.webhook_url:
@@ -153,7 +125,6 @@ async def serve_telegram(config: Config, engine: Engine, rebuild: Callable[[], E
     owns the loop and the signals. The repository belongs to the caller: it is opened here (idempotent) but not
     closed. A Bot API that cannot be reached at start-up is retried, each attempt logged at WARNING with its delay.
     """
-    install_log_redaction(config.token)
     app = build_application(config, engine, rebuild, repo)
     attempt = 0
     initialized = False
