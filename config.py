@@ -29,6 +29,7 @@ class Config:
     flood_window_s: float = 60.0
     log_level: str = "INFO"
     rate_limiter: bool = True  # AIORateLimiter for Telegram's limits; off only against a test server
+    user_id_secret: str | None = None  # USER_ID_SECRET; else a key file beside the database (storage/keys.py)
 
     def __repr__(self) -> str:  # never show the token
         return f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path})"
@@ -68,4 +69,5 @@ class Config:
             flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
             rate_limiter=(e.get("RATE_LIMITER") or "on").strip().lower() not in ("off", "0", "false", "no"),
+            user_id_secret=(e.get("USER_ID_SECRET") or "").strip() or None,
         )

@@ -239,6 +239,29 @@ class Engine:
         """How many entries the knowledge base holds."""
         return len(self._kb.entries)
 
+    def describe(self, entry_id: str, lang: str = "zh") -> str | None:
+        """An entry as people name it: the document's short name, the clause and its title (staff statistics)."""
+        e = self._kb.by_id.get(entry_id)
+        if e is None:
+            return None
+        doc = self._kb.document_of(e)
+        return f"{doc.name_en} {e.clause} {e.title_en}" if lang == "en" else f"{doc.name_zh} {e.clause} {e.title}"
+
+    def examples(self, lang: str = "zh", k: int = 4) -> tuple[Followup, ...]:
+        """Questions to try (a welcome's buttons): one per document in documents.yaml's order, at most `k`; each an
+        entry's own question that names its school, preferring entries with a calculator."""
+        out: list[Followup] = []
+        for doc in self._kb.documents.values():
+            if len(out) >= k:
+                break
+            mine = [e for e in self._kb.entries if self._kb.entry_document[e.id] == doc.id and not e.heading]
+            mine.sort(key=lambda e: not e.calculators)  # stable: calculator entries first, in file order
+            asked = [(e, q) for e in mine for q in (e.questions_en if lang == "en" else e.questions_zh)]
+            pick = next(((e, q) for e, q in asked if self.school_of(q) == doc.id), asked[0] if asked else None)
+            if pick is not None:
+                out.append(Followup(label=pick[1], question=pick[1], entry=pick[0].id))
+        return tuple(out)
+
     # --- the steps ------------------------------------------------------------------------------------
 
     def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:

@@ -6,6 +6,7 @@ from the parts (LINE Flex); every block is whole, so a long reply can be split b
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -100,6 +101,9 @@ def _note_line(n: Note, lang: str) -> str:
     return words(lang)[n.kind] + n.text
 
 
+_OWN_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、](?!\d)|[（(]\d{1,2}[)）])\s*")  # a step that numbers itself ("1. …", "(1) …"): one list, not 「1. 1.」
+
+
 def _body(direct: str, details: tuple[str, ...], steps: tuple[str, ...], checks: tuple[Check, ...], notes: tuple[Note, ...], lang: str) -> list[Block]:
     out: list[Block] = []
     carried = [n for n in notes if n.kind == "carried"]
@@ -110,7 +114,7 @@ def _body(direct: str, details: tuple[str, ...], steps: tuple[str, ...], checks:
     if details:
         out.append(Block("details", details))
     if steps:
-        out.append(Block("steps", (words(lang)["steps"], *(f"{i}. {s}" for i, s in enumerate(steps, start=1)))))
+        out.append(Block("steps", (words(lang)["steps"], *(f"{i}. {_OWN_NUMBER.sub('', s, count=1)}" for i, s in enumerate(steps, start=1)))))
     if checks:
         out.append(Block("checks", tuple(_check_line(c, lang) for c in checks)))
     rest = [n for n in notes if n.kind != "carried"]

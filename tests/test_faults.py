@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -85,7 +86,8 @@ def test_sigterm_mid_load_then_restart_answers_everything_and_keeps_settings(tmp
         proc = _start(server, db, RATE_LIMITER="off")
         api.message(899, "/lang")
         assert api.wait_for(lambda: bool(api.messages_to(899)), 20)
-        api.callback(899, "setlang:en")
+        menu = api.messages_to(899)[-1]
+        api.callback(899, next(b["callback_data"] for row in json.loads(menu.params["reply_markup"])["inline_keyboard"] for b in row if b["text"] == "English"), message=menu.result)
         assert api.wait_for(lambda: any(s.method == "editmessagetext" for s in api.sent), 20)
         api.delay_s = 0.05
         for u in users:

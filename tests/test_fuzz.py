@@ -10,7 +10,7 @@ from core.engine import Engine
 from core.kb import KnowledgeBase
 from core.normalize import Normaliser
 from core.router import SLOTS, extract
-from frontends.telegram.common import render
+from frontends.telegram.render import answer_html, text_html
 from tests.botapi import check_html
 
 _NORMALISERS: dict[int, Normaliser] = {}
@@ -56,6 +56,6 @@ def test_calculators_through_the_engine_give_an_answer_or_a_domain_error(engine:
 @FUZZ
 @given(nasty)
 def test_every_reply_renders_to_valid_telegram_html(engine: Engine, text: str) -> None:
-    for part in render(engine.answer(text).text):
+    for part in answer_html(engine.answer(text)) + text_html(text):
         check_html(part)
         assert len(part.encode("utf-16-le")) // 2 <= 4096
