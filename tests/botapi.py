@@ -86,6 +86,7 @@ class FakeBotApi:
         self.sent: list[Sent] = []
         self.errors: list[str] = []
         self.fail_next: list[tuple[int, dict[str, Any]]] = []  # (status, body) for the next calls
+        self.fail_method: dict[str, tuple[int, dict[str, Any]]] = {}  # lower-case method → (status, body), every call
         self.delay_s = 0.0
         self.polls = 0  # getUpdates calls so far
 
@@ -178,6 +179,8 @@ class FakeBotApi:
                 if self.fail_next:
                     status, body = self.fail_next.pop(0)
                     return status, body
+                if method_l in self.fail_method:
+                    return self.fail_method[method_l]
         try:
             result = self._result(method_l, params)
         except BadRequest as exc:

@@ -143,3 +143,34 @@ def test_database_made_read_only_while_running_answers_go_on(tmp_path: Path) -> 
         finally:
             _chattr("-i", files + [tmp_path])
             assert _stop(proc) == 0
+
+
+def test_an_unreachable_bot_api_is_logged_at_warning_with_the_retry_delay(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening (yet)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = tmp_path / "bot.log"
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN", TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot", BOT_DB_PATH=str(tmp_path / "db.sqlite3"))
+    env.pop("WEBHOOK_URL", None)
+    env.pop("LOG_LEVEL", None)  # the default level
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "bot.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not ("WARNING" in log_path.read_text() and "retrying in" in log_path.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        text = log_path.read_text()
+        line = next(ln for ln in text.splitlines() if "retrying in" in ln)
+        assert "WARNING" in line and "Bot API unreachable" in line and " s" in line and "TEST-TOKEN" not in text
+        with BotApiServer(port=port) as server:  # the API comes back: the bot starts and answers
+            api = server.api
+            assert api.wait_for(lambda: api.polls > 0, 60), log_path.read_text()
+            api.message(720, "高科大學分怎麼算")
+            assert api.wait_for(lambda: bool(api.messages_to(720)), 30)
+            assert proc.poll() is None
+            assert _stop(proc) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler
@@ -20,6 +20,9 @@ from frontends.telegram.chats import Target, send
 from frontends.telegram.context import App, Ctx
 from frontends.telegram.start import unknown_command
 from frontends.telegram.texts import EN, TAIPEI_TZ, Raw, esc, t, tp
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
 TAIPEI = TAIPEI_TZ
@@ -61,11 +64,15 @@ def _cjk_font() -> str | None:
 
 
 def stats_chart(days: list[Day], lang: str, total: int, share: str) -> bytes:
-    """A PNG (run in a worker thread; matplotlib is imported here, on first use): questions a day as bars, the share
-    unanswered as a line, with a legend; every day of the period on the axis."""
-    import matplotlib
+    """The chart as a PNG (run in a worker thread)."""
+    buf = io.BytesIO()
+    chart_figure(days, lang, total, share).savefig(buf, format="png")
+    return buf.getvalue()
 
-    matplotlib.use("Agg")
+
+def chart_figure(days: list[Day], lang: str, total: int, share: str) -> Figure:
+    """Questions a day as bars and the share unanswered as a line, with a legend, every day of the period on the
+    axis (matplotlib is imported here, on first use, in the worker thread)."""
     from matplotlib.figure import Figure
 
     font = _cjk_font() if lang != EN else None
@@ -83,9 +90,7 @@ def stats_chart(days: list[Day], lang: str, total: int, share: str) -> bytes:
     ax.set_title(tp(words, "chart_title", days=STATS_DAYS, total=total, share=share), fontfamily=font)
     ax.legend(handles=[bars, line], loc="upper left", prop={"family": font, "size": 8} if font else {"size": 8})
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+    return fig
 
 
 Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
@@ -167,12 +172,11 @@ async def reload(update: Update, context: Ctx) -> None:
     if svc.reloading:
         await send(context, target, t(lang, "reload_busy"))
         return
-    svc.reloading = True
     try:
         engine = await svc.rebuilt()
     except TimeoutError:
-        log.warning("reload took over %.0f s; keeping the old knowledge base", svc.reload_budget_s)
-        await send(context, target, t(lang, "reload_timeout", s=round(svc.reload_budget_s)))
+        log.warning("reload took over %g s; keeping the old knowledge base", svc.reload_budget_s)
+        await send(context, target, t(lang, "reload_timeout", s=f"{svc.reload_budget_s:g}"))
         return
     except KnowledgeBaseError as exc:
         shown = "\n".join(esc(str(p)) for p in exc.problems[:PROBLEMS_SHOWN])
@@ -183,8 +187,6 @@ async def reload(update: Update, context: Ctx) -> None:
         log.exception("reload failed")
         await send(context, target, t(lang, "reload_failed", kind=type(exc).__name__))
         return
-    finally:
-        svc.reloading = False
     svc.engine = engine
     await send(context, target, t(lang, "reload_ok", n=engine.entry_count()))
 

@@ -22,9 +22,9 @@ from telegram.warnings import PTBUserWarning
 from frontends.telegram.buttons import Expired, Press, button, pattern
 from frontends.telegram.chats import Target, is_addressed, send, send_answer
 from frontends.telegram.context import App, Ctx, Flow
-from frontends.telegram.render import rows_of, short_label
+from frontends.telegram.render import QUESTION_LABEL, rows_of, short_label
 from frontends.telegram.services import session_key
-from frontends.telegram.texts import EN, Raw, allowed, choice_label, label, param_help, t, unit
+from frontends.telegram.texts import EN, Raw, allowed, choice_label, esc, label, param_help, t, unit
 from rules.base import CalcError, Calculator, Param
 
 CHOOSING, ASKING = range(2)
@@ -95,10 +95,10 @@ def _prompt(p: Param, flow: Flow, who: Raw) -> str:
     lang = flow.lang
     u = unit(p, lang)
     lines = [t(lang, "calc_choose" if _choices(p) else "calc_ask", who=who, label=label(p, lang), unit=f" ({u})" if u and lang == EN else (f"（{u}）" if u else ""))]
-    if param_help(p, lang) and p.kind != "text":
-        lines.append(t(lang, "calc_allowed", allowed=param_help(p, lang)))
-    elif not _choices(p):
+    if not _choices(p):  # choices are buttons
         lines.append(t(lang, "calc_allowed", allowed=allowed(p, lang)))
+        if param_help(p, lang) and p.kind != "text":  # a text parameter's help is what it allows
+            lines.append(esc(param_help(p, lang)))
     if not p.required:
         lines.append(t(lang, "calc_optional"))
     if not flow.private and not _choices(p):
@@ -193,7 +193,7 @@ async def calc_start(update: Update, context: Ctx) -> int:
     lang = await context.lang(update)
     flow = _new_flow(context, target, lang)
     sign = target.sign(context.svc)
-    rows = [[InlineKeyboardButton(short_label(_title(c, lang)), callback_data=sign("m", flow.id, c.name))] for c in context.svc.engine.calculators()]
+    rows = [[InlineKeyboardButton(short_label(_title(c, lang), QUESTION_LABEL), callback_data=sign("m", flow.id, c.name))] for c in context.svc.engine.calculators()]
     flow.prompt_id = (await send(context, target, t(lang, "calc_menu"), InlineKeyboardMarkup(rows))).message_id
     raise ApplicationHandlerStop(CHOOSING)
 

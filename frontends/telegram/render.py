@@ -132,12 +132,13 @@ def _hint_lines(ans: Answer) -> tuple[str, ...]:
     return tuple(to_simplified(x) for x in out) if ans.simplified and ans.lang != "en" else out
 
 
-def _html_block(block: Block, ans: Answer) -> list[str]:
+def _html_block(block: Block, ans: Answer, in_section: bool) -> list[str]:
     if block.kind == "hint":
         return list(_hint_lines(ans))  # Telegram's own: /school, /sources, the step-by-step button
+    kind = "details" if block.kind == "direct" and in_section else block.kind  # only the answer's own direct is bold
     out: list[str] = []
     for line in block.lines:
-        out += line_pieces(block.kind, line)
+        out += line_pieces(kind, line)
     return out
 
 
@@ -146,8 +147,10 @@ def answer_html(ans: Answer, limit: int = MAX_MESSAGE) -> list[str]:
     (the clause in a quote block); split between blocks, else between lines."""
     units: list[tuple[str, list[str]]] = []
     prev: str | None = None
+    in_section = False
     for block in blocks(ans):
-        lines = _html_block(block, ans)
+        in_section = in_section or block.kind == "heading"
+        lines = _html_block(block, ans, in_section)
         if not lines:
             continue
         tight = (block.kind in ("quote", "status", "also") and prev in ("citation", "quote", "status")) or prev == "heading"

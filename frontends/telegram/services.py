@@ -116,7 +116,7 @@ class Services:
     reload_budget_s: float = RELOAD_BUDGET_S
     _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _reload_pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
-    reloading: bool = False
+    _reload: asyncio.Future[Engine] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.signer = ButtonSigner(self.secret)
@@ -138,12 +138,18 @@ class Services:
         loop = asyncio.get_running_loop()
         return await asyncio.wait_for(loop.run_in_executor(self._pool, functools.partial(fn, *args)), self.answer_budget_s)
 
+    @property
+    def reloading(self) -> bool:
+        """A rebuild is still running (also one whose caller gave up waiting)."""
+        return self._reload is not None and not self._reload.done()
+
     async def rebuilt(self) -> Engine:
-        """A fresh engine built in its own thread within `reload_budget_s` (TimeoutError, or whatever `rebuild` raises)."""
+        """A fresh engine built in its own thread within `reload_budget_s` (TimeoutError, or whatever `rebuild`
+        raises). A rebuild that overruns goes on in its thread; `reloading` stays true until it ends."""
         if self._reload_pool is None:
             self._reload_pool = ThreadPoolExecutor(1, thread_name_prefix="reload")
-        loop = asyncio.get_running_loop()
-        return await asyncio.wait_for(loop.run_in_executor(self._reload_pool, self.rebuild), self.reload_budget_s)
+        self._reload = asyncio.get_running_loop().run_in_executor(self._reload_pool, self.rebuild)
+        return await asyncio.wait_for(asyncio.shield(self._reload), self.reload_budget_s)
 
     def close(self) -> None:
         """Let the worker threads go (without waiting for an answer nobody will read)."""

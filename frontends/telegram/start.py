@@ -8,7 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from frontends.telegram.buttons import Expired, Press, button, pattern
 from frontends.telegram.chats import Target, names_us, send
 from frontends.telegram.context import App, Ctx
-from frontends.telegram.render import QUESTION_LABEL, rows_of, short_label, text_html
+from frontends.telegram.render import QUESTION_LABEL, pack, rows_of, short_label
 from frontends.telegram.texts import EN, Raw, esc, t
 
 NONE = "-"
@@ -43,14 +43,14 @@ async def sources(update: Update, context: Ctx) -> None:
     if target is None:
         return
     lang = await context.lang(update)
-    lines: list[str] = []
+    en = lang == EN
+    units: list[tuple[str, list[str]]] = []
     for d in context.svc.engine.documents():
-        en = lang == EN
         dates = (", " if en else "、").join(x.roc for x in d.dates)
-        lines += [f"{d.title_en if en else d.title_zh}", f"{d.issuer_en if en else d.issuer_zh} · {dates}"]
+        lines = [f"<b>{esc(d.title_en if en else d.title_zh)}</b>", esc(f"{d.issuer_en if en else d.issuer_zh} · {dates}")]
         status = d.status_en if en else d.status_zh
-        lines += [status, ""] if status else [""]
-    for part in text_html("\n".join(lines).strip()):
+        units.append(("\n\n", lines + ([f"<i>{esc(status)}</i>"] if status else [])))
+    for part in pack(units):
         await send(context, target, part)
 
 
