@@ -150,6 +150,9 @@ async def test_stale_buttons_of_another_step_or_an_ended_flow_change_nothing(bot
     assert "36" in result and "標竿" in result
     await press(app, api, USER, menu, "m", "高科大磨課師學分")  # the menu of the ended flow
     assert answers(api)[-1] == "此按鈕已過期" and texts(api, USER)[-1] == result
+    await feed(app, api.message(USER, "/calc"))  # a new flow at the same step as the old menu
+    await press(app, api, USER, menu, "m", "高科大磨課師學分")
+    assert answers(api)[-1] == "此按鈕已過期" and texts(api, USER)[-1].startswith("請選擇計算器")
 
 
 # --- feedback is kept --------------------------------------------------------------------------------------------

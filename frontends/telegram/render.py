@@ -111,10 +111,7 @@ def pack(units: Sequence[tuple[str, Sequence[str]]], limit: int = MAX_MESSAGE) -
             cur = candidate
             continue
         flush()
-        if utf16(body) <= limit:
-            cur = body
-            continue
-        for line in lines:  # a unit longer than a message: its lines, each already under the limit
+        for line in lines:  # the unit starts a message; one longer than a message goes on between its lines
             candidate = line if not cur else cur + "\n" + line
             if utf16(candidate) > limit:
                 flush()
