@@ -8,7 +8,7 @@ import functools
 import io
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -179,9 +179,7 @@ async def reload(update: Update, context: Ctx) -> None:
         await send(context, target, t(lang, "reload_timeout", s=f"{svc.reload_budget_s:g}"))
         return
     except KnowledgeBaseError as exc:
-        shown = "\n".join(esc(str(p)) for p in exc.problems[:PROBLEMS_SHOWN])
-        more = t(lang, "reload_more", n=len(exc.problems) - PROBLEMS_SHOWN) if len(exc.problems) > PROBLEMS_SHOWN else ""
-        await send(context, target, t(lang, "reload_problems", n=len(exc.problems), shown=Raw(shown), more=Raw(more)))
+        await send(context, target, _problems(lang, exc.problems))
         return
     except Exception as exc:  # noqa: BLE001 - report and keep serving
         log.exception("reload failed")
@@ -189,6 +187,12 @@ async def reload(update: Update, context: Ctx) -> None:
         return
     svc.engine = engine
     await send(context, target, t(lang, "reload_ok", n=engine.entry_count()))
+
+
+def _problems(lang: str, problems: Sequence[object]) -> str:
+    shown = "\n".join(esc(str(p)) for p in problems[:PROBLEMS_SHOWN])
+    more = t(lang, "reload_more", n=len(problems) - PROBLEMS_SHOWN) if len(problems) > PROBLEMS_SHOWN else ""
+    return t(lang, "reload_problems", n=len(problems), shown=Raw(shown), more=Raw(more))
 
 
 def register(app: App, group: int) -> None:

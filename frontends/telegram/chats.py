@@ -170,12 +170,13 @@ async def flood_guard(update: Update, context: Ctx) -> None:
     svc = context.svc
     if svc.flood.allow(user.id):
         return
-    log.info("flood limit: dropping an update of %s", svc.log_id(user.id))
+    log.debug("flood limit: dropping an update of %s", svc.log_id(user.id))
     lang = await context.lang(update)
     target = Target.of(update) if update.effective_message is not None and update.callback_query is None else None
     if update.callback_query is not None:
         await update.callback_query.answer(t(lang, "flood_short"))  # a press always gets an answer (its spinner stops)
     elif target is not None and svc.flood.should_warn(user.id):
+        log.info("flood limit reached by %s", svc.log_id(user.id))
         await send(context, target, t(lang, "flood"))
     raise ApplicationHandlerStop
 
