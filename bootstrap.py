@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from calculators import REGISTRY
 from config import Config
@@ -23,9 +23,11 @@ def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
 
 
 def build_engine(kb: KnowledgeBase) -> Engine:
-    """The answering core over a validated knowledge base."""
-    normaliser = Normaliser(kb.glossary)
-    return Engine(kb, normaliser, Matcher(kb, normaliser), REGISTRY)
+    """The answering core over a validated knowledge base: its rule definitions (and the Python calculators not yet
+    moved into them) as the calculators."""
+    normaliser = Normaliser(kb.glossary, kb.institutions)
+    calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
+    return Engine(kb, normaliser, Matcher(kb, normaliser), calculators)
 
 
 def engine_from(knowledge_dir: Path) -> Engine:

@@ -8,12 +8,8 @@ from calculators import moe as _moe
 from calculators import ndhu as _ndhu
 from calculators import structure as _structure
 from rules.base import CalcError, CalcResult, Calculator, Param
-from calculators.nkust import CREDITS, OPERATION_TA, PRODUCTION_SUBSIDY
 
 ALL: tuple[Calculator, ...] = (  # type: ignore[type-arg]
-    CREDITS,
-    PRODUCTION_SUBSIDY,
-    OPERATION_TA,
     *_fcu.ALL,
     *_moe.ALL,
     *_ndhu.ALL,

@@ -1,8 +1,8 @@
-"""answer(question, context) -> Answer: normalise, detect schools, match, route to calculators, build the parts.
+"""The answering core: a turn of a conversation in, a structured answer and the next dialogue state out.
 
-Front ends use only the methods of `Engine` (answer, converse, answer_entry, run_calculator, suggest, prefill,
-source, documents, document, calculators, calculator, school_of, question_of, covered_list); they never reach the
-knowledge base, the normaliser or the matcher.
+Front ends use only the methods of `Engine` (answer, converse, state_after, answer_entry, run_calculator, suggest,
+prefill, source, documents, document, calculators, calculator, school_of, question_of, covered_list, describe,
+entry_count); they never reach the knowledge base, the normaliser or the matcher.
 """
 
 from __future__ import annotations
@@ -11,21 +11,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rules.base import CalcError, Calculator, Param
+from core.compose import Composer, first_sentence, simplified
+from core.dialogue import EMPTY, DialogueState
 from core.kb import KnowledgeBase
-from core.dialogue import DialogueState
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Citation, Followup, Note, Option, Section
-from core.normalize import Normalised, Normaliser
+from core.model import Answer, AnswerContext, Followup, Note, Option
+from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
 from core.router import extract, has_figures
-from core.schema import Document, Entry
-from lang.textnorm import collapse_ws, to_simplified
+from core.schema import Definition, Document, Entry, Procedure, SmallTalk
+from core.talk import SmallTalkBook, asks_comparison, asks_definition, asks_procedure, language_request, looks_like_follow_up, reference
+from lang.textnorm import collapse_ws
+from rules.base import CalcError, Calculator, Param
 
 SUGGESTION_FLOOR = 0.22
 INLINE_FLOOR = 0.25
 MULTI_RATIO = 0.6  # another school's entry on the same topic within this share of the top score joins the answer
 CLOSE_RATIO = 0.85  # without a shared topic, another school's entry must score this close to the best
 OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
+ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
+FOLLOW_UP_MAX_CHARS = 14  # a message this short, once figures and names are taken out, is read as a follow-up
 
 
 @dataclass(frozen=True)
@@ -56,85 +60,470 @@ class Suggestion:
 
 
 class Engine:
-    """The answering core. Built once (see bootstrap) from a validated knowledge base; `answer` never raises for any input text."""
+    """The answering core. Built once (see bootstrap) from a validated knowledge base; never raises for any input text."""
 
     def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, calculators: Mapping[str, Calculator[Any]]):
         self._kb = kb
         self._norm = normaliser
         self._matcher = matcher
         self._calculators = dict(calculators)
+        self._compose = Composer(kb)
+        self._talk = SmallTalkBook(kb.smalltalk)
         self._universities = frozenset(d.id for d in kb.documents.values() if d.role == "university")
         self._ministries = frozenset(d.id for d in kb.documents.values() if d.role == "ministry")
+        self._definitions: list[tuple[str, Definition]] = sorted(
+            ((normaliser.base(term), d) for d in kb.conversation.definitions for term in (d.term_zh, d.term_en, *d.aliases) if term),
+            key=lambda td: -len(td[0]),
+        )
+        self._procedures: dict[str, list[Procedure]] = {}
+        for p in kb.conversation.procedures:
+            self._procedures.setdefault(p.document, []).append(p)
+        self._columns: list[tuple[str, str]] = []  # (normalised word, table column header) for readable table citations
+        for rule in calculators.values():
+            for values in getattr(rule, "choices", {}).values():
+                for spec in values.values():
+                    for word in (spec.zh, spec.en, *spec.aliases):
+                        if word:
+                            self._columns.append((normaliser.base(word), spec.zh))
+        self._columns.sort(key=lambda wc: -len(wc[0]))
 
-    # --- what front ends use ---------------------------------------------------------------------
+    # --- conversation -----------------------------------------------------------------------------------
 
     def answer(self, question: str, context: AnswerContext | None = None) -> Answer:
-        """Answer one question."""
-        ctx = context or AnswerContext()
-        nq = self._norm.question(question if isinstance(question, str) else str(question))
-        lang = "en" if nq.lang == "en" else (ctx.lang or "zh")
-        ans = self._answer(nq, ctx, lang)
-        if nq.lang == "zh-Hans" and lang != "en":
-            ans = _simplified(ans)
-        return ans
+        """Answer one question on its own (no conversation)."""
+        return self.converse(question, context, EMPTY, 0.0)[0]
 
     def converse(self, question: str, context: AnswerContext | None, state: DialogueState, now: float) -> tuple[Answer, DialogueState]:
         """Answer one turn of a conversation with the context of the earlier turns; returns the answer and the next state.
 
-        A follow-up that changes one thing of the last question (a figure, a school, a tier, the language) is
-        answered as that question with the change; a complete new question starts afresh.
+        A follow-up that changes one thing of the last question (a figure, a school, the language) is answered as that
+        question with the change; 「原文」, 「這是哪一條」 refer to the last answer; small talk gets a short reply; a
+        complete new question starts afresh. The state is forgotten after 15 minutes of silence.
         """
-        ans = self.answer(question, context)
-        return ans, self.state_after(ans, now)
+        ctx = context or AnswerContext()
+        text = question if isinstance(question, str) else str(question)
+        said = clean(text)[:MAX_QUESTION_CHARS]  # what the talk markers read (no control characters or lone surrogates)
+        st = state if state.fresh(now) else replace(EMPTY, lang=state.lang, simplified=state.simplified)
+        wanted = language_request(said)
+        if wanted is not None:
+            return self._switch_language(text, wanted, st, ctx, now)
+        nq = self._norm.question(text)
+        lang, simple = self._language(nq, ctx, st)
+        kind = self._talk.match(said)
+        if kind is not None:
+            ans = self._chat(text, kind, lang)
+            return self._finish(ans, simple), replace(st, at=now)
+        ref = reference(said)
+        if ref is not None and st.entries:
+            ans = self._reference(text, ref, st, lang)
+            return self._finish(ans, simple), replace(st, at=now)
+        if st.question and self._is_follow_up(nq, said):
+            carried = self._follow_up(nq, st, ctx, lang)
+            if carried is not None:
+                ans, next_state = carried
+                return self._finish(ans, simple), replace(next_state, at=now, lang=st.lang, simplified=st.simplified)
+        ans = self._answer(nq, ctx, lang)
+        next_state = self.state_after(ans, now, nq) if ans.kind not in ("unknown", "chat") else replace(st, at=now)
+        return self._finish(ans, simple), replace(next_state, lang=st.lang, simplified=st.simplified)
 
-    def state_after(self, ans: Answer, now: float) -> DialogueState:
-        """The dialogue state an answer leaves behind (for front ends that answer outside `converse`, e.g. a button)."""
+    def state_after(self, ans: Answer, now: float, nq: Normalised | None = None) -> DialogueState:
+        """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button)."""
+        q = nq or self._norm.question(ans.question)
         return DialogueState(
             question=ans.question,
             kind=ans.kind,
             schools=tuple(dict.fromkeys(c.document for c in ans.citations)),
             entries=tuple(c.entry for c in ans.citations),
             calculator=ans.calculator,
-            lang=ans.lang,
-            simplified=ans.simplified,
+            params=tuple((k, str(v)) for k, v in ans.result.items() if k in self._param_names(ans.calculator)),
+            lang=None,
             at=now,
+            extra=(("content", q.content),),
         )
+
+    def _param_names(self, calculator: str | None) -> set[str]:
+        calc = self._calculators.get(calculator or "")
+        return {p.name for p in calc.params} if calc else set()
+
+    def _finish(self, ans: Answer, simple: bool) -> Answer:
+        return simplified(ans) if simple and ans.lang != "en" else ans
+
+    def _language(self, nq: Normalised, ctx: AnswerContext, st: DialogueState) -> tuple[str, bool]:
+        """English when the message is English; else the conversation's requested language, the user's setting, Chinese."""
+        if nq.lang == "en":
+            return "en", False
+        lang = st.lang or ctx.lang or "zh"
+        return lang, (nq.lang == "zh-Hans" or st.simplified) and lang != "en"
+
+    def _switch_language(self, text: str, wanted: str, st: DialogueState, ctx: AnswerContext, now: float) -> tuple[Answer, DialogueState]:
+        lang = "en" if wanted == "en" else "zh"
+        simple = wanted == "zh-Hans"
+        nxt = replace(st, lang=lang, simplified=simple, at=now)
+        again = self._rebuild(st, lang, ctx) if st.question else None
+        if again is None:
+            reply = "Sure, I'll reply in English." if lang == "en" else "好的，之後以中文回覆。"
+            return self._finish(self._compose.chat(text, reply, self._examples(lang)[:2], lang), simple), nxt
+        note = "Same question, in English:" if lang == "en" else "延續上一題，改以中文回答："
+        again = replace(again, question=text, notes=(Note("carried", note), *again.notes))
+        return self._finish(again, simple), nxt
+
+    def _rebuild(self, st: DialogueState, lang: str, ctx: AnswerContext) -> Answer | None:
+        """The last answer again, in another language (from what it rested on, not by re-reading its text)."""
+        if st.calculator and st.calculator in self._calculators:
+            try:
+                return self.run_calculator(st.calculator, dict(st.params), lang, lead=st.entries[0] if st.entries else None, question=st.question)
+            except CalcError:
+                pass
+        entries = [self._kb.by_id[i] for i in st.entries if i in self._kb.by_id]
+        if len(entries) == 1 or (entries and len({self._kb.entry_document[e.id] for e in entries}) == 1):
+            return self._compose.single(st.question, entries[0], 1.0, lang)
+        if entries:
+            return self._compose.several(st.question, [(e, 1.0) for e in entries], lang, self._several_head(lang, named=False))
+        return self.answer(st.question, replace(ctx, lang=lang))
+
+    # --- small talk, references, follow-ups --------------------------------------------------------------
+
+    def _examples(self, lang: str) -> tuple[str, ...]:
+        data = self._kb.smalltalk
+        if data is None:
+            return ()
+        return data.examples_en if lang == "en" else data.examples_zh
+
+    def _chat(self, text: str, kind: SmallTalk, lang: str) -> Answer:
+        reply = kind.reply_en if lang == "en" else kind.reply_zh
+        return self._compose.chat(text, reply, self._examples(lang)[:3] if kind.examples else (), lang)
+
+    def _reference(self, text: str, ref: str, st: DialogueState, lang: str) -> Answer:
+        """「這是哪一條」, 「原文」, 「要找哪個單位」 about the last answer."""
+        entries = [self._kb.by_id[i] for i in st.entries if i in self._kb.by_id][:4]
+        en = lang == "en"
+        first = entries[0]
+        doc = self._kb.document_of(first)
+        if ref == "office":
+            issuer = doc.issuer_en if en else doc.issuer_zh
+            direct = (f"The clause is from {doc.title_en}, issued by {issuer}; the office it names handles it." if en
+                      else f"這條出自{doc.title_zh}（{issuer}）；請洽條文所指的單位辦理。")
+        elif ref == "source":
+            direct = "The clause verbatim:" if en else "條文原文如下："
+        else:
+            labels = (", " if en else "、").join(f"{self._compose.doc_name(self._kb.entry_document[e.id], lang)} {e.clause}" for e in entries)
+            direct = f"That answer rests on {labels}." if en else f"上一題依據的是{labels}。"
+        return Answer(
+            question=text,
+            kind="answer",
+            direct=direct,
+            notes=(Note("carried", "About the last answer." if en else "延續上一題。"),),
+            citations=tuple(self._compose.citation(e, lang) for e in entries),
+            lang=lang,
+            score=1.0,
+            matched=tuple(e.id for e in entries),
+        )
+
+    def _is_follow_up(self, nq: Normalised, text: str) -> bool:
+        """A message that only changes something of the last question: marked so, or too short to be a question itself."""
+        if looks_like_follow_up(text):
+            return True
+        rest = self._matcher.strip(nq.content)
+        rest = "".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%")
+        return len(rest) <= 4
+
+    def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
+        """The last question with this message's change: another school, other figures."""
+        content = dict(st.extra).get("content", "")
+        named = tuple(s for s in nq.schools if s in self._kb.documents)
+        en = lang == "en"
+        if nq.uncovered and not named:
+            return self._refuse(nq, lang), st
+        if named and set(named) != set(st.schools):
+            school = named[0]
+            name = self._compose.doc_name(school, lang)
+            carried = f"Same question for {name}:" if en else f"延續上一題，改問{name}："
+            topics = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics)
+            if ans.kind == "unknown":
+                return ans, st
+            ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
+            return ans, self.state_after(ans, 0.0, replace(nq, content=content))
+        if st.calculator and st.calculator in self._calculators:
+            found = extract(st.calculator, nq.text, st.schools)
+            if has_figures(found) or any(k in found for k in ("tier", "self_study", "series_type", "local_government")):
+                params = {**dict(st.params), **{k: str(v) for k, v in found.items()}}
+                calc = self._calculators[st.calculator]
+                params = {k: v for k, v in params.items() if k in {p.name for p in calc.params}}
+                changed = "、".join(f"{calc.param(k).label_en if en else calc.param(k).label_zh} {v}" for k, v in found.items() if k in params)
+                carried = f"Same calculation with {changed}:" if en else f"延續上一題，改為{changed}："
+                try:
+                    ans = self.run_calculator(st.calculator, params, lang, lead=st.entries[0] if st.entries else None, question=nq.original)
+                except CalcError as err:
+                    return self._compose.unknown(nq.original, (f"I could not calculate this: {err.message_en}" if en else f"無法計算：{err.message_zh}"), lang, covered=False, hints=()), st
+                ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
+                return ans, self.state_after(ans, 0.0, replace(nq, content=content))
+        return None
+
+    def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str]) -> Answer:
+        """The last question about another school: its clause on the same topic, or a plain statement that its document
+        does not address it."""
+        every = self._matcher.rank(content, (school,), limit=40)
+        ranked = [s for s in every if self._matcher.confident(s)]
+        best_all = self._matcher.rank(content, None, limit=1)
+        # The same topic in the other school's document is the same question, even in other words.
+        same = [s for s in every if {s.entry.topic, *s.entry.topics} & topics and s.score >= self._matcher.threshold * 0.5]
+        top = same[0] if same else (ranked[0] if ranked else None)
+        if top is None or (not same and best_all and best_all[0].document != school and top.score < best_all[0].score * ELSEWHERE_RATIO):
+            return self._not_addressed(question, school, lang, best_all)
+        return self._compose.single(question, top.entry, top.score, lang, self._columns_in(nq.text))
+
+    def _not_addressed(self, question: str, school: str, lang: str, elsewhere: list[Scored]) -> Answer:
+        doc = self._kb.documents[school]
+        en = lang == "en"
+        kind = {"report": ("report", "報告"), "ministry": ("call for proposals", "徵件須知")}.get(doc.role, ("rules", "規定"))
+        head = (f"{doc.name_en}'s {kind[0]} ({doc.title_en}) do not address this." if en
+                else f"{doc.name_zh}的{kind[1]}（{doc.title_zh}）沒有提到這件事，無法回答；我不會拿其他文件來代替。")
+        options = tuple(self._compose.suggestion(s.entry, lang) for s in elsewhere[:2] if s.document != school and self._matcher.confident(s))
+        if options:
+            head += " Other documents that do (for reference):" if en else "其他文件的相關規定（僅供參考）："
+        return self._compose.unknown(question, head, lang, options=options, covered=False, hints=())
+
+    # --- a question on its own ---------------------------------------------------------------------------
+
+    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
+        if not self._matcher.strip(nq.content) and not nq.schools:
+            return self._unknown(nq, lang, [], reason="empty")
+        schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
+        if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
+            # 教育部 next to a university's name describes that university's course tiers (教育部磨課師錄取課程).
+            schools = tuple(s for s in schools if s not in self._ministries)
+        if nq.uncovered and not schools:
+            return self._refuse(nq, lang)
+        procedure = self._procedure(nq, schools, ctx, lang)
+        if procedure is not None:
+            return procedure
+        definition = self._definition(nq, lang)
+        if definition is not None:
+            return definition
+        ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
+        unknown_words = self._matcher.oov(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
+        if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not self._matcher.has_topic(nq.content, ranked[0]):
+            if len(schools) == 1:
+                elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
+                if elsewhere and self._matcher.confident(elsewhere[0], unknown_words) and self._matcher.has_topic(nq.content, elsewhere[0]):
+                    return self._not_addressed(nq.original, schools[0], lang, elsewhere)
+            return self._unknown(nq, lang, ranked, reason="no-match")
+        top = ranked[0]
+        if len(schools) == 1:
+            elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
+            if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
+                return self._not_addressed(nq.original, schools[0], lang, elsewhere)
+        calc = self._route(nq, ranked, lang)
+        if calc is not None:
+            return calc
+        columns = self._columns_in(nq.text)
+        if len(schools) >= 2:
+            return self._compare_schools(nq, schools, lang, columns)
+        group = [top]
+        if len(schools) != 1:
+            group = self._same_topic(top, ranked, schools)
+            if len(group) > 1 and ctx.default_school in self._kb.documents and not schools:
+                # The user's default school settles a question that fits several schools.
+                mine = self._matcher.rank(nq.content or nq.text, (str(ctx.default_school),), limit=1)
+                if mine and self._matcher.confident(mine[0]) and mine[0].entry.topic == top.entry.topic:
+                    group = mine
+        if len(group) > 1:
+            return self._compose.several(nq.original, [(s.entry, s.score) for s in group], lang, self._several_head(lang, named=False), hints=("set_school",), columns=columns)
+        return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns)
+
+    def _several_head(self, lang: str, named: bool) -> str:
+        if named:
+            return "Each school's rule, side by side:" if lang == "en" else "各校規定分列如下："
+        return "You did not name a school, and their rules differ; here is each one's rule:" if lang == "en" else "您沒有指明學校，各校規定不同，分列如下："
+
+    def _compare_schools(self, nq: Normalised, schools: tuple[str, ...], lang: str, columns: tuple[str, ...]) -> Answer:
+        """Two or more schools named: each school's rule side by side, each cited, and the comparison itself."""
+        en = lang == "en"
+        found: list[tuple[Entry, float]] = []
+        missing: list[str] = []
+        for school in schools:
+            if school not in self._kb.documents:
+                continue
+            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=1)
+            if ranked and self._matcher.confident(ranked[0]):
+                found.append((ranked[0].entry, ranked[0].score))
+            else:
+                missing.append(school)
+        if not found:
+            return self._unknown(nq, lang, [], reason="no-match")
+        parts = []
+        for e, _ in found:
+            name = self._compose.doc_name(self._kb.entry_document[e.id], lang)
+            parts.append(f"{name}: {first_sentence(e.answer_en)}" if en else f"{name}：{first_sentence(e.answer_zh)}")
+        for school in missing:
+            name = self._compose.doc_name(school, lang)
+            parts.append(f"{name}: its document does not address this." if en else f"{name}：文件沒有提到這件事。")
+        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(parts)
+        ans = self._compose.several(nq.original, found, lang, head, columns=columns)
+        if len(found) == 1:
+            return replace(ans, kind="answer")
+        return ans
+
+    def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
+        """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""
+        if not self._procedures or not asks_procedure(nq.text):
+            return None
+        docs = [s for s in schools if s in self._procedures] or ([ctx.default_school] if ctx.default_school in self._procedures else [])
+        en = lang == "en"
+        if not docs:
+            if schools:
+                return None
+            options = tuple(Option(label=self._compose.doc_name(d, lang), document=d) for d in self._procedures)
+            head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一所學校（或教育部計畫）的申請流程？各文件規定不同：")
+            return Answer(question=nq.original, kind="clarify", direct=head, options=options, hints=("set_school",), lang=lang)
+        doc = docs[0]
+        procs = self._procedures[doc]
+        proc = max(procs, key=lambda p: sum(1 for t in p.triggers if self._norm.base(t) in nq.text))
+        details = tuple(f"{i}. {it.en if en else it.zh}（{self._kb.by_id[it.entry].clause}）" if not en else f"{i}. {it.en} ({self._kb.by_id[it.entry].clause})"
+                        for i, it in enumerate(proc.items, start=1))
+        cited = list(dict.fromkeys(it.entry for it in proc.items))
+        return Answer(
+            question=nq.original,
+            kind="answer",
+            direct=proc.title_en if en else proc.title_zh,
+            details=details,
+            citations=tuple(self._compose.citation(self._kb.by_id[i], lang) for i in cited),
+            lang=lang,
+            score=1.0,
+            matched=tuple(cited),
+        )
+
+    def _definition(self, nq: Normalised, lang: str) -> Answer | None:
+        """「磨課師是什麼」: the documents' own definitions, each cited; or that the documents use a term without defining it."""
+        if not self._definitions or not asks_definition(nq.text):
+            return None
+        term = next((d for t, d in self._definitions if t and t in nq.text), None)
+        if term is None:
+            return None
+        entries = [self._kb.by_id[i] for i in term.entries if i in self._kb.by_id]
+        if nq.schools:
+            entries = [e for e in entries if self._kb.entry_document[e.id] in nq.schools] or entries
+        en = lang == "en"
+        if not entries:
+            return None
+        if term.undefined_zh:
+            head = term.undefined_en if en else term.undefined_zh
+            return self._compose.several(nq.original, [(e, 1.0) for e in entries], lang, head) if len(entries) > 1 else replace(
+                self._compose.single(nq.original, entries[0], 1.0, lang), direct=head, details=(self._compose.entry_parts(entries[0], lang)[0],))
+        if len(entries) == 1:
+            return self._compose.single(nq.original, entries[0], 1.0, lang)
+        head = f"How each document defines {term.term_en}:" if en else f"各文件對「{term.term_zh}」的定義："
+        return self._compose.several(nq.original, [(e, 1.0) for e in entries], lang, head)
+
+    def _columns_in(self, text: str) -> tuple[str, ...]:
+        """The table columns a question names (a course tier), for quoting only the cells that apply."""
+        out: list[str] = []
+        for word, column in self._columns:
+            if word and word in text and column not in out:
+                out.append(column)
+        return tuple(out)
+
+    def _same_topic(self, top: Scored, ranked: list[Scored], schools: tuple[str, ...]) -> list[Scored]:
+        """The best entry of each other document on the top entry's topics, when close enough to the top score."""
+        topics = {top.entry.topic, *top.entry.topics} - {None}
+        best: dict[str, Scored] = {top.document: top}
+        floor = max(self._matcher.threshold * 0.85, top.score * MULTI_RATIO)
+        close = max(self._matcher.threshold, top.score * CLOSE_RATIO)
+        for s in ranked[1:]:
+            if s.document in best or s.score < floor:
+                continue
+            # Another school's rule on the same topic, or one that fits the question just as well.
+            if not (({s.entry.topic, *s.entry.topics} & topics) or s.score >= close):
+                continue
+            if schools and s.document not in schools:
+                continue
+            best[s.document] = s
+        return list(best.values())
+
+    def _route(self, nq: Normalised, ranked: list[Scored], lang: str) -> Answer | None:
+        """A calculation when a matched entry has a calculator and the question gives its figures."""
+        for s in ranked[:3]:
+            if s.score < self._matcher.threshold:
+                break
+            for name in s.entry.calculators:
+                if name not in self._calculators:
+                    continue
+                params = extract(name, nq.text, nq.schools)
+                if not has_figures(params):
+                    continue
+                calc = self._calculators[name]
+                missing = calc.missing(params)
+                if missing:
+                    return self._needs(nq, s, name, missing, lang)
+                try:
+                    return self.run_calculator(name, params, lang, lead=s.entry.id, question=nq.original)
+                except CalcError as err:
+                    return self._calc_error(nq, s, name, err, lang)
+            if s is ranked[0] and ranked[0].entry.calculators:
+                break
+        return None
+
+    def _needs(self, nq: Normalised, s: Scored, name: str, missing: list[Param], lang: str) -> Answer:
+        en = lang == "en"
+        labels = ", ".join(p.label_en for p in missing) if en else "、".join(p.label_zh for p in missing)
+        lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
+        return self._led(nq, s, lang, lead, name, tuple(p.name for p in missing))
+
+    def _calc_error(self, nq: Normalised, s: Scored, name: str, err: CalcError, lang: str) -> Answer:
+        en = lang == "en"
+        msg = err.message_en if en else err.message_zh
+        if en:
+            lead = f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")
+        else:
+            lead = f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else "")
+        return self._led(nq, s, lang, lead, name, (err.param,))
+
+    def _led(self, nq: Normalised, s: Scored, lang: str, lead: str, calculator: str, needs: tuple[str, ...]) -> Answer:
+        """The entry's answer, led by a note on the calculation it could not do yet."""
+        base = self._compose.single(nq.original, s.entry, s.score, lang)
+        return replace(base, direct=lead, details=(base.direct,), calculator=calculator, needs=needs, hints=("step_by_step",))
+
+    def _refuse(self, nq: Normalised, lang: str) -> Answer:
+        """A question about a body the knowledge base does not cover: say so, naming it."""
+        en = lang == "en"
+        names = (", " if en else "、").join(nq.uncovered)
+        head = (f"The knowledge base does not include the rules of {names}; I cannot answer for it, and I won't answer with another school's rules." if en
+                else f"知識庫沒有收錄「{names}」的規定，無法回答，也不會拿其他學校的規定來猜。")
+        return self._compose.unknown(nq.original, head, lang)
+
+    def _unknown(self, nq: Normalised, lang: str, ranked: list[Scored], reason: str) -> Answer:
+        en = lang == "en"
+        if reason == "empty":
+            head = ("Please type a question about the MOOC rules, e.g. how many credits 9 learning hours earn at NKUST." if en
+                    else "請輸入和磨課師規定有關的問題，例如「高科大學習 9 小時可以拿幾學分？」")
+        else:
+            head = ("I could not find a rule in the knowledge base that answers this, so I won't guess." if en
+                    else "抱歉，知識庫裡找不到能回答這個問題的條文，我不會用猜的。")
+        suggestions: list[Option] = []
+        seen: set[str] = set()
+        for s in ranked:
+            if s.score < SUGGESTION_FLOOR or len(suggestions) >= 3 or s.entry.id in seen:
+                continue
+            seen.add(s.entry.id)
+            suggestions.append(self._compose.suggestion(s.entry, lang))
+        ans = self._compose.unknown(nq.original, head, lang, options=tuple(suggestions))
+        return replace(ans, score=ranked[0].score if ranked else 0.0)
+
+    # --- what front ends use besides answers ---------------------------------------------------------------
 
     def answer_entry(self, entry_id: str, lang: str = "zh") -> Answer | None:
         """The answer of one entry, as if it had matched (related-question buttons); None for an unknown id."""
         e = self._kb.by_id.get(entry_id)
         if e is None:
             return None
-        s = Scored(e, self._kb.entry_document[e.id], 1.0, 1.0, 1.0, 1.0)
-        nq = self._norm.question(e.questions_en[0] if lang == "en" else e.questions_zh[0])
-        return self._single(nq, s, lang)
+        return self._compose.single(e.questions_en[0] if lang == "en" else e.questions_zh[0], e, 1.0, lang)
 
     def run_calculator(self, name: str, params: Mapping[str, Any], lang: str = "zh", lead: str | None = None, question: str = "") -> Answer:
         """Run a calculator on raw parameters and build a `calculation` answer (CalcError propagates; KeyError for an unknown name)."""
         calc = self._calculators[name]
         res = calc.run(params)
-        ids = list(dict.fromkeys(([lead] if lead else []) + list(res.citations)))
-        entries = [self._kb.by_id[i] for i in ids if i in self._kb.by_id]
-        en = lang == "en"
-        notes: list[Note] = []
-        reading = res.reading_en if en else res.reading_zh
-        if reading:
-            notes.append(Note("reading", reading))
-        notes += [Note("warning", w) for w in (res.warnings_en if en else res.warnings_zh)]
-        return Answer(
-            question=question,
-            kind="calculation",
-            direct=res.summary_en if en else res.summary_zh,
-            steps=tuple(res.steps_en if en else res.steps_zh),
-            notes=tuple(notes),
-            citations=tuple(self._citation(e, lang) for e in entries),
-            result=res.json_figures(),
-            lang=lang,
-            score=1.0,
-            matched=tuple(ids),
-            calculator=name,
-            related=tuple(e.id for e in entries[1:4]),
-        )
+        return self._compose.calculation(question, name, res, lang, lead)
 
     def suggest(self, query: str, k: int = 5) -> list[Suggestion]:
         """The best entries for a partial query (inline mode), each with its answer; none for an uncovered school."""
@@ -195,6 +584,14 @@ class Engine:
             status=(doc.status_en if en else doc.status_zh) or "",
         )
 
+    def describe(self, entry_id: str, lang: str = "zh") -> str | None:
+        """An entry as people name it: 「高科大 三、學分授予與修習證明」."""
+        e = self._kb.by_id.get(entry_id)
+        if e is None:
+            return None
+        name = self._compose.doc_name(self._kb.entry_document[e.id], lang)
+        return f"{name} {e.clause} {e.title_en if lang == 'en' else e.title}"
+
     def documents(self) -> tuple[Document, ...]:
         """The documents covered, in the order of documents.yaml."""
         return tuple(self._kb.documents.values())
@@ -225,10 +622,7 @@ class Engine:
 
     def covered_list(self, lang: str) -> tuple[str, ...]:
         """The documents the knowledge base covers, one a line."""
-        docs = self._kb.documents.values()
-        if lang == "en":
-            return tuple(f"• {d.title_en} ({d.citation_date})" for d in docs)
-        return tuple(f"• {d.title_zh}（{d.citation_date}）" for d in docs)
+        return self._compose.covered_list(lang)
 
     def candidates(self, question: str, k: int = 3) -> list[tuple[str, tuple[str, ...]]]:
         """The k best-scoring clauses for a question (document, path), for evaluation."""
@@ -238,14 +632,6 @@ class Engine:
     def entry_count(self) -> int:
         """How many entries the knowledge base holds."""
         return len(self._kb.entries)
-
-    def describe(self, entry_id: str, lang: str = "zh") -> str | None:
-        """An entry as people name it: the document's short name, the clause and its title (staff statistics)."""
-        e = self._kb.by_id.get(entry_id)
-        if e is None:
-            return None
-        doc = self._kb.document_of(e)
-        return f"{doc.name_en} {e.clause} {e.title_en}" if lang == "en" else f"{doc.name_zh} {e.clause} {e.title}"
 
     def examples(self, lang: str = "zh", k: int = 4) -> tuple[Followup, ...]:
         """Questions to try (a welcome's buttons): one per document in documents.yaml's order, at most `k`; each an
@@ -261,231 +647,3 @@ class Engine:
             if pick is not None:
                 out.append(Followup(label=pick[1], question=pick[1], entry=pick[0].id))
         return tuple(out)
-
-    # --- the steps ------------------------------------------------------------------------------------
-
-    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
-        if not self._matcher.strip(nq.content) and not nq.schools:
-            return self._unknown(nq, lang, [], reason="empty")
-        schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
-        if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
-            # 教育部 next to a university's name describes that university's course tiers (教育部磨課師錄取課程).
-            schools = tuple(s for s in schools if s not in self._ministries)
-        if nq.uncovered and not schools:
-            return self._unknown(nq, lang, [], reason="uncovered", bodies=nq.uncovered)
-        ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        # Words of topics the documents never deal with (天氣, 宿舍) raise the bar a lot, like unknown words.
-        unknown_words = self._matcher.oov(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
-        if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not self._matcher.has_topic(nq.content, ranked[0]):
-            return self._unknown(nq, lang, ranked, reason="no-match")
-        top = ranked[0]
-        calc = self._route(nq, ranked, lang)
-        if calc is not None:
-            return calc
-        group = [top]
-        if len(schools) != 1:
-            group = self._same_topic(top, ranked, schools)
-            if len(group) > 1 and ctx.default_school in self._kb.documents and not schools:
-                # The user's default school settles a question that fits several schools.
-                mine = self._matcher.rank(nq.content or nq.text, (str(ctx.default_school),), limit=1)
-                if mine and self._matcher.confident(mine[0]) and mine[0].entry.topic == top.entry.topic:
-                    group = mine
-        if len(group) > 1:
-            return self._multi(nq, group, lang)
-        return self._single(nq, group[0], lang)
-
-    def _same_topic(self, top: Scored, ranked: list[Scored], schools: tuple[str, ...]) -> list[Scored]:
-        """The best entry of each other document on the top entry's topic, when close enough to the top score."""
-        topic = top.entry.topic
-        best: dict[str, Scored] = {top.document: top}
-        floor = max(self._matcher.threshold * 0.85, top.score * MULTI_RATIO)
-        close = max(self._matcher.threshold, top.score * CLOSE_RATIO)
-        for s in ranked[1:]:
-            if s.document in best or s.score < floor:
-                continue
-            # Another school's rule on the same topic, or one that fits the question just as well.
-            if not ((topic is not None and s.entry.topic == topic) or s.score >= close):
-                continue
-            if schools and s.document not in schools:
-                continue
-            best[s.document] = s
-        return list(best.values())
-
-    def _route(self, nq: Normalised, ranked: list[Scored], lang: str) -> Answer | None:
-        """A calculation when a matched entry has a calculator and the question gives its figures."""
-        for s in ranked[:3]:
-            if s.score < self._matcher.threshold:
-                break
-            for name in s.entry.calculators:
-                if name not in self._calculators:
-                    continue
-                params = extract(name, nq.text, nq.schools)
-                if not has_figures(params):
-                    continue
-                calc = self._calculators[name]
-                missing = calc.missing(params)
-                if missing:
-                    return self._needs(nq, s, name, missing, lang)
-                try:
-                    return self.run_calculator(name, params, lang, lead=s.entry.id, question=nq.original)
-                except CalcError as err:
-                    return self._calc_error(nq, s, name, err, lang)
-            if s is ranked[0] and ranked[0].entry.calculators:
-                break
-        return None
-
-    # --- reply builders ---------------------------------------------------------------------------
-
-    def _citation(self, entry: Entry, lang: str) -> Citation:
-        """The contract's citation of one entry, with its readable label and the document's status."""
-        doc = self._kb.document_of(entry)
-        en = lang == "en"
-        return Citation(
-            document=doc.id,
-            title=doc.title_zh,
-            clause=entry.clause,
-            path=entry.path,
-            quote=collapse_ws(entry.quote),
-            entry=entry.id,
-            date=doc.citation_date,
-            short=doc.name_en if en else doc.name_zh,
-            label=entry.clause,
-            status=(doc.status_en if en else doc.status_zh) or "",
-        )
-
-    def _entry_parts(self, e: Entry, lang: str) -> tuple[str, tuple[Note, ...]]:
-        en = lang == "en"
-        note = e.note_en if en else e.note_zh
-        return (e.answer_en if en else e.answer_zh), ((Note("note", note),) if note else ())
-
-    def _single(self, nq: Normalised, s: Scored, lang: str) -> Answer:
-        e = s.entry
-        direct, notes = self._entry_parts(e, lang)
-        related = tuple(r for r in e.related if r in self._kb.by_id)[:3]
-        return Answer(
-            question=nq.original,
-            kind="answer",
-            direct=direct,
-            notes=notes,
-            citations=(self._citation(e, lang),),
-            followups=self._followups(related, lang),
-            lang=lang,
-            score=s.score,
-            matched=(e.id,),
-            related=related,
-        )
-
-    def _followups(self, ids: tuple[str, ...], lang: str) -> tuple[Followup, ...]:
-        out: list[Followup] = []
-        for rid in ids:
-            q = self.question_of(rid, lang)
-            if q:
-                out.append(Followup(label=q, question=q, entry=rid))
-        return tuple(out)
-
-    def _multi(self, nq: Normalised, group: list[Scored], lang: str) -> Answer:
-        en = lang == "en"
-        sections: list[Section] = []
-        for s in group:
-            doc = self._kb.documents[s.document]
-            direct, notes = self._entry_parts(s.entry, lang)
-            sections.append(
-                Section(document=s.document, heading=doc.short_en if en else doc.short_zh, direct=direct, notes=notes, citations=(self._citation(s.entry, lang),))
-            )
-        return Answer(
-            question=nq.original,
-            kind="answer",
-            direct="You did not name a school, and their rules differ; here is each one's rule:" if en else "您沒有指明學校，各校規定不同，分列如下：",
-            sections=tuple(sections),
-            citations=tuple(self._citation(s.entry, lang) for s in group),
-            options=tuple(
-                Option(label=self._kb.documents[s.document].name_en if en else self._kb.documents[s.document].name_zh, document=s.document, entry=s.entry.id)
-                for s in group
-            ),
-            hints=("set_school",),
-            lang=lang,
-            score=group[0].score,
-            matched=tuple(s.entry.id for s in group),
-        )
-
-    def _needs(self, nq: Normalised, s: Scored, name: str, missing: list[Param], lang: str) -> Answer:
-        en = lang == "en"
-        labels = ", ".join(p.label_en for p in missing) if en else "、".join(p.label_zh for p in missing)
-        lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
-        return self._led(nq, s, lang, lead, name, tuple(p.name for p in missing))
-
-    def _calc_error(self, nq: Normalised, s: Scored, name: str, err: CalcError, lang: str) -> Answer:
-        en = lang == "en"
-        msg = err.message_en if en else err.message_zh
-        if en:
-            lead = f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")
-        else:
-            lead = f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else "")
-        return self._led(nq, s, lang, lead, name, (err.param,))
-
-    def _led(self, nq: Normalised, s: Scored, lang: str, lead: str, calculator: str, needs: tuple[str, ...]) -> Answer:
-        """The entry's answer, led by a note on the calculation it could not do yet."""
-        base = self._single(nq, s, lang)
-        return replace(base, direct=lead, details=(base.direct,), calculator=calculator, needs=needs, hints=("step_by_step",))
-
-    def _unknown(self, nq: Normalised, lang: str, ranked: list[Scored], reason: str, bodies: tuple[str, ...] = ()) -> Answer:
-        en = lang == "en"
-        if reason == "uncovered":
-            names = ", ".join(bodies) if en else "、".join(bodies)
-            head = (f"The knowledge base does not include the rules of {names}; I cannot answer for it." if en
-                    else f"知識庫沒有收錄「{names}」的規定，無法回答，也不會拿其他學校的規定來猜。")
-        elif reason == "empty":
-            head = ("Please type a question about the MOOC rules, e.g. how many credits 9 learning hours earn at NKUST." if en
-                    else "請輸入和磨課師規定有關的問題，例如「高科大學習 9 小時可以拿幾學分？」")
-        else:
-            head = ("I could not find a rule in the knowledge base that answers this, so I won't guess." if en
-                    else "抱歉，知識庫裡找不到能回答這個問題的條文，我不會用猜的。")
-        suggestions: list[Option] = []
-        seen: set[str] = set()
-        for s in ranked:
-            if s.score < SUGGESTION_FLOOR or len(suggestions) >= 3 or s.entry.id in seen or reason == "uncovered":
-                continue
-            seen.add(s.entry.id)
-            doc = self._kb.documents[s.document]
-            q = s.entry.questions_en[0] if en else s.entry.questions_zh[0]
-            suggestions.append(Option(label=f"{doc.name_en if en else doc.name_zh}：{s.entry.title_en if en else s.entry.title}", document=s.document, entry=s.entry.id, question=q))
-        return Answer(
-            question=nq.original,
-            kind="unknown",
-            direct=head,
-            covered=self.covered_list(lang),
-            options=tuple(suggestions),
-            followups=tuple(Followup(label=o.question or o.label, question=o.question or o.label, entry=o.entry) for o in suggestions),
-            hints=("sources",),
-            lang=lang,
-            score=ranked[0].score if ranked else 0.0,
-        )
-
-
-def _simplified(ans: Answer) -> Answer:
-    """The bot's own words in Simplified characters; quotes, titles and clause labels stay as the source writes them."""
-    t = to_simplified
-
-    def cite(c: Citation) -> Citation:
-        return replace(c, short=t(c.short), status=t(c.status))
-
-    def notes(ns: tuple[Note, ...]) -> tuple[Note, ...]:
-        return tuple(Note(n.kind, t(n.text)) for n in ns)
-
-    return replace(
-        ans,
-        direct=t(ans.direct),
-        details=tuple(t(x) for x in ans.details),
-        steps=tuple(t(x) for x in ans.steps),
-        checks=tuple(replace(c, label=t(c.label), detail=t(c.detail)) for c in ans.checks),
-        notes=notes(ans.notes),
-        sections=tuple(
-            replace(s, heading=t(s.heading), direct=t(s.direct), details=tuple(t(x) for x in s.details), steps=tuple(t(x) for x in s.steps),
-                    notes=notes(s.notes), citations=tuple(cite(c) for c in s.citations))
-            for s in ans.sections
-        ),
-        citations=tuple(cite(c) for c in ans.citations),
-        options=tuple(replace(o, label=t(o.label), question=t(o.question) if o.question else None) for o in ans.options),
-        followups=tuple(replace(f, label=t(f.label), question=t(f.question)) for f in ans.followups),
-        simplified=True,
-    )

@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from lang.numbers import NumberError, parse_number
 from core.schema import (
+    ConversationFile,
     Document,
+    GazetteerFile,
+    Institution,
+    SmallTalkFile,
     DocumentsFile,
     Entry,
     EntryFile,
@@ -22,6 +26,9 @@ from core.schema import (
 )
 from lang.textnorm import fold, fold_with_lines
 from core.yamlload import Problem, line_of, load_yaml
+from rules.evaluate import Rule
+from rules.spec import RuleFile
+from rules.validate import check_spec, run_tests
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -46,6 +53,11 @@ class KnowledgeBase:
     sources: dict[str, str]
     entry_document: dict[str, str]
     by_id: dict[str, Entry] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)  # rule definitions bound to their facts, by name
+    institutions: tuple[Institution, ...] = ()  # knowledge/gazetteer.yaml
+    conversation: ConversationFile = field(default_factory=ConversationFile)  # knowledge/conversation.yaml
+    smalltalk: SmallTalkFile | None = None  # knowledge/smalltalk.yaml
+    rule_coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id → rules that apply it
 
     def document_of(self, entry: Entry) -> Document:
         """The document an entry belongs to."""
@@ -67,6 +79,24 @@ class CheckReport:
     problems: list[Problem]
     coverage: Coverage | None
     kb: KnowledgeBase | None
+
+    def rule_coverage(self) -> tuple[list[str], list[str], list[str]]:
+        """Clauses that state a figure or a condition: (applied by a rule definition, exempt with a reason, not yet)."""
+        applied: list[str] = []
+        exempt: list[str] = []
+        missing: list[str] = []
+        if self.kb is None:
+            return applied, exempt, missing
+        for e in self.kb.entries:
+            if not (e.facts or e.condition):
+                continue
+            if e.id in self.kb.rule_coverage:
+                applied.append(e.id)
+            elif e.no_rule:
+                exempt.append(e.id)
+            else:
+                missing.append(e.id)
+        return applied, exempt, missing
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -248,6 +278,10 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                 msg = _fact_in_quote(fact.value, fact.unit, fact.text, entry.quote)
                 if msg:
                     problems.append(Problem(name, at("facts", j), f"{entry.id}: {fact.name}: {msg}"))
+            # table cells verbatim
+            for col, cell in entry.cells.items():
+                if not fold(cell) or fold(cell) not in fold(entry.quote):
+                    problems.append(Problem(name, at("cells", col), f"{entry.id}: cell {col!r} is not verbatim in the quote"))
             # questions must not repeat
             seen_q: set[str] = set()
             for j, q_text in enumerate(entry.questions_zh + entry.questions_en):
@@ -256,7 +290,8 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                 seen_q.add(q_text)
 
     ids = set(entry_where)
-    names = set(calculator_names) if calculator_names is not None else None
+    rules, rule_coverage = _load_rules(root, documents, entries, entry_document, problems)
+    names = (set(calculator_names) | set(rules)) if calculator_names is not None else None
     for entry in entries:
         name, data, i = raw_for_lines[entry.id]
         for j, rel in enumerate(entry.related):
@@ -279,6 +314,12 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
             text = sources[doc_id].split("\n")[line - 1].strip()
             problems.append(Problem(f"knowledge/sources/{documents[doc_id].source}", line, f"no entry covers this line: {text[:40]}"))
 
+    institutions = _load_optional(root / "gazetteer.yaml", root, GazetteerFile, problems)
+    conversation = _load_optional(root / "conversation.yaml", root, ConversationFile, problems)
+    if conversation is not None:
+        _check_conversation(conversation, root, entry_document, problems)
+    smalltalk = _load_optional(root / "smalltalk.yaml", root, SmallTalkFile, problems)
+
     kb = None
     if glossary is not None and documents:
         kb = KnowledgeBase(
@@ -288,8 +329,104 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
             sources=sources,
             entry_document=entry_document,
             by_id={e.id: e for e in entries},
+            rules=rules,
+            rule_coverage=rule_coverage,
+            institutions=institutions.institutions if institutions is not None else (),
+            conversation=conversation or ConversationFile(),
+            smalltalk=smalltalk,
         )
     return CheckReport(problems=problems, coverage=coverage, kb=kb)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load_optional(path: Path, root: Path, model: type[M], problems: list[Problem]) -> M | None:
+    """An optional knowledge file: None when absent; problems as file:line when invalid."""
+    if not path.exists():
+        return None
+    name = _rel(path, root)
+    data, found = load_yaml(path, name)
+    problems.extend(found)
+    if data is None:
+        return None
+    parsed, found = _validate(model, data, name)
+    problems.extend(found)
+    return parsed  # type: ignore[no-any-return]
+
+
+def _check_conversation(conv: ConversationFile, root: Path, entry_document: dict[str, str], problems: list[Problem]) -> None:
+    path = root / "conversation.yaml"
+    name = _rel(path, root)
+    data, _ = load_yaml(path, name)
+    for i, proc in enumerate(conv.procedures):
+        for j, item in enumerate(proc.items):
+            if item.entry not in entry_document:
+                problems.append(Problem(name, line_of(data, ("procedures", i, "items", j, "entry")), f"{proc.id}: unknown entry {item.entry}"))
+            elif entry_document[item.entry] != proc.document:
+                problems.append(Problem(name, line_of(data, ("procedures", i, "items", j, "entry")), f"{proc.id}: {item.entry} is not in {proc.document}"))
+    for i, d in enumerate(conv.definitions):
+        docs: set[str] = set()
+        for j, entry in enumerate(d.entries):
+            if entry not in entry_document:
+                problems.append(Problem(name, line_of(data, ("definitions", i, "entries", j)), f"{d.term_zh}: unknown entry {entry}"))
+            elif entry_document[entry] in docs:
+                problems.append(Problem(name, line_of(data, ("definitions", i, "entries", j)), f"{d.term_zh}: two defining clauses in {entry_document[entry]}"))
+            else:
+                docs.add(entry_document[entry])
+
+
+def _load_rules(
+    root: Path, documents: dict[str, Document], entries: list[Entry], entry_document: dict[str, str], problems: list[Problem]
+) -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
+    """Read knowledge/rules/*.yaml: validate each definition against the entries' facts, bind it, run its test rows."""
+    facts: dict[str, dict[str, tuple[Decimal, str]]] = {e.id: {f.name: (Decimal(str(f.value)), f.unit) for f in e.facts} for e in entries}
+    ids = set(facts)
+    rules: dict[str, Rule] = {}
+    applied: dict[str, list[str]] = {}
+    folder = root / "rules"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        name = _rel(path, root)
+        data, found = load_yaml(path, name)
+        problems.extend(found)
+        if data is None:
+            continue
+        parsed, found = _validate(RuleFile, data, name)
+        problems.extend(found)
+        if parsed is None:
+            continue
+        rule_file: RuleFile = parsed
+        doc_id = rule_file.document
+        if doc_id not in documents:
+            problems.append(Problem(name, line_of(data, ("document",)), f"unknown document {doc_id} (not in documents.yaml)"))
+            continue
+        if path.stem != doc_id:
+            problems.append(Problem(name, line_of(data, ("document",)), f"file name should be {doc_id}.yaml"))
+        own = {i for i in ids if entry_document[i] == doc_id}
+        for i, spec in enumerate(rule_file.rules):
+            loc: tuple[Any, ...] = ("rules", i)
+            if spec.id in rules:
+                problems.append(Problem(name, line_of(data, loc + ("id",)), f"duplicate rule {spec.id}"))
+                continue
+            found_problems = check_spec(spec, loc, facts, own, rule_file.choice_sets)
+            for where, message in found_problems:
+                problems.append(Problem(name, line_of(data, where), message))
+            if found_problems:
+                continue
+            bound = {local: facts[ref.partition(".")[0]][ref.partition(".")[2]][0] for local, ref in spec.facts.items()}
+            units = {local: facts[ref.partition(".")[0]][ref.partition(".")[2]][1] for local, ref in spec.facts.items()}
+            rule = Rule(spec, doc_id, bound, units, rule_file.choice_sets)
+            failures = run_tests(rule, loc)
+            for where, message in failures:
+                problems.append(Problem(name, line_of(data, where), message))
+            if failures:
+                continue
+            rules[spec.id] = rule
+            for entry_id in (spec.entry, *spec.applies, *(ref.partition(".")[0] for ref in spec.facts.values())):
+                applied.setdefault(entry_id, [])
+                if spec.id not in applied[entry_id]:
+                    applied[entry_id].append(spec.id)
+    return rules, {k: tuple(v) for k, v in applied.items()}
 
 
 def _first_difference(quote: str, source: str) -> str:

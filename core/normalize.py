@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lang.numbers import numerals_to_digits
-from core.schema import Glossary
+from core.schema import Glossary, Institution
 from lang.textnorm import is_mostly_english, looks_simplified, to_traditional, unify_variants
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -60,7 +60,7 @@ def clean(text: str) -> str:
 class Normaliser:
     """Rewrites text the same way for questions and for the knowledge base's own strings."""
 
-    def __init__(self, glossary: Glossary):
+    def __init__(self, glossary: Glossary, institutions: tuple[Institution, ...] = ()):
         self._typos = sorted(
             ((self._base(k), self._base(v)) for k, v in glossary.typos.items()), key=lambda kv: -len(kv[0])
         )
@@ -83,9 +83,16 @@ class Normaliser:
         self._school_re = self._alternation([n for n, _ in school_pairs])
         mention_pairs: list[tuple[str, str]] = [(self.base(name), str(doc_id)) for doc_id, names in glossary.mentions.items() for name in names]
         self._school_map = dict(school_pairs + mention_pairs)
-        self._mention_re = self._alternation([n for n, _ in school_pairs + mention_pairs])
-        self._uncovered = sorted({self.base(n) for n in glossary.uncovered_bodies}, key=len, reverse=True)
-        self._uncovered_re = self._alternation(self._uncovered)
+        self._mention_names = frozenset(n for n, _ in mention_pairs)
+        # Names of bodies the knowledge base does not cover, each pointing at how it is named in a refusal.
+        self._uncovered_names: dict[str, str] = {self.base(n): n for n in glossary.uncovered_bodies}
+        for inst in institutions:
+            for name in (inst.name_zh, inst.name_en, *inst.aliases):
+                key = self.base(name)
+                if key and key not in self._school_map:
+                    self._uncovered_names.setdefault(key, inst.name_zh)
+        # One pass over covered and uncovered names together, longest first, so that 北京清華 is not read as 清華.
+        self._any_name_re = self._alternation(list(self._school_map) + list(self._uncovered_names))
         self._off_re = self._alternation([self.base(w) for w in glossary.out_of_scope])
         self.stopwords = frozenset(self._base(w) for w in glossary.stopwords)
 
@@ -146,10 +153,17 @@ class Normaliser:
         else:
             lang = "zh"
         t = self.base(raw)
-        found = [self._school_map[m.group(0)] for m in self._mention_re.finditer(t)]
+        found: list[str] = []
+        uncovered: list[str] = []
+        for m in self._any_name_re.finditer(t):
+            name = m.group(0)
+            if name in self._school_map:
+                found.append(self._school_map[name])
+            else:
+                uncovered.append(self._uncovered_names[name])
         schools = tuple(dict.fromkeys(found))
-        content = self._school_re.sub(" ", t)
-        uncovered = [m.group(0) for m in self._uncovered_re.finditer(content)]
+        content = self._any_name_re.sub(lambda m: " " if m.group(0) in self._school_map and m.group(0) not in self._mention_names else m.group(0), t)
+        content = re.sub(r"\s+", " ", content)
         if not schools:
             # Any other university named (X大學, X科大) is one the knowledge base does not cover.
             uncovered += [m.group(0) for m in _OTHER_UNIVERSITY.finditer(content) if m.group(1) not in _NOT_A_NAME]

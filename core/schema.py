@@ -95,6 +95,12 @@ class Entry(_Frozen):
     topic: str | None = Field(default=None, pattern=_ID)
     note_zh: str | None = None
     note_en: str | None = None
+    topics: tuple[str, ...] = Field(default=(), description="further topics the clause rules on, besides `topic`")
+    row_label: str | None = Field(default=None, description="a table row's label as the source writes it (附表 rows, the NDHU tables)")
+    cells: dict[str, str] = Field(default={}, description="a table row's cells by column header, each verbatim from the quote; empty cells left out")
+    maint_note: str | None = Field(default=None, description="a note for maintainers (sources, conversion artefacts); never shown to users")
+    condition: bool = Field(default=False, description="the clause states a condition a plan can be checked against (even without a figure)")
+    no_rule: str | None = Field(default=None, description="maintainers' reason why no rule definition applies this clause's figures")
 
     @field_validator("questions_zh", "questions_en", "keywords", "aliases")
     @classmethod
@@ -110,6 +116,78 @@ class EntryFile(_Frozen):
     document: str = Field(pattern=_ID)
     uncovered_ok: tuple[LineRange, ...] = ()
     entries: tuple[Entry, ...] = Field(min_length=1)
+
+
+class Institution(_Frozen):
+    """A university, college or body the knowledge base does not cover (or covers only as a report's subject)."""
+
+    name_zh: str = Field(min_length=1, description="the official or usual name")
+    name_en: str = ""
+    aliases: tuple[str, ...] = Field(default=(), description="short names, English names, abbreviations (北科, NTUT)")
+    kind: Literal["university", "college", "body", "platform"] = "university"
+    region: Literal["taiwan", "mainland", "hongkong", "abroad"] = "taiwan"
+    mentioned_by: tuple[str, ...] = Field(default=(), description="documents that talk about it (the NTHU report and 學堂在線)")
+
+
+class GazetteerFile(_Frozen):
+    """knowledge/gazetteer.yaml: institutions the knowledge base does not cover, so that a question naming one is refused by name."""
+
+    institutions: tuple[Institution, ...]
+
+
+class ProcedureItem(_Frozen):
+    """One step or document of a procedure, resting on a clause."""
+
+    zh: str
+    en: str
+    entry: str
+
+
+class Procedure(_Frozen):
+    """An ordered checklist of one document: what to prepare, the steps, the deadlines, the committees."""
+
+    id: str = Field(pattern=_ID)
+    document: str = Field(pattern=_ID)
+    title_zh: str
+    title_en: str
+    triggers: tuple[str, ...] = Field(default=(), description="words of a question that ask for this checklist (要準備, 步驟, 流程, 文件)")
+    items: tuple[ProcedureItem, ...] = Field(min_length=1)
+
+
+class Definition(_Frozen):
+    """A term a document defines itself, with the clauses that define it."""
+
+    term_zh: str
+    term_en: str
+    aliases: tuple[str, ...] = ()
+    entries: tuple[str, ...] = Field(min_length=0, description="the defining clauses, one per document at most; empty when no document defines it")
+    undefined_zh: str = ""
+    undefined_en: str = ""
+
+
+class ConversationFile(_Frozen):
+    """knowledge/conversation.yaml: procedures and definitions the documents spell out."""
+
+    procedures: tuple[Procedure, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+
+
+class SmallTalk(_Frozen):
+    """A kind of small talk: the phrases that are it, and replies in both languages."""
+
+    id: str = Field(pattern=_ID)
+    phrases: tuple[str, ...] = Field(min_length=1)
+    reply_zh: str
+    reply_en: str
+    examples: bool = Field(default=True, description="add two or three example questions to the reply")
+
+
+class SmallTalkFile(_Frozen):
+    """knowledge/smalltalk.yaml."""
+
+    kinds: tuple[SmallTalk, ...]
+    examples_zh: tuple[str, ...] = Field(min_length=2)
+    examples_en: tuple[str, ...] = Field(min_length=2)
 
 
 class Glossary(_Frozen):

@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from core.engine import Engine
 from core.kb import check as check_kb
+from core.dialogue import EMPTY, Sessions
 from core.model import AnswerContext
 
 
@@ -31,6 +32,12 @@ def check_command(knowledge_dir: Path, calculator_names: list[str], out: IO[str]
             print(f"  {doc_id}: {covered} covered, {len(allowed)} allowed uncovered (titles, images, forms), {len(missing)} uncovered", file=out)
             if missing:
                 print(f"    uncovered lines: {_ranges(missing)}", file=out)
+    applied, exempt, missing_rules = report.rule_coverage()
+    total = len(applied) + len(exempt) + len(missing_rules)
+    print(f"rules: {len(report.kb.rules) if report.kb else 0} definitions; of {total} clauses that state a figure or condition, "
+          f"{len(applied)} applied by a definition, {len(exempt)} exempt (no_rule), {len(missing_rules)} not yet", file=out)
+    if missing_rules:
+        print("    not yet applied: " + ", ".join(missing_rules), file=out)
     n = len(report.kb.entries) if report.kb else 0
     if report.problems:
         print(f"{len(report.problems)} problem(s); {n} entries", file=out)
@@ -87,20 +94,46 @@ def kb_command(knowledge_dir: Path, calculator_names: list[str], as_json: bool, 
 
 def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout) -> int:
     """Answer questions from the arguments, or one a line from standard input (JSONL out with --json)."""
-    ctx = AnswerContext()
     if questions:
         items = [" ".join(questions)]
         stream = iter(items)
     else:
         stream = (line.rstrip("\r\n") for line in _lines(stdin))
-    for q in stream:
-        ans = engine.answer(q, ctx)
+    sessions = Sessions()
+    clock = 0.0  # turns of a session are answered in input order; a logical clock keeps them within the session's lifetime
+    for line in stream:
+        turn = _turn(line)
+        if turn is None:
+            ans = engine.answer(line, AnswerContext())
+        else:
+            q, session, ctx = turn
+            clock += 1.0
+            state = sessions.get(session, clock) if session is not None else EMPTY
+            ans, state = engine.converse(q, ctx, state, clock)
+            if session is not None:
+                sessions.put(session, state)
         if as_json:
             out.write(json.dumps(ans.to_json(), ensure_ascii=False) + "\n")
         else:
             out.write(ans.text + "\n\n")
         out.flush()
     return 0
+
+
+def _turn(line: str) -> tuple[str, str | None, AnswerContext] | None:
+    """A JSON object line `{"q": ..., "session": ..., "lang": ..., "school": ...}` as a conversation turn; None for plain text."""
+    if not line.lstrip().startswith("{"):
+        return None
+    try:
+        obj: Any = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
+        return None
+    session = obj.get("session")
+    lang = obj.get("lang") if obj.get("lang") in ("zh", "en") else None
+    school = obj.get("school") if isinstance(obj.get("school"), str) else None
+    return obj["q"], (str(session) if session is not None and not isinstance(session, (dict, list)) else None), AnswerContext(default_school=school, lang=lang)
 
 
 def _lines(stdin: IO[str]) -> Iterator[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -77,3 +78,45 @@ def period_end(start: date, months: int) -> date:
     if first.day > last:
         return date(year, month, last)
     return date(year, month, first.day) - timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """An academic term: ROC academic year and term 1 (1 Aug–31 Jan) or 2 (1 Feb–31 Jul)."""
+
+    year: int
+    term: int
+
+    @property
+    def start(self) -> date:
+        """The term's first day."""
+        west = self.year + ROC_OFFSET
+        return date(west, 8, 1) if self.term == 1 else date(west + 1, 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The term's last day."""
+        west = self.year + ROC_OFFSET
+        return date(west + 1, 1, 31) if self.term == 1 else date(west + 1, 7, 31)
+
+    def shift(self, terms: int) -> Term:
+        """The term `terms` terms later (negative: earlier)."""
+        index = self.year * 2 + (self.term - 1) + terms
+        return Term(index // 2, index % 2 + 1)
+
+    def label_zh(self) -> str:
+        """114 學年度第 1 學期."""
+        return f"{self.year} 學年度第 {self.term} 學期"
+
+    def label_en(self) -> str:
+        """academic year 114 (ROC), term 1."""
+        return f"academic year {self.year} (ROC), term {self.term}"
+
+
+def term_of(d: date) -> Term:
+    """The academic term a day falls in (term 1 = Aug–Jan, term 2 = Feb–Jul)."""
+    if d.month >= 8:
+        return Term(d.year - ROC_OFFSET, 1)
+    if d.month == 1:
+        return Term(d.year - 1 - ROC_OFFSET, 1)
+    return Term(d.year - 1 - ROC_OFFSET, 2)

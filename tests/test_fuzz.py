@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calculators import REGISTRY, CalcError
+from bootstrap import engine_from
+from rules.base import CalcError
+from tests.conftest import ROOT
 from core.engine import Engine
 from core.kb import KnowledgeBase
 from core.normalize import Normaliser
@@ -13,6 +15,7 @@ from core.router import SLOTS, extract
 from frontends.telegram.render import answer_html, text_html
 from tests.botapi import check_html
 
+REGISTRY = {c.name: c for c in engine_from(ROOT / "knowledge").calculators()}
 _NORMALISERS: dict[int, Normaliser] = {}
 
 

@@ -1,0 +1,165 @@
+"""What a chat message is besides a question: small talk, a request for another language, a reference to the last
+answer (「原文」, 「這是哪一條」), a follow-up that changes one thing, a request for a checklist or a comparison.
+
+Pure functions over text; the words that mark each kind live here (language, not knowledge), the small-talk phrases
+and replies in knowledge/smalltalk.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from core.schema import SmallTalk, SmallTalkFile
+from lang.textnorm import to_traditional
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_FILLERS = re.compile(r"(?:啊|呀|喔|哦|噢|啦|囉|唷|耶|嘛|欸|吧|呢|～|~)+$")
+_EMOJI = re.compile(
+    "^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u3030\u303D\u3297\u3299\uFE0F\u200D\U000E0020-\U000E007F]|\\s)+$"
+)
+
+LangRequest = Literal["en", "zh", "zh-Hans"]
+_LANG_WORDS: tuple[tuple[LangRequest, re.Pattern[str]], ...] = (
+    ("en", re.compile(r"^(?:(?:in|reply in|answer in|use|switch to|speak)?\s*english(?:\s*please)?|english,? please|please (?:reply|answer) in english|請?用英文(?:回答|回覆|說)?|英文版?|換成英文)$", re.I)),
+    ("zh-Hans", re.compile(r"^(?:請?用?簡體(?:中文|字)?(?:回答|回覆)?|简体(?:中文|字)?|用简体(?:回答|回复)?|simplified(?: chinese)?(?: please)?)$", re.I)),
+    ("zh", re.compile(r"^(?:請?用中文(?:回答|回覆|說)?|中文(?:版|就好)?|繁體(?:中文)?|換成中文|(?:in|reply in|answer in)?\s*chinese(?: please)?|traditional chinese)$", re.I)),
+)
+
+# The last answer, asked about again: its clause, its text verbatim, who handles it.
+_REF_CLAUSE = re.compile(r"^(?:這是|那是|是)?(?:哪一?條|哪條|第幾條|哪個條文|什麼條文|出處|根據|依據)(?:規定|條文|呢|是什麼|在哪)?|^(?:which|what) (?:clause|article|rule)|^(?:source|where does (?:it|this) say)", re.I)
+_REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|全文|完整條文)|^(?:show me )?(?:the )?(?:original|full) text|^quote", re.I)
+_REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
+
+# A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成東華的話呢？」, "what about 12?").
+_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再|what about|how about|and if|and for|if|instead|what if|same for|and)\b|呢[？?]?$|的話[？?呢]*$|^(?:then|and)\s", re.I)
+# A checklist, not a rule: 要準備哪些東西, 步驟, 流程, 要交哪些文件.
+_PROCEDURE = re.compile(r"準備(?:哪些|什麼|甚麼|那些|些什麼)|要準備|需要準備|步驟|流程|程序|要交(?:哪些|什麼)|繳交(?:哪些|什麼)|哪些文件|什麼文件|哪些表|什麼表|文件清單|表單|怎麼申請|如何申請|申請方式|申請要|checklist|what (?:do i|should i) (?:need|prepare|submit)|which (?:forms|documents)|how (?:do|can) i apply|steps|procedure|process", re.I)
+# A comparison between schools or tiers.
+_COMPARE = re.compile(r"比較|相比|比起|差別|差異|不同|一樣嗎|相同嗎|哪個(?:比較|較)?(?:多|少|高|低|好|長|短)|哪一個|哪間|誰(?:比較)?(?:多|高)|差多少|差額|compare|comparison|difference|differ|which (?:is|one|gives|pays) (?:more|higher|less)|more than|versus|\bvs\.?\b", re.I)
+# A definition: 磨課師是什麼, what is a SPOC.
+_DEFINE = re.compile(r"(?:是什麼|是甚麼|是啥|的定義|指的是什麼|是指什麼|什麼是|何謂|意思是|定義)|^(?:what is|what's|what are|define|meaning of)\b", re.I)
+# A plan to check: 符合嗎, 可以嗎, 有沒有超過.
+_CHECK = re.compile(r"符合|合規|合乎|可以嗎|可不可以|行不行|行嗎|OK嗎|ok嗎|有沒有超過|超過了嗎|會不會超過|夠不夠|夠嗎|達到了嗎|有達到|過關|違反|違規|comply|compliant|allowed|is (?:it|that|this) ok|within the (?:rules|limit)|exceed", re.I)
+
+
+def _key(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    t = to_traditional(t)
+    t = _PUNCT.sub("", t)
+    return _FILLERS.sub("", t)
+
+
+@dataclass(frozen=True)
+class SmallTalkMatch:
+    """A message that is small talk, and which kind."""
+
+    kind: SmallTalk
+
+
+class SmallTalkBook:
+    """Recognises small talk from knowledge/smalltalk.yaml: a message is small talk when nothing else is left in it."""
+
+    def __init__(self, data: SmallTalkFile | None):
+        self.data = data
+        self._phrases: list[tuple[str, SmallTalk]] = []
+        self._emoji: SmallTalk | None = None
+        if data is None:
+            return
+        for kind in data.kinds:
+            for phrase in kind.phrases:
+                k = _key(phrase)
+                if k:
+                    self._phrases.append((k, kind))
+                elif _EMOJI.match(phrase) and self._emoji is None:
+                    self._emoji = kind
+            if kind.id in ("emoji", "emoji-only") and self._emoji is None:
+                self._emoji = kind
+        self._phrases.sort(key=lambda p: -len(p[0]))
+
+    def match(self, text: str) -> SmallTalk | None:
+        """The kind of small talk a whole message is, or None when it asks something."""
+        if self.data is None:
+            return None
+        raw = text.strip()
+        if not raw:
+            return None
+        if _EMOJI.match(raw):
+            return self._emoji or self._first_kind("ack")
+        rest = _key(raw)
+        if not rest:
+            return None
+        found: SmallTalk | None = None
+        # Strip known phrases from the message; small talk only when nothing is left (「你好，謝謝」 yes; 「你好，學分怎麼算」 no).
+        changed = True
+        while rest and changed:
+            changed = False
+            for phrase, kind in self._phrases:
+                if rest.startswith(phrase):
+                    rest = _FILLERS.sub("", rest[len(phrase):])
+                    found = found or kind
+                    changed = True
+                    break
+        return found if not rest else None
+
+    def _first_kind(self, kind_id: str) -> SmallTalk | None:
+        if self.data is None:
+            return None
+        for kind in self.data.kinds:
+            if kind.id == kind_id:
+                return kind
+        return None
+
+
+def language_request(text: str) -> LangRequest | None:
+    """「English please」, 「請用中文」, 「简体」: the language the user asks for, when that is all the message says."""
+    t = unicodedata.normalize("NFKC", text).strip().strip("。.!！?？~～ ")
+    for lang, rx in _LANG_WORDS:
+        if rx.match(t):
+            return lang
+    return None
+
+
+Reference = Literal["clause", "source", "office"]
+
+
+def reference(text: str) -> Reference | None:
+    """A message that asks about the last answer itself (its clause, its text, who handles it)."""
+    t = to_traditional(unicodedata.normalize("NFKC", text).strip().strip("。.!！?？~～ "))
+    if len(t) > 30:
+        return None
+    if _REF_SOURCE.match(t):
+        return "source"
+    if _REF_CLAUSE.match(t):
+        return "clause"
+    if _REF_OFFICE.search(t):
+        return "office"
+    return None
+
+
+def looks_like_follow_up(text: str) -> bool:
+    """Marked as a follow-up (那…呢, 如果…, 換成…, what about …)."""
+    t = to_traditional(unicodedata.normalize("NFKC", text).strip())
+    return bool(_FOLLOW.search(t))
+
+
+def asks_procedure(text: str) -> bool:
+    """Asks for a checklist: what to prepare, the steps, the forms."""
+    return bool(_PROCEDURE.search(text))
+
+
+def asks_comparison(text: str) -> bool:
+    """Asks to compare (比較, 哪個多, 差多少, versus)."""
+    return bool(_COMPARE.search(text))
+
+
+def asks_definition(text: str) -> bool:
+    """Asks what a term means."""
+    return bool(_DEFINE.search(text))
+
+
+def asks_check(text: str) -> bool:
+    """Asks whether a plan complies (符合嗎, 可以嗎, 有沒有超過)."""
+    return bool(_CHECK.search(text))
