@@ -89,6 +89,7 @@ class FakeBotApi:
         self.fail_method: dict[str, tuple[int, dict[str, Any]]] = {}  # lower-case method → (status, body), every call
         self.delay_s = 0.0
         self.polls = 0  # getUpdates calls so far
+        self.down = False  # the HTTP server hangs up on every request without an answer (an outage)
 
     # --- building updates ------------------------------------------------------------------------
 
@@ -337,6 +338,9 @@ class BotApiServer:
                 self._serve()
 
             def _serve(self) -> None:
+                if api_ref.down:
+                    self.close_connection = True
+                    return
                 path = self.path.split("?")[0]
                 prefix = f"/bot{token_ref}/"
                 if not path.startswith(prefix):

@@ -169,6 +169,15 @@ def test_an_unreachable_bot_api_is_logged_at_warning_with_the_retry_delay(tmp_pa
             assert api.wait_for(lambda: api.polls > 0, 60), log_path.read_text()
             api.message(720, "高科大學分怎麼算")
             assert api.wait_for(lambda: bool(api.messages_to(720)), 30)
+            api.down = True  # it goes away while the bot polls, and comes back
+            deadline = time.monotonic() + 60
+            while "during getUpdates" not in log_path.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            line = next(ln for ln in log_path.read_text().splitlines() if "during getUpdates" in ln)
+            assert "WARNING" in line and "retrying in" in line
+            api.down = False
+            api.message(721, "東華遠距教學課程老師多久內要回覆學生問題？")
+            assert api.wait_for(lambda: bool(api.messages_to(721)), 60), log_path.read_text()
             assert proc.poll() is None
             assert _stop(proc) == 0
     finally:

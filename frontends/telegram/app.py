@@ -7,6 +7,7 @@ updates it takes and lets everything else through); 1 everything else.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from frontends.telegram import admin, calc, errors, feedback, inline, questions,
 from frontends.telegram.buttons import on_stale
 from frontends.telegram.chats import PerChatOrder, flood_guard
 from frontends.telegram.context import CONTEXT_TYPES, App, Ctx
-from frontends.telegram.network import PatientRequest
+from frontends.telegram.network import PatientRequest, reach
 from frontends.telegram.services import FloodLimiter, Services
 from frontends.telegram.texts import TAIPEI_TZ
 from storage.keys import load_secret
@@ -156,6 +157,11 @@ def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) 
     install_log_redaction(config.token)
     app = build_application(config, engine, rebuild)
     log.info("starting Telegram bot (%s)", "webhook" if config.webhook_url else "polling")
+    # Reach the Bot API first, saying so at WARNING while it cannot be reached; run_polling (or run_webhook) then
+    # goes on in the same event loop with the bot already initialised.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(reach(app.initialize))
     if config.webhook_url:
         path = secrets.token_urlsafe(16)
         app.run_webhook(

@@ -1,23 +1,26 @@
 """HTTP requests to the Bot API that say so when it cannot be reached.
 
 python-telegram-bot retries start-up and polling quietly (at DEBUG). Here an unreachable Bot API (no connection,
-time-outs, 5xx answers) is logged at WARNING with the delay before the next try: the calls that start and feed the
-bot (getMe, getUpdates, deleteWebhook, setWebhook) wait and retry here, doubling the delay up to 30 s; other calls
-fail to their caller, which retries and logs (chats.with_retry) or reaches the error handler.
+time-outs, 5xx answers) is logged at WARNING with the delay before the next try: the calls that feed the bot (a
+long poll, and the webhook set-up that precedes polling or a webhook) wait and retry here, doubling the delay up to
+30 s, and stop when python-telegram-bot stops them. Other calls fail to their caller: `reach` below for the first
+call (getMe), chats.with_retry for messages, else the error handler. (The last getUpdates at shutdown, with no long
+poll, never waits.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram.error import NetworkError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.request import HTTPXRequest, RequestData
 
 log = logging.getLogger(__name__)
 
-WAITING_CALLS = frozenset({"getme", "getupdates", "deletewebhook", "setwebhook"})
+WAITING_CALLS = frozenset({"getupdates", "deletewebhook", "setwebhook"})
 FIRST_DELAY_S = 1.0
 MAX_DELAY_S = 30.0
 
@@ -40,7 +43,7 @@ class PatientRequest(HTTPXRequest):
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         call = url.rsplit("/", 1)[-1]  # the method name only: the URL holds the token
-        waits = call.lower() in WAITING_CALLS
+        waits = call.lower() in WAITING_CALLS and _long_poll_or_setup(call, request_data)
         delay = self._first_delay
         while True:
             try:
@@ -56,3 +59,29 @@ class PatientRequest(HTTPXRequest):
             log.warning("Bot API unreachable during %s (%s); retrying in %.1f s", call, problem, delay)
             await asyncio.sleep(delay)
             delay = min(MAX_DELAY_S, delay * 2)
+
+
+def _long_poll_or_setup(call: str, request_data: RequestData | None) -> bool:
+    if call.lower() != "getupdates":
+        return True
+    timeout = (request_data.parameters if request_data is not None else {}).get("timeout")
+    try:
+        return isinstance(timeout, (int, float, str)) and float(timeout) > 0
+    except ValueError:
+        return False
+
+
+async def reach(call: Callable[[], Awaitable[object]], first_delay_s: float = FIRST_DELAY_S) -> None:
+    """Run the first call to the Bot API (initialising the bot: getMe) until it answers, each failure logged at WARNING
+    with the delay before the next try (doubling up to 30 s). An invalid token is not retried."""
+    delay = first_delay_s
+    while True:
+        try:
+            await call()
+            return
+        except InvalidToken:
+            raise
+        except (NetworkError, TimedOut) as exc:
+            log.warning("Bot API unreachable at start-up (%s); retrying in %.1f s", type(exc).__name__, delay)
+        await asyncio.sleep(delay)
+        delay = min(MAX_DELAY_S, delay * 2)

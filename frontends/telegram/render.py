@@ -196,7 +196,7 @@ def answer_keyboard(ans: Answer, question_id: int, lang: str, sign: Sign, names:
         first.append(InlineKeyboardButton(t(lang, "btn_source"), callback_data=sign("s", ans.citations[0].entry)))
     elif len(documents) > 1 and question_id > 0:
         first.append(InlineKeyboardButton(t(lang, "btn_source"), callback_data=sign("S", question_id)))
-    if question_id > 0 and ans.kind != "unknown":
+    if question_id > 0 and ans.kind not in ("unknown", "chat"):
         first += [InlineKeyboardButton("👍", callback_data=sign("f", question_id, 1)), InlineKeyboardButton("👎", callback_data=sign("f", question_id, -1))]
     if first:
         rows.append(first)
