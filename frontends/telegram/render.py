@@ -179,10 +179,16 @@ def short_label(text: str, limit: int = LABEL_MAX) -> str:
 
 
 def rows_of(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
-    """Short labels share one row; long ones get a row each."""
-    if buttons and len(buttons) <= 4 and sum(len(b.text) for b in buttons) <= ROW_LABELS:
-        return [buttons]
-    return [[b] for b in buttons]
+    """Short labels share rows (at most four, ROW_LABELS characters together); when any is long, one a row."""
+    if any(len(b.text) > ROW_LABELS // 2 for b in buttons):
+        return [[b] for b in buttons]
+    rows: list[list[InlineKeyboardButton]] = []
+    for b in buttons:
+        if rows and len(rows[-1]) < 4 and sum(len(x.text) for x in rows[-1]) + len(b.text) <= ROW_LABELS:
+            rows[-1].append(b)
+        else:
+            rows.append([b])
+    return rows
 
 
 def answer_keyboard(ans: Answer, question_id: int, lang: str, sign: Sign, names: Callable[[str], str]) -> InlineKeyboardMarkup | None:

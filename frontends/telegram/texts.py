@@ -97,6 +97,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # allowed values of a calculator parameter
     "allowed_range": ("{low}–{high}{unit}", "{low}–{high}{unit}"),
     "allowed_int": ("{low}–{high}{unit}的整數", "a whole number, {low}–{high}{unit}"),
+    "allowed_number": ("數字 {bound}{unit}", "a number {bound}{unit}"),
+    "allowed_int_open": ("整數 {bound}{unit}", "a whole number {bound}{unit}"),
     "allowed_date": ("民國 114.03.01 或西元 2025-03-01", "ROC 114.03.01 or ISO 2025-03-01"),
     "allowed_list": ("以逗號分隔的數字，每項 {each}", "numbers separated by commas, each {each}"),
     "allowed_text": ("文字", "text"),
@@ -193,7 +195,12 @@ def allowed(p: Param, lang: str) -> str:
         return TEXTS["allowed_date"][1 if lang == EN else 0]
     if p.kind == "text":
         return (p.help_en if lang == EN else p.help_zh) or TEXTS["allowed_text"][1 if lang == EN else 0]
-    rng = TEXTS["allowed_int" if p.kind == "int" else "allowed_range"][1 if lang == EN else 0].format(low=_num(p.minimum), high=_num(p.maximum), unit=space_unit)
+    i = 1 if lang == EN else 0
+    if p.minimum is not None and p.maximum is not None:
+        rng = TEXTS["allowed_int" if p.kind == "int" else "allowed_range"][i].format(low=_num(p.minimum), high=_num(p.maximum), unit=space_unit)
+    else:
+        bound = f"≥ {_num(p.minimum)}" if p.minimum is not None else f"≤ {_num(p.maximum)}" if p.maximum is not None else ""
+        rng = TEXTS["allowed_int_open" if p.kind == "int" else "allowed_number"][i].format(bound=bound, unit=space_unit).strip()
     if p.kind == "list":
         return TEXTS["allowed_list"][1 if lang == EN else 0].format(each=rng)
     return rng
