@@ -13,7 +13,6 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, TextIO
 
-from calculators import REGISTRY
 from config import Config
 from core.engine import Engine
 from core.kb import KnowledgeBase, KnowledgeBaseError, load
@@ -27,15 +26,13 @@ HEARTBEAT_S = 30.0  # how often a running server touches its heartbeat file (scr
 
 def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
     """Load and validate the knowledge base (raises KnowledgeBaseError naming every problem)."""
-    return load(knowledge_dir, REGISTRY)
+    return load(knowledge_dir, ())
 
 
 def build_engine(kb: KnowledgeBase) -> Engine:
-    """The answering core over a validated knowledge base: its rule definitions (and the Python calculators not yet
-    moved into them) as the calculators."""
+    """The answering core over a validated knowledge base; its rule definitions are the calculators."""
     normaliser = Normaliser(kb.glossary, kb.institutions)
-    calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
-    return Engine(kb, normaliser, Matcher(kb, normaliser), calculators)
+    return Engine(kb, normaliser, Matcher(kb, normaliser), kb.rules)
 
 
 def engine_from(knowledge_dir: Path) -> Engine:
@@ -55,8 +52,9 @@ def engine_or_exit(config: Config, err: TextIO = sys.stderr) -> Engine:
 
 
 def calculator_names() -> list[str]:
-    """The names `check` accepts in entries' `calculators:`."""
-    return sorted(REGISTRY)
+    """Names `check` accepts in entries' `calculators:` besides the knowledge base's own rule definitions (none: every
+    calculator is a rule definition)."""
+    return []
 
 
 def run(config: Config, console: bool = False) -> int:

@@ -15,10 +15,9 @@ from core.compose import Composer, first_sentence, simplified
 from core.dialogue import EMPTY, DialogueState
 from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Check, Note, Option
+from core.model import Answer, AnswerContext, Check, Followup, Note, Option
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
 from core.planner import Plan, Planner
-from core.router import DateSlot, extract, has_figures
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
 from core.talk import (
     SmallTalkBook,
@@ -32,7 +31,7 @@ from core.talk import (
     without_procedure_words,
 )
 from lang.textnorm import collapse_ws
-from rules.base import CalcError, Calculator, Param
+from rules.base import CalcError
 from rules.evaluate import Rule
 
 SUGGESTION_FLOOR = 0.22
@@ -76,7 +75,7 @@ class Suggestion:
 class Engine:
     """The answering core. Built once (see bootstrap) from a validated knowledge base; never raises for any input text."""
 
-    def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, calculators: Mapping[str, Calculator[Any]]):
+    def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, calculators: Mapping[str, Rule]):
         self._kb = kb
         self._norm = normaliser
         self._matcher = matcher
@@ -100,7 +99,7 @@ class Engine:
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
         self._columns.sort(key=lambda wc: -len(wc[0]))
-        self._rules = {n: r for n, r in calculators.items() if isinstance(r, Rule)}
+        self._rules = dict(calculators)
         self._planner = Planner(self._rules, normaliser.light)
 
     # --- conversation -----------------------------------------------------------------------------------
@@ -199,10 +198,6 @@ class Engine:
 
     # --- small talk, references, follow-ups --------------------------------------------------------------
 
-    def examples(self, lang: str = "zh") -> tuple[str, ...]:
-        """Example questions the assistant answers well (knowledge/smalltalk.yaml), in a language."""
-        return self._examples(lang)
-
     def _examples(self, lang: str) -> tuple[str, ...]:
         data = self._kb.smalltalk
         if data is None:
@@ -279,20 +274,6 @@ class Engine:
                 done = self._execute(plan, nq.original, lang, light, note=carried)
                 if done is not None:
                     return done, self.state_after(done, 0.0, replace(nq, content=content))
-        if st.calculator and st.calculator in self._calculators and st.calculator not in self._rules:
-            found = extract(st.calculator, nq.text, st.schools, _date_params(self._calculators[st.calculator]))
-            if has_figures(found) or any(k in found for k in ("tier", "self_study", "series_type", "local_government")):
-                params = {**dict(st.params), **{k: str(v) for k, v in found.items()}}
-                calc = self._calculators[st.calculator]
-                params = {k: v for k, v in params.items() if k in {p.name for p in calc.params}}
-                what = "、".join(f"{calc.param(k).label_en if en else calc.param(k).label_zh} {v}" for k, v in found.items() if k in params)
-                legacy_note = f"Same calculation with {what}:" if en else f"延續上一題，改為{what}："
-                try:
-                    ans = self.run_calculator(st.calculator, params, lang, lead=st.entries[0] if st.entries else None, question=nq.original)
-                except CalcError as err:
-                    return self._compose.unknown(nq.original, (f"I could not calculate this: {err.message_en}" if en else f"無法計算：{err.message_zh}"), lang, covered=False, hints=()), st
-                ans = replace(ans, notes=(Note("carried", legacy_note), *ans.notes))
-                return ans, self.state_after(ans, 0.0, replace(nq, content=content))
         return None
 
     def _show_param(self, rule: Rule, name: str, raw: str, lang: str) -> str:
@@ -358,8 +339,6 @@ class Engine:
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
         calc = self._calculate(nq, ranked, schools, lang)
-        if calc is None:
-            calc = self._route(nq, ranked, lang)
         if calc is not None:
             return calc
         columns = self._columns_in(nq.text)
@@ -599,50 +578,6 @@ class Engine:
             ans = replace(ans, direct=verdict, details=(ans.direct, *ans.details))
         return replace(ans, inputs=dict(params))
 
-    def _route(self, nq: Normalised, ranked: list[Scored], lang: str) -> Answer | None:
-        """A calculation when a matched entry has a calculator and the question gives its figures."""
-        for s in ranked[:3]:
-            if s.score < self._matcher.threshold:
-                break
-            for name in s.entry.calculators:
-                if name not in self._calculators:
-                    continue
-                calc = self._calculators[name]
-                known = {p.name for p in calc.params}
-                params = {k: v for k, v in extract(name, nq.text, nq.schools, _date_params(calc)).items() if k in known}
-                if not has_figures(params):
-                    continue
-                missing = calc.missing(params)
-                if missing:
-                    return self._needs(nq, s, name, missing, lang)
-                try:
-                    return self.run_calculator(name, params, lang, lead=s.entry.id, question=nq.original)
-                except CalcError as err:
-                    return self._calc_error(nq, s, name, err, lang)
-            if s is ranked[0] and ranked[0].entry.calculators:
-                break
-        return None
-
-    def _needs(self, nq: Normalised, s: Scored, name: str, missing: list[Param], lang: str) -> Answer:
-        en = lang == "en"
-        labels = ", ".join(p.label_en for p in missing) if en else "、".join(p.label_zh for p in missing)
-        lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
-        return self._led(nq, s, lang, lead, name, tuple(p.name for p in missing))
-
-    def _calc_error(self, nq: Normalised, s: Scored, name: str, err: CalcError, lang: str) -> Answer:
-        en = lang == "en"
-        msg = err.message_en if en else err.message_zh
-        if en:
-            lead = f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")
-        else:
-            lead = f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else "")
-        return self._led(nq, s, lang, lead, name, (err.param,))
-
-    def _led(self, nq: Normalised, s: Scored, lang: str, lead: str, calculator: str, needs: tuple[str, ...]) -> Answer:
-        """The entry's answer, led by a note on the calculation it could not do yet."""
-        base = self._compose.single(nq.original, s.entry, s.score, lang)
-        return replace(base, direct=lead, details=(base.direct,), calculator=calculator, needs=needs, hints=("step_by_step",))
-
     def _refuse(self, nq: Normalised, lang: str) -> Answer:
         """A question about a body the knowledge base does not cover: say so, naming it."""
         en = lang == "en"
@@ -711,17 +646,17 @@ class Engine:
 
     def prefill(self, calculator: str, question: str) -> dict[str, str]:
         """The parameters of `calculator` that a question already gives, each valid (for the step-by-step flow)."""
-        calc = self._calculators.get(calculator)
-        if calc is None:
+        rule = self._rules.get(calculator)
+        if rule is None:
             return {}
-        nq = self._norm.question(question)
+        light, reading = self._planner.read(question)
         out: dict[str, str] = {}
-        for k, v in extract(calc.name, nq.text, nq.schools, _date_params(calc)).items():
+        for k, v in self._planner.bind(rule, light, reading).params.items():
             try:
-                calc.param(k).coerce(v)
-            except (CalcError, KeyError):
+                rule.param(k).coerce(v)
+            except CalcError:
                 continue
-            out[k] = str(v)
+            out[k] = v
         return out
 
     def source(self, entry_id: str, lang: str = "zh") -> Source | None:
@@ -760,11 +695,11 @@ class Engine:
         """One document by id."""
         return self._kb.documents.get(doc_id)
 
-    def calculators(self) -> tuple[Calculator[Any], ...]:
+    def calculators(self) -> tuple[Rule, ...]:
         """Every calculator."""
         return tuple(self._calculators.values())
 
-    def calculator(self, name: str) -> Calculator[Any] | None:
+    def calculator(self, name: str) -> Rule | None:
         """One calculator by name."""
         return self._calculators.get(name)
 
@@ -793,13 +728,20 @@ class Engine:
         """How many entries the knowledge base holds."""
         return len(self._kb.entries)
 
-
-def _date_params(calc: Calculator[Any] | Rule) -> tuple[DateSlot, ...]:
-    """A calculator's date parameters in order, with the cue words a rule definition declares for them."""
-    inputs = calc.inputs if isinstance(calc, Rule) else {}
-    out = []
-    for p in calc.params:
-        if p.kind == "date":
-            spec = inputs.get(p.name)
-            out.append(DateSlot(p.name, spec.cues, spec.avoid) if spec else DateSlot(p.name))
-    return tuple(out)
+    def examples(self, lang: str = "zh", k: int = 4) -> tuple[Followup, ...]:
+        """Questions to try (a welcome's buttons), at most `k`: the example questions of knowledge/smalltalk.yaml, or
+        else one entry question per document that names its school, preferring entries with a calculator."""
+        curated = self._examples(lang)
+        if curated:
+            return tuple(Followup(label=q, question=q) for q in curated[:k])
+        out: list[Followup] = []
+        for doc in self._kb.documents.values():
+            if len(out) >= k:
+                break
+            mine = [e for e in self._kb.entries if self._kb.entry_document[e.id] == doc.id and not e.heading]
+            mine.sort(key=lambda e: not e.calculators)  # stable: calculator entries first, in file order
+            asked = [(e, q) for e in mine for q in (e.questions_en if lang == "en" else e.questions_zh)]
+            pick = next(((e, q) for e, q in asked if self.school_of(q) == doc.id), asked[0] if asked else None)
+            if pick is not None:
+                out.append(Followup(label=pick[1], question=pick[1], entry=pick[0].id))
+        return tuple(out)

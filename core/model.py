@@ -8,6 +8,8 @@ same parts their own way and never parse `text`.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Literal
@@ -291,6 +293,9 @@ def _note_line(n: Note, lang: str) -> str:
     return words(lang)[n.kind] + n.text
 
 
+_OWN_NUMBER = re.compile(r"^\s*(?:\d{1,2}[.、](?!\d)|[（(]\d{1,2}[)）])\s*")  # a step that numbers itself ("1. …", "(1) …"): one list, not 「1. 1.」
+
+
 def _body(direct: str, details: tuple[str, ...], steps: tuple[str, ...], checks: tuple[Check, ...], notes: tuple[Note, ...], lang: str) -> list[Block]:
     out: list[Block] = []
     carried = [n for n in notes if n.kind == "carried"]
@@ -301,7 +306,7 @@ def _body(direct: str, details: tuple[str, ...], steps: tuple[str, ...], checks:
     if details:
         out.append(Block("details", details))
     if steps:
-        out.append(Block("steps", (words(lang)["steps"], *(f"{i}. {s}" for i, s in enumerate(steps, start=1)))))
+        out.append(Block("steps", (words(lang)["steps"], *(f"{i}. {_OWN_NUMBER.sub('', s, count=1)}" for i, s in enumerate(steps, start=1)))))
     if checks:
         out.append(Block("checks", tuple(_check_line(c, lang) for c in checks)))
     rest = [n for n in notes if n.kind != "carried"]

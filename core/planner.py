@@ -258,8 +258,8 @@ class Planner:
             numeric = any(i in b.used for i in range(len(reading.quantities)))
             if not numeric and not self._inverse_target(b, text, reading) and not carried:
                 continue
-            if b.cued == 0 and not carried and (prior < 0.6 * top_prior or all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used)):
-                continue  # figures bound by their unit alone, to a rule the question is not about, or restating the rule's own
+            if b.cued == 0 and not carried and prior < 0.6 * top_prior:
+                continue  # figures bound by their unit alone, to a rule the question is not about
             if not carried and prior < 0.35 * top_prior:
                 continue  # a cue word in passing does not bring in a rule the question is not about
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):

@@ -155,7 +155,7 @@ def without_procedure_words(text: str) -> str:
     return _PROCEDURE.sub(" ", text)
 
 
-# What may stand beside a term in a question that only asks what the term means (「東華的遠距教學課程是什麼意思？」).
+# What may stand beside a term in a question that only asks what the term means (「某校的遠距教學課程是什麼意思？」).
 _DEFINE_FILLER = re.compile(r"請問|想問|一下|所謂|意思|是指|指的是|的|之|嗎|呢|啊|呀|喔|是|什麼|甚麼|啥|何謂|定義|\b(?:a|an|the|does|do|mean|means|meaning|of|in)\b", re.I)
 
 

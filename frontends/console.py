@@ -74,7 +74,7 @@ def handle_line(engine: Engine, text: str, session: Session, now: float | None =
     if cmd in ("/quit", "/exit", "/q"):
         return "再見 Bye.", True
     if cmd in ("/help", "/start"):
-        examples = "\n".join(f"  • {q}" for q in engine.examples(ctx.lang or "zh")[:3])
+        examples = "\n".join(f"  • {f.question}" for f in engine.examples(ctx.lang or "zh", 3))
         return HELP + ("\n" + examples if examples else ""), False
     if cmd == "/sources":
         return "\n".join(engine.covered_list(ctx.lang or "zh")), False

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
@@ -61,6 +61,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE questions SET question = mask_personal(question)",
         "UPDATE feedback SET comment = mask_personal(comment) WHERE comment IS NOT NULL",
     ),
+    # 3: one vote per user per answer (a later press changes it), and 👎 comment prompts that outlive a restart
+    (
+        "DELETE FROM feedback WHERE id NOT IN (SELECT MAX(id) FROM feedback GROUP BY question_id, user_hash)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS feedback_vote ON feedback (question_id, user_hash)",
+        """CREATE TABLE IF NOT EXISTS prompts (
+            prompt_key TEXT PRIMARY KEY,
+            ts REAL NOT NULL,
+            user_hash TEXT NOT NULL,
+            question_id INTEGER NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS prompts_ts ON prompts (ts)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -71,6 +83,17 @@ class Settings:
 
     lang: str | None = None
     school: str | None = None
+
+
+Vote = Literal["new", "changed", "same", "missing", "failed"]
+
+
+@dataclass(frozen=True)
+class PromptOwner:
+    """A 👎 comment prompt: the logged question it asks about, and whether it was sent to the user who replies."""
+
+    question_id: int
+    mine: bool
 
 
 @dataclass(frozen=True)
@@ -206,18 +229,49 @@ class Repository:
             row = await cur.fetchone()
         return LoggedQuestion(*row) if row else None
 
-    async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
-        """Record 👍 (1) or 👎 (-1) for a logged question; False when the question is unknown."""
+    async def vote(self, user_id: int | str, question_id: int, value: int) -> Vote:
+        """Record a user's 👍 (1) or 👎 (-1) on a logged question: one vote per user and question, which a later
+        press changes ("new", "changed", "same"; "missing" when the question is unknown)."""
         if value not in (-1, 1):
             raise ValueError("feedback is 1 or -1")
         if await self.question(question_id) is None:
-            return False
+            return "missing"
+        user = self.user_hash(user_id)
+        async with self._db.execute("SELECT value FROM feedback WHERE question_id = ? AND user_hash = ?", (int(question_id), user)) as cur:
+            row = await cur.fetchone()
+        if row is not None and int(row[0]) == value:
+            return "same"
         await self._db.execute(
-            "INSERT INTO feedback (ts, user_hash, question_id, value, comment) VALUES (?, ?, ?, ?, ?)",
-            (time.time(), self.user_hash(user_id), int(question_id), value, mask_personal(comment[:MAX_STORED_COMMENT]) if comment else None),
+            "INSERT INTO feedback (ts, user_hash, question_id, value) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(question_id, user_hash) DO UPDATE SET value = excluded.value, ts = excluded.ts",
+            (time.time(), user, int(question_id), value),
         )
         await self._db.commit()
+        return "new" if row is None else "changed"
+
+    async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
+        """Record 👍 (1) or 👎 (-1) for a logged question (see `vote`), with an optional comment; False when the question is unknown."""
+        if await self.vote(user_id, question_id, value) == "missing":
+            return False
+        if comment:
+            await self.add_comment(user_id, question_id, comment)
         return True
+
+    async def remember_prompt(self, chat_id: int | str, message_id: int, user_id: int | str, question_id: int) -> None:
+        """Keep which logged question a 👎 comment prompt (a bot message) asks about, and for whom."""
+        await self._db.execute(
+            "INSERT OR REPLACE INTO prompts (prompt_key, ts, user_hash, question_id) VALUES (?, ?, ?, ?)",
+            (self.user_hash(f"prompt:{chat_id}:{int(message_id)}"), time.time(), self.user_hash(user_id), int(question_id)),
+        )
+        await self._db.commit()
+
+    async def prompt_owner(self, chat_id: int | str, message_id: int, user_id: int | str) -> PromptOwner | None:
+        """The comment prompt a message replies to, if it is one."""
+        async with self._db.execute(
+            "SELECT question_id, user_hash FROM prompts WHERE prompt_key = ?", (self.user_hash(f"prompt:{chat_id}:{int(message_id)}"),)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else PromptOwner(int(row[0]), str(row[1]) == self.user_hash(user_id))
 
     async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
         """Attach a comment to the user's latest 👎 on a question."""
@@ -276,6 +330,7 @@ class Repository:
         """Delete log rows and feedback older than the retention; returns the number of questions deleted."""
         cutoff = (time.time() if now is None else now) - older_than_days * 86400
         await self._db.execute("DELETE FROM feedback WHERE ts < ?", (cutoff,))
+        await self._db.execute("DELETE FROM prompts WHERE ts < ?", (cutoff,))
         cur = await self._db.execute("DELETE FROM questions WHERE ts < ?", (cutoff,))
         await self._db.commit()
         return int(cur.rowcount or 0)
@@ -420,6 +475,20 @@ class SafeRepository:
 
     async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
         return await self._call("add_comment", lambda r: r.add_comment(user_id, question_id, comment), False)
+
+    async def vote(self, user_id: int | str, question_id: int, value: int) -> Vote:
+        failed: Vote = "failed"
+        return await self._call("vote", lambda r: r.vote(user_id, question_id, value), failed)
+
+    async def remember_prompt(self, chat_id: int | str, message_id: int, user_id: int | str, question_id: int) -> bool:
+        async def go(r: Repository) -> bool:
+            await r.remember_prompt(chat_id, message_id, user_id, question_id)
+            return True
+
+        return await self._call("remember_prompt", go, False)
+
+    async def prompt_owner(self, chat_id: int | str, message_id: int, user_id: int | str) -> PromptOwner | None:
+        return await self._call("prompt_owner", lambda r: r.prompt_owner(chat_id, message_id, user_id), None)
 
     async def stats(self, days: int = 30) -> dict[str, Any] | None:
         return await self._call("stats", lambda r: r.stats(days), None)

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.base import CalcResult, Calculator, Param
 from core.engine import Engine
 from core.model import AnswerContext
 from lang.textnorm import fold
@@ -152,29 +151,30 @@ def test_nthu_report_states_its_own_disagreement(engine: Engine) -> None:
     assert "2014" in ans.text and "2013" in ans.text
 
 
-def test_calculation_routes_through_the_router_slot_to_a_stub(kb) -> None:  # type: ignore[no-untyped-def]
-    seen: list[Any] = []
+def test_a_question_s_figures_reach_the_rule_s_inputs(engine: Engine) -> None:
+    ans = engine.answer("高科大學習 20 小時可以拿幾學分？")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_credits" and ans.inputs == {"hours": "20"}
+    assert ans.result["credits"] == 1 and ans.citations[0].entry == "nkust-3"
 
-    from dataclasses import dataclass
 
-    @dataclass(frozen=True)
-    class In:
-        hours: Decimal | None = None
-        weeks: Decimal | None = None
+def test_each_figure_lives_once_a_changed_fact_changes_the_result(tmp_path: Path) -> None:
+    # The rule reads its figures from the entries' verified facts: amend the clause and its fact, and the same
+    # question computes with the new figure (no Python constant restates it).
+    import shutil
 
-    def stub(inp: In) -> CalcResult:
-        seen.append(inp)
-        return CalcResult("nkust_credits", {"credits": Decimal("42")}, "stub 42", "stub 42", ("s",), ("s",), ("nkust-3",))
+    from bootstrap import engine_from
 
-    calc = Calculator("nkust_credits", "t", "t", "nkust-mooc", (Param("hours", "時數", "hours", "number", Decimal(0), Decimal(1000), required=False), Param("weeks", "週", "weeks", "number", Decimal(0), Decimal(99), required=False)), In, stub)
-    from core.matcher import Matcher
-    from core.normalize import Normaliser
-
-    norm = Normaliser(kb.glossary)
-    eng = Engine(kb, norm, Matcher(kb, norm), {"nkust_credits": calc})
-    ans = eng.answer("高科大學習 20 小時可以拿幾學分？")
-    assert ans.kind == "calculation" and ans.result == {"credits": 42} and seen == [In(hours=Decimal(20))]
-    assert ans.citations[0].entry == "nkust-3"
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    src = copy / "sources" / "nkust-mooc.txt"
+    src.write_text(src.read_text(encoding="utf-8").replace("達九小時授予零點五學分", "達八小時授予零點五學分"), encoding="utf-8")
+    entries = copy / "entries" / "nkust-mooc.yaml"
+    text = entries.read_text(encoding="utf-8").replace("達九小時授予零點五學分", "達八小時授予零點五學分")
+    text = text.replace("{name: half_credit_hours, value: 9, unit: hours, text: 達九小時}", "{name: half_credit_hours, value: 8, unit: hours, text: 達八小時}")
+    entries.write_text(text, encoding="utf-8")
+    before = engine_from(ROOT / "knowledge").run_calculator("nkust_credits", {"hours": "8"})
+    after = engine_from(copy).run_calculator("nkust_credits", {"hours": "8"})
+    assert before.result["credits"] == 0.2 and after.result["credits"] == 0.5
 
 
 def test_calculation_missing_a_figure_asks_for_it(engine: Engine) -> None:
