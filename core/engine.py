@@ -520,7 +520,7 @@ class Engine:
         params = dict(plan.bound.params)
         en = lang == "en"
         # The clause the question is about leads, when the rule applies it (a budget check asked about equipment).
-        own = {rule.entry, *rule.spec.applies, *(ref.partition(".")[0] for ref in rule.spec.facts.values())}
+        own = {rule.entry, *rule.spec.applies}
         lead = focus if focus in own else rule.entry
         if plan.intent == "inverse" and plan.target is not None:
             name, output, target = plan.target

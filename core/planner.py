@@ -247,67 +247,113 @@ class Planner:
     # --- planning ---------------------------------------------------------------------------------------
 
     def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None) -> Plan | None:
-        """The best rule for a question's figures and what to do with it; None when the figures fit no candidate."""
+        """The best rule for a question's figures and what to do with it; None when the figures fit no candidate.
+
+        Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
+        its inputs holds, inverse (one figure is the result wanted, the input is solved for)."""
         reading = _without_ones(_without_rates(text, _with_products(text, reading)))
-        best: tuple[float, Bound] | None = None
         candidates = list(candidates)
         top_prior = max((p for _, p in candidates), default=0.0)
         confirming = bool(_CONFIRM.search(text))
+        options: list[tuple[float, Plan]] = []
         for rule, prior in candidates:
-            b = self.bind(rule, text, reading, (carried or {}).get(rule.name))
-            numeric = any(i in b.used for i in range(len(reading.quantities)))
-            if not numeric and not self._inverse_target(b, text, reading) and not carried:
-                continue
-            if b.cued == 0 and not carried and prior < 0.6 * top_prior:
-                continue  # figures bound by their unit alone, to a rule the question is not about
-            if not carried and prior < 0.35 * top_prior:
+            mine = (carried or {}).get(rule.name)
+            if not mine and prior < 0.35 * top_prior:
                 continue  # a cue word in passing does not bring in a rule the question is not about
+            b = self.bind(rule, text, reading, mine)
+            inverse = self._inverse(rule, text, reading, mine, b)
+            if inverse is not None:
+                inv, target = inverse
+                options.append((inv.score + 4.0 * prior + 1.5, Plan(inv, "inverse", target=target)))
+            numeric = bool(b.used)
+            if not numeric and not mine:
+                continue
+            if b.cued == 0 and not mine and prior < 0.6 * top_prior:
+                continue  # figures bound by their unit alone, to a rule the question is not about
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
                 continue  # 「上限是 300 萬嗎」 asks whether the rule says so: the clause answers it
-
-            score = b.score + 4.0 * prior
-            if best is None or score > best[0]:
-                best = (score, b)
-        if best is None:
+            options.append((b.score + 4.0 * prior, self._intent(b, text)))
+        if not options:
             return None
-        b = best[1]
-        inverse = self._inverse_target(b, text, reading)
-        if inverse is not None:
-            return Plan(b, "inverse", target=inverse)
+        return max(options, key=lambda o: o[0])[1]
+
+    def _intent(self, b: Bound, text: str) -> Plan:
         multi = {k: v for k, v in b.choices.items() if len(v) > 1}
-        if multi and (asks_comparison(text) or len(next(iter(multi.values()))) > 1):
+        if multi:
             name, values = next(iter(multi.items()))
             return Plan(b, "compare", compare=(name, values))
         if asks_check(text) and b.rule.spec.checks:
             return Plan(b, "check")
         return Plan(b, "forward")
 
-    def _inverse_target(self, b: Bound, text: str, reading: Reading) -> tuple[str, str, Decimal] | None:
-        """(input, output, target) when the question asks for an input the figures do not give, to reach an output."""
-        rule = b.rule
-        asks = list(reading.asked)
+    def _asked(self, rule: Rule, text: str, reading: Reading) -> list[str]:
+        """The units the question asks for, as this rule's inputs name them: 「幾週」 (read by the reader), and an
+        input's own label or unit beside 多少 / how many (「線上學習時數至少要多少」, "how many course weeks")."""
+        units = [a.unit for a in reading.asked]
         for m in _HOW_MUCH.finditer(text):
-            # 「線上學習時數至少要多少」: an input's own label or cue just before 多少 asks for that input.
-            before = text[max(0, m.start() - 12):m.start()]
+            window = _CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0]
             for name, spec in rule.inputs.items():
-                words = (self._light(spec.label_zh), *self._cues[(rule.name, name)][0])
-                if name not in b.params and spec.unit and any(w and w in before for w in words):
-                    asks.append(Asked(spec.unit, m.start(), m.end()))
-        for asked in asks:
-            unknown = [n for n, spec in rule.inputs.items() if n not in b.params and spec.type in ("number", "int") and spec.unit == asked.unit]
+                if spec.type not in ("number", "int") or not spec.unit:
+                    continue
+                words = [self._light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
+                if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
+                    units.append(spec.unit)
+        return list(dict.fromkeys(units))
+
+    def _inverse(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None, forward: Bound) -> tuple[Bound, tuple[str, str, Decimal]] | None:
+        """When the question asks for a figure an input holds and gives a result wanted (「想拿到 100 小時，要開幾週」,
+        「錄幾小時就到上限」): the binding of the other figures and (input, output, target; target < 0 = the cap).
+        The input asked for is one no figure of the question fills; the result is a figure no cue word binds."""
+        cued = self._cued_quantities(rule, text, reading, forward)
+        for unit in self._asked(rule, text, reading):
+            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in forward.params]
             if not unknown:
                 continue
             for i, q in enumerate(reading.quantities):
-                if i in b.used:
+                outs = [o for o, spec in rule.spec.outputs.items() if spec.label_zh and self._out_units.get((rule.name, o)) == q.unit]
+                if not outs or i in cued:
                     continue
-                outs = [o for o, spec in rule.spec.outputs.items() if self._out_units.get((rule.name, o)) == q.unit and spec.label_zh]
-                if outs:
-                    return unknown[0], outs[0], q.value
+                if q.unit == unit:
+                    # Same unit as the asked input (hours of video for hours of fees): a result only when the words
+                    # beside it name the output and none names the input.
+                    low = reading.quantities[i - 1].end if i > 0 else 0
+                    high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
+                    if self._cue_near(rule, unknown[0], text, q.start, q.end, low, high) > 0 or not self._label_hits(rule, self._output_near(rule, outs, text, q), text, q):
+                        continue
+                rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i), reading.asked, reading.problems, reading.truncated)
+                b = self.bind(rule, text, rest, carried)
+                params = {k: v for k, v in b.params.items() if k != unknown[0]}
+                b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
+                return b, (unknown[0], self._output_near(rule, outs, text, q), q.value)
             if _SATURATE.search(text):
-                out = self._saturating(rule, dict(b.params), unknown[0])
+                b = self.bind(rule, text, reading, carried)
+                params = {k: v for k, v in b.params.items() if k != unknown[0]}
+                out = self._saturating(rule, params, unknown[0])
                 if out is not None:
-                    return unknown[0], out, Decimal(-1)
+                    b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
+                    return b, (unknown[0], out, Decimal(-1))
         return None
+
+    def _cued_quantities(self, rule: Rule, text: str, reading: Reading, b: Bound) -> set[int]:
+        """The figures the forward binding gave to an input by a cue word (they are inputs, not results)."""
+        out: set[int] = set()
+        for i in b.used:
+            q = reading.quantities[i]
+            low = reading.quantities[i - 1].end if i > 0 else 0
+            high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
+            if any(self._cue_near(rule, n, text, q.start, q.end, low, high) > 0 for n in b.params if n in rule.inputs):
+                out.add(i)
+        return out
+
+    def _label_hits(self, rule: Rule, out: str, text: str, q: Quantity) -> int:
+        """How many two-character pieces of an output's label stand near a figure."""
+        near = text[max(0, q.start - 14):q.end + 10]
+        label = self._light(rule.spec.outputs[out].label_zh)
+        return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near)
+
+    def _output_near(self, rule: Rule, outs: list[str], text: str, q: Quantity) -> str:
+        """Of the outputs in a figure's unit, the one whose label's words stand nearest it."""
+        return max(outs, key=lambda o: (self._label_hits(rule, o, text, q), -outs.index(o)))
 
     def _saturating(self, rule: Rule, params: dict[str, str], name: str) -> str | None:
         """The labelled output that grows with `name` and then stops at a cap (the one 「到上限」 asks about)."""
