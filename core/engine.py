@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from core.compose import Composer, first_sentence, simplified
@@ -31,7 +32,7 @@ from core.talk import (
     without_procedure_words,
 )
 from lang.textnorm import collapse_ws
-from rules.base import CalcError
+from rules.base import CalcError, num
 from rules.evaluate import Rule
 
 SUGGESTION_FLOOR = 0.22
@@ -42,7 +43,8 @@ OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
 LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
 SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
-FOLLOW_UP_MAX_CHARS = 14  # a message this short, once figures and names are taken out, is read as a follow-up
+TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
+MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,11 @@ class Suggestion:
     title: str
     description: str
     answer: Answer
+
+
+def _said(st: DialogueState) -> tuple[str, ...]:
+    """The messages of the conversation's current thread, oldest first."""
+    return tuple(v for k, v in st.extra if k == "said")
 
 
 class Engine:
@@ -142,14 +149,18 @@ class Engine:
             next_state = self.state_after(ans, now, nq)
         elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
             # Refused for a school not covered: the question stays, so a follow-up naming a covered school asks it there.
-            next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", nq.content),))
+            next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", self._norm.without_names(nq.content)),))
         else:
             next_state = replace(st, at=now)
         return self._finish(ans, simple), replace(next_state, lang=st.lang, simplified=st.simplified)
 
-    def state_after(self, ans: Answer, now: float, nq: Normalised | None = None) -> DialogueState:
-        """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button)."""
+    def state_after(self, ans: Answer, now: float, nq: Normalised | None = None, said: tuple[str, ...] = ()) -> DialogueState:
+        """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button).
+        `said`: the messages of the thread before this one (whose figures a follow-up to another school carries)."""
         q = nq or self._norm.question(ans.question)
+        thread = (*said, q.original)
+        if len(thread) > MAX_THREAD:
+            thread = (thread[0], *thread[1 - MAX_THREAD:])  # the question that opened the thread, and the latest turns
         return DialogueState(
             question=ans.question,
             kind=ans.kind,
@@ -159,7 +170,7 @@ class Engine:
             params=tuple((k, str(v)) for k, v in ans.inputs.items() if k in self._param_names(ans.calculator)),
             lang=None,
             at=now,
-            extra=(("content", q.content),),
+            extra=(("content", q.content),) + ((("intent", ans.intent),) if ans.intent else ()) + tuple(("said", t) for t in thread),
         )
 
     def _param_names(self, calculator: str | None) -> set[str]:
@@ -264,11 +275,23 @@ class Engine:
             name = self._compose.doc_name(school, lang)
             carried = f"Same question for {name}:" if en else f"延續上一題，改問{name}："
             topics = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            calc = self._calculate_for_school(nq, st, school, content, lang, carried, topics)
+            if calc is not None:
+                return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
             ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics)
             if ans.kind == "unknown":
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
-            return ans, self.state_after(ans, 0.0, replace(nq, content=content))
+            return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
+        if not named and len(st.schools) >= 2:
+            # After schools side by side, figures are worked through each school's rule (「如果 6 週、130 人，各能補多少？」).
+            light, reading = self._planner.read(nq.original)
+            if reading.quantities and not reading.problems:
+                both = replace(nq, content=f"{content} {nq.content}".strip())
+                compared = self._compare_calculations(both, st.schools, lang)
+                if compared is not None:
+                    compared = replace(compared, notes=(Note("carried", "Same schools, with these figures:" if en else "延續上一題的學校，代入這些數字："), *compared.notes))
+                    return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if st.calculator and st.calculator in self._rules:
             rule = self._rules[st.calculator]
             light, reading = self._planner.read(nq.original)
@@ -276,15 +299,48 @@ class Engine:
                 problem = reading.problems[0]
                 return Answer(question=nq.original, kind="clarify", direct=problem.message_en if en else problem.message_zh, lang=lang), st
             plan = self._planner.plan(light, reading, [(rule, 1.0)], carried={rule.name: dict(st.params)})
+            if plan is not None and plan.intent == "forward" and dict(st.extra).get("intent") == "check" and rule.spec.checks:
+                plan = replace(plan, intent="check")  # 「改成 9 萬呢？」 after 「這樣可以嗎？」 asks for the verdict again
             if plan is not None:
                 old = dict(st.params)
                 changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
                 what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
                 carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
-                done = self._execute(plan, nq.original, lang, light, note=carried)
+                done = self._execute(plan, nq.original, lang, light, note=carried, focus=st.entries[0] if st.entries else None)
                 if done is not None:
-                    return done, self.state_after(done, 0.0, replace(nq, content=content))
+                    return done, self.state_after(done, 0.0, replace(nq, content=content), _said(st))
         return None
+
+    def _calculate_for_school(self, nq: Normalised, st: DialogueState, school: str, content: str, lang: str, note: str, topics: set[str]) -> Answer | None:
+        """The last calculation through another school's own rule: the figures of the last question, read again for
+        that school's rule by their units and cue words (修課 100 人 is the enrolment there too), with this message's
+        figures on top (「改成另一校呢？」, 「換成某校開 7 週呢？」); None when no rule of that school takes them."""
+        ranked = self._matcher.rank(f"{content} {nq.content}".strip(), (school,), limit=40)
+        candidates = self._candidate_rules(ranked, (school,))
+        if not candidates:
+            return None
+        # The rule on the last answer's topic is the same calculation (TAs there are TAs here).
+        candidates = sorted(((r, p * (TOPIC_BOOST if self._rule_topics(r) & topics else 1.0)) for r, p in candidates), key=lambda rp: -rp[1])
+        light, reading = self._planner.read(nq.original)
+        if reading.problems:
+            return None
+        carried: dict[str, dict[str, str]] = {rule.name: {} for rule, _ in candidates}
+        for earlier in _said(st) or (st.question,):
+            # Each earlier message's figures, later ones over earlier ones (「100 人」, then 「改成 130 人」).
+            before_light, before = self._planner.read(earlier)
+            for rule, _ in candidates:
+                carried[rule.name].update(self._planner.bind(rule, before_light, before).params)
+        if not reading.quantities and not (st.kind == "calculation" and any(carried.values())):
+            return None  # no figures now, and the last answer computed nothing: the clause answers
+        plan = self._planner.plan(light, reading, candidates, carried)
+        if plan is None:
+            return None
+        done = self._execute(plan, nq.original, lang, light, note=note, focus=ranked[0].entry.id if ranked else None)
+        return done if done is not None and done.kind == "calculation" else None
+
+    def _rule_topics(self, rule: Rule) -> set[str]:
+        entries = [self._kb.by_id[i] for i in (rule.entry, *rule.spec.applies) if i in self._kb.by_id]
+        return {t for e in entries for t in (e.topic, *e.topics) if t}
 
     def _show_param(self, rule: Rule, name: str, raw: str, lang: str) -> str:
         """A parameter's value as people read it (a tier's label, NT$ amounts)."""
@@ -293,7 +349,11 @@ class Engine:
             return choice.en if lang == "en" else choice.zh
         p = rule.param(name)
         unit = p.unit_en if lang == "en" else p.unit_zh
-        return f"{raw} {unit}".strip() if unit not in ("元", "NT$") else f"NT${raw}"
+        try:
+            shown = num(Decimal(raw))
+        except ArithmeticError:
+            shown = raw
+        return f"{shown} {unit}".strip() if unit not in ("元", "NT$") else f"NT${shown}"
 
     def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str]) -> Answer:
         """The last question about another school: its clause on the same topic, or a plain statement that its document
@@ -625,12 +685,12 @@ class Engine:
             else:
                 verdict = ("Complies: " if en else "符合：") + ("; " if en else "；").join(c.label for c in ans.checks)
             ans = replace(ans, direct=verdict, details=(ans.direct, *ans.details))
-        return replace(ans, inputs=dict(params))
+        return replace(ans, inputs=dict(params), intent=plan.intent)
 
     def _refuse(self, nq: Normalised, lang: str) -> Answer:
         """A question about a body the knowledge base does not cover: say so, naming it."""
         en = lang == "en"
-        names = (", " if en else "、").join(nq.uncovered)
+        names = ", ".join(nq.uncovered_en or nq.uncovered) if en else "、".join(nq.uncovered)
         head = (f"The knowledge base does not include the rules of {names}; I cannot answer for it, and I won't answer with another school's rules." if en
                 else f"知識庫沒有收錄「{names}」的規定，無法回答，也不會拿其他學校的規定來猜。")
         return self._compose.unknown(nq.original, head, lang)

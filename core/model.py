@@ -157,6 +157,7 @@ class Answer:
     needs: tuple[str, ...] = ()  # parameters a calculation still needs
     inputs: dict[str, str] = field(default_factory=dict)  # the figures a calculation used, by parameter (raw)
     related: tuple[str, ...] = ()  # related entry ids, for follow-up buttons
+    intent: str = ""  # a calculation's intent: "forward", "inverse", "compare" or "check" (a follow-up keeps it)
 
     @cached_property
     def text(self) -> str:
