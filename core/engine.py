@@ -24,6 +24,7 @@ from core.talk import (
     SmallTalkBook,
     asks_comparison,
     asks_definition,
+    asks_difference,
     asks_procedure,
     defines_only,
     language_request,
@@ -33,7 +34,7 @@ from core.talk import (
 )
 from lang.textnorm import collapse_ws
 from rules.base import CalcError, num
-from rules.evaluate import Rule
+from rules.evaluate import Rule, format_value
 
 SUGGESTION_FLOOR = 0.22
 INLINE_FLOOR = 0.25
@@ -44,6 +45,7 @@ ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another do
 LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
 SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
+MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
 
 
@@ -74,6 +76,47 @@ class Suggestion:
     answer: Answer
 
 
+@dataclass(frozen=True)
+class _Fig:
+    """A numeric figure of an answer kept in the dialogue state (to say how far apart two results are)."""
+
+    doc: str
+    section: int
+    name: str
+    label: str
+    value: str
+    unit: str
+    display: str
+
+    def dump(self) -> str:
+        return "\t".join((self.doc, str(self.section), self.name, self.label, self.value, self.unit, self.display))
+
+    @staticmethod
+    def parse(text: str) -> _Fig:
+        doc, section, name, label, value, unit, display = text.split("\t")
+        return _Fig(doc, int(section), name, label, value, unit, display)
+
+
+def _figures_of(ans: Answer) -> tuple[str, ...]:
+    """The numeric figures of a calculation (of each school's section), as state entries."""
+    if ans.kind != "calculation":
+        return ()
+    out: list[str] = []
+    parts = [(s.document, s.figures) for s in ans.sections] or [(ans.citations[0].document if ans.citations else "", ans.figures)]
+    for i, (doc, figures) in enumerate(parts):
+        for f in figures:
+            if f.value:
+                clean_label = f.label.replace("\t", " ")
+                out.append(_Fig(doc, i, f.name, clean_label, f.value, f.unit, f.display.replace("\t", " ")).dump())
+    return tuple(out[:MAX_FIGURES])
+
+
+def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
+    """The next state, remembering the last answer's figures as the previous ones."""
+    before = tuple(("prev_fig", v) for k, v in st.extra if k == "fig")
+    return replace(nxt, extra=tuple((k, v) for k, v in nxt.extra if k != "prev_fig") + before)
+
+
 def _said(st: DialogueState) -> tuple[str, ...]:
     """The messages of the conversation's current thread, oldest first."""
     return tuple(v for k, v in st.extra if k == "said")
@@ -99,9 +142,12 @@ class Engine:
         for p in kb.conversation.procedures:
             self._procedures.setdefault(p.document, []).append(p)
         self._columns: list[tuple[str, str]] = []  # (normalised word, table column header) for readable table citations
+        headers = {column for e in kb.entries for column in e.cells}
         for rule in calculators.values():
             for values in getattr(rule, "choices", {}).values():
                 for spec in values.values():
+                    if spec.zh not in headers:
+                        continue  # a choice that is no table's column (a term, a platform)
                     for word in (spec.zh, spec.en, *spec.aliases):
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
@@ -143,10 +189,14 @@ class Engine:
             carried = self._follow_up(nq, st, ctx, lang)
             if carried is not None:
                 ans, next_state = carried
-                return self._finish(ans, simple), replace(next_state, at=now, lang=st.lang, simplified=st.simplified)
+                return self._finish(ans, simple), replace(_keep_previous(next_state, st), at=now, lang=st.lang, simplified=st.simplified)
+        if st.question and asks_difference(said):
+            diff = self._difference(text, st, lang)
+            if diff is not None:
+                return self._finish(diff, simple), replace(st, at=now)
         ans = self._answer(nq, ctx, lang)
         if ans.kind not in ("unknown", "chat"):
-            next_state = self.state_after(ans, now, nq)
+            next_state = _keep_previous(self.state_after(ans, now, nq), st)
         elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
             # Refused for a school not covered: the question stays, so a follow-up naming a covered school asks it there.
             next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", self._norm.without_names(nq.content)),))
@@ -170,7 +220,8 @@ class Engine:
             params=tuple((k, str(v)) for k, v in ans.inputs.items() if k in self._param_names(ans.calculator)),
             lang=None,
             at=now,
-            extra=(("content", q.content),) + ((("intent", ans.intent),) if ans.intent else ()) + tuple(("said", t) for t in thread),
+            extra=(("content", q.content),) + ((("intent", ans.intent),) if ans.intent else ()) + tuple(("said", t) for t in thread)
+            + tuple(("fig", f) for f in _figures_of(ans)),
         )
 
     def _param_names(self, calculator: str | None) -> set[str]:
@@ -270,6 +321,8 @@ class Engine:
         en = lang == "en"
         if nq.uncovered and not named:
             return self._refuse(nq, lang), st
+        if named and self._only_tiers(named, st, nq):
+            named = ()  # 「換成部定的錄取課程呢？」 names a tier of the university's own table, not the ministry's document
         if named and set(named) != set(st.schools):
             school = named[0]
             name = self._compose.doc_name(school, lang)
@@ -309,7 +362,67 @@ class Engine:
                 done = self._execute(plan, nq.original, lang, light, note=carried, focus=st.entries[0] if st.entries else None)
                 if done is not None:
                     return done, self.state_after(done, 0.0, replace(nq, content=content), _said(st))
+        columns = self._columns_in(nq.text)
+        lead = self._kb.by_id.get(st.entries[0]) if st.entries else None
+        if columns and lead is not None and any(c in lead.cells for c in columns):
+            # Another tier of the same table row (「錄取課程呢？」 after the benchmark course's column).
+            name = "、".join(columns) if not en else ", ".join(columns)
+            ans = self._compose.single(nq.original, lead, 1.0, lang, columns)
+            ans = replace(ans, notes=(Note("carried", f"Same question, for {name}:" if en else f"延續上一題，改問{name}："), *ans.notes))
+            return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
         return None
+
+    def _only_tiers(self, named: tuple[str, ...], st: DialogueState, nq: Normalised) -> bool:
+        """The ministry named in a follow-up about a university's answer names one of that university's course tiers."""
+        if not all(s in self._ministries for s in named) or not st.schools or any(s in self._ministries for s in st.schools):
+            return False
+        return bool(self._columns_in(nq.text))
+
+    def _difference(self, question: str, st: DialogueState, lang: str) -> Answer | None:
+        """「差多少？」: how far apart the last two results are (two schools side by side, or this answer and the one
+        before it), in the unit they share; None when there are no two such figures."""
+        now = [_Fig.parse(v) for k, v in st.extra if k == "fig"]
+        before = [_Fig.parse(v) for k, v in st.extra if k == "prev_fig"]
+        pair: tuple[_Fig, _Fig] | None = None
+        firsts = [next(f for f in now if f.section == i) for i in dict.fromkeys(f.section for f in now)]
+        if len(firsts) >= 2 and firsts[0].unit == firsts[1].unit:
+            pair = (firsts[0], firsts[1])
+        else:
+            for f in now:
+                g = next((g for g in before if g.name == f.name and g.value != f.value), None)
+                if g is not None:
+                    pair = (f, g)
+                    break
+        if pair is None:
+            return None
+        a, b = pair
+        gap = abs(Decimal(a.value) - Decimal(b.value))
+        en = lang == "en"
+        shown = format_value(gap, None, a.unit or None, lang)
+        label = a.label
+        name_a = self._compose.doc_name(a.doc, lang) if a.doc != b.doc else ""
+        name_b = self._compose.doc_name(b.doc, lang) if a.doc != b.doc else ""
+        side_a = f"{name_a} {a.display}".strip() if name_a else a.display
+        side_b = f"{name_b} {b.display}".strip() if name_b else b.display
+        if en:
+            direct = f"The difference is {shown} ({label}: {side_a} vs {side_b})."
+        else:
+            direct = f"相差 {shown}（{label}：{side_a} 對 {side_b}）。"
+        step = f"{format_value(Decimal(a.value), None, a.unit or None, lang)} − {format_value(Decimal(b.value), None, a.unit or None, lang)}"
+        if Decimal(a.value) < Decimal(b.value):
+            step = f"{format_value(Decimal(b.value), None, a.unit or None, lang)} − {format_value(Decimal(a.value), None, a.unit or None, lang)}"
+        entries = [self._kb.by_id[i] for i in st.entries if i in self._kb.by_id][:4]
+        return Answer(
+            question=question,
+            kind="calculation",
+            direct=direct,
+            steps=(f"{step} = {shown}",),
+            notes=(Note("carried", "About the last two results." if en else "延續上一題的結果。"),),
+            citations=tuple(self._compose.citation(e, lang) for e in entries),
+            lang=lang,
+            score=1.0,
+            matched=tuple(e.id for e in entries),
+        )
 
     def _calculate_for_school(self, nq: Normalised, st: DialogueState, school: str, content: str, lang: str, note: str, topics: set[str]) -> Answer | None:
         """The last calculation through another school's own rule: the figures of the last question, read again for

@@ -85,6 +85,8 @@ class Figure:
     name: str
     label: str
     display: str
+    value: str = ""  # a number's exact value (Decimal as text); empty for dates, labels and checks
+    unit: str = ""  # the figure's unit as the rule names it (TWD, hours, person)
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,16 @@ def defines_only(text: str, term: str) -> bool:
     return len(re.findall(r"[\u3400-\u9fff]", rest)) <= 3 and len(re.findall(r"[a-z]{2,}", rest, re.I)) <= 2
 
 
+# How far apart two results are: 差多少, 相差幾小時, 多了多少, how much more.
+_DIFFERENCE = re.compile(r"差(?:多少|幾|了多少|距|額)|相差|差別是多少|(?<![最至])多了?多少|(?<![最至])少了?多少|(?<![最至])多幾|(?<![最至])少幾|(?:the )?difference|how much (?:more|less)|how many more|how many fewer", re.I)
+
+
+def asks_difference(text: str) -> bool:
+    """Asks how far apart two results are (「差多少？」 after two figures)."""
+    t = to_traditional(unicodedata.normalize("NFKC", text))
+    return bool(_DIFFERENCE.search(t)) and len(t.strip()) <= 30
+
+
 def asks_comparison(text: str) -> bool:
     """Asks to compare (比較, 哪個多, 差多少, versus)."""
     return bool(_COMPARE.search(text))

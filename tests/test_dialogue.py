@@ -118,3 +118,28 @@ def test_small_talk_mid_conversation_keeps_the_context(engine: Engine, text: str
     _, chat, follow = talk(engine, "高科大磨課師 9 小時可以拿幾學分？", text, "那 18 小時呢？")
     assert chat.kind == "chat" and not chat.citations
     assert follow.kind == "calculation" and "1 學分" in follow.direct
+
+
+def test_another_tier_of_the_same_table_row_quotes_that_tiers_cell(engine: Engine) -> None:
+    first, second = talk(engine, "逢甲標竿課程對教師評鑑有什麼幫助？", "錄取課程呢？")
+    assert second.citations[0].entry == first.citations[0].entry
+    assert "錄取課程" in second.citations[0].label and "標竿課程" not in second.citations[0].label
+    assert "延續上一題" in second.text
+
+
+def test_a_ministry_named_as_a_universitys_tier_is_a_tier_change_and_the_difference_is_computed(engine: Engine) -> None:
+    first, second, gap = talk(engine, "逢甲 SPOC 課程錄了 9 小時，可以領幾小時的獎勵金？", "如果換成教育部錄取課程呢？", "差多少")
+    assert first.calculator == second.calculator and docs(second) == ["fcu-mooc-reward"]
+    assert first.result["hourly_fee_count"] == 36 and second.result["hourly_fee_count"] == 54
+    assert gap.kind == "calculation" and "相差 18" in gap.direct
+
+
+def test_the_difference_between_two_schools_results(engine: Engine) -> None:
+    _, gap = talk(engine, "錄 10 小時影片，高科大跟東華的錄製鐘點費各可以編多少？", "差多少")
+    assert gap.kind == "calculation" and set(docs(gap)) == {"nkust-mooc", "ndhu-elearning"}
+    assert "NT$40,000" in gap.direct
+
+
+def test_how_much_at_most_is_not_a_difference(engine: Engine) -> None:
+    _, second = talk(engine, "錄 10 小時影片，高科大跟東華的錄製鐘點費各可以編多少？", "那東華最多多少錢")
+    assert "相差" not in second.direct
