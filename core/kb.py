@@ -304,8 +304,9 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                 if calc not in names:
                     problems.append(Problem(name, line_of(data, ("entries", i, "calculators", j)), f"{entry.id}: unknown calculator {calc}"))
 
+    with_entries = set(entry_document.values())
     for doc_id in documents:
-        if doc_id in sources and not any(entry_document[e.id] == doc_id for e in entries):
+        if doc_id in sources and doc_id not in with_entries:
             problems.append(Problem(f"knowledge/entries/{doc_id}.yaml", 1, f"no entries for {doc_id}"))
 
     coverage = _coverage(sources, covered, allowed_uncovered)
@@ -385,6 +386,9 @@ def _load_rules(
     rules: dict[str, Rule] = {}
     applied: dict[str, list[str]] = {}
     folder = root / "rules"
+    by_document: dict[str, set[str]] = {}
+    for entry_id in ids:
+        by_document.setdefault(entry_document[entry_id], set()).add(entry_id)
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         name = _rel(path, root)
         data, found = load_yaml(path, name)
@@ -402,7 +406,7 @@ def _load_rules(
             continue
         if path.stem != doc_id:
             problems.append(Problem(name, line_of(data, ("document",)), f"file name should be {doc_id}.yaml"))
-        own = {i for i in ids if entry_document[i] == doc_id}
+        own = by_document.get(doc_id, set())
         for i, spec in enumerate(rule_file.rules):
             loc: tuple[Any, ...] = ("rules", i)
             if spec.id in rules:
