@@ -14,7 +14,7 @@ _SNAKE = r"^[a-z][a-z0-9_]*$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class DocDate(_Frozen):

@@ -28,7 +28,7 @@ NoteKind = Literal["reading", "warning", "note", "unstated"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class ChoiceSpec(_Frozen):
