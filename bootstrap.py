@@ -5,40 +5,99 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
 from calculators import REGISTRY
 from config import Config
+from core.cache import KnowledgeCache, cache_key, code_version
 from core.engine import Engine
 from core.kb import KnowledgeBase, KnowledgeBaseError, load
 from core.matcher import Matcher
 from core.normalize import Normaliser
 
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent
+CODE = ("core", "rules", "lang", "calculators", "bootstrap.py")  # what validates and indexes: part of the cache key
 
-def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
-    """Load and validate the knowledge base (raises KnowledgeBaseError naming every problem)."""
-    return load(knowledge_dir, REGISTRY)
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    return code_version(ROOT, CODE)
 
 
-def build_engine(kb: KnowledgeBase) -> Engine:
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The garbage collector off while the knowledge base is read and indexed (hundreds of thousands of new objects,
+    none of them garbage, rescanned at every collection otherwise); what was built is then frozen, so that later
+    collections never walk it again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def load_knowledge(knowledge_dir: Path, cache_dir: Path | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base (raises KnowledgeBaseError naming every problem).
+
+    With a cache directory, a knowledge base validated earlier from exactly these files by exactly this code is read
+    back from it instead, and a freshly validated one is written to it (core/cache.py). `check` never comes here.
+    """
+    with _gc_paused():
+        if cache_dir is None:
+            return load(knowledge_dir, REGISTRY)
+        key = cache_key(knowledge_dir, _code())
+        store = KnowledgeCache(cache_dir, key)
+        cached = store.load_kb()
+        if cached is not None:
+            log.debug("knowledge base from the cache (%s)", key[:12])
+            return cached
+        kb = replace(load(knowledge_dir, REGISTRY), cache_key=key)
+        if cache_key(knowledge_dir, _code()) == key:  # not edited while it was being read
+            store.store_kb(kb)
+        return kb
+
+
+def build_engine(kb: KnowledgeBase, cache_dir: Path | None = None) -> Engine:
     """The answering core over a validated knowledge base: its rule definitions (and the Python calculators not yet
-    moved into them) as the calculators."""
-    normaliser = Normaliser(kb.glossary, kb.institutions)
-    calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
-    return Engine(kb, normaliser, Matcher(kb, normaliser), calculators)
+    moved into them) as the calculators. With a cache directory and a knowledge base loaded through it, the built
+    index (normaliser and matcher) is read back from it, or built and written to it."""
+    with _gc_paused():
+        store = KnowledgeCache(cache_dir, kb.cache_key) if cache_dir is not None and kb.cache_key else None
+        built = store.load_index(kb) if store is not None else None
+        if built is not None:
+            log.debug("index from the cache (%s)", kb.cache_key[:12])
+            normaliser, matcher = built
+        else:
+            normaliser = Normaliser(kb.glossary, kb.institutions)
+            matcher = Matcher(kb, normaliser)
+            if store is not None:
+                store.store_index(kb, normaliser, matcher)
+        calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
+        return Engine(kb, normaliser, matcher, calculators)
 
 
-def engine_from(knowledge_dir: Path) -> Engine:
+def engine_from(knowledge_dir: Path, cache_dir: Path | None = None) -> Engine:
     """Load, validate and build in one step (raises KnowledgeBaseError)."""
-    return build_engine(load_knowledge(knowledge_dir))
+    return build_engine(load_knowledge(knowledge_dir, cache_dir), cache_dir)
 
 
 def engine_or_exit(config: Config, err: TextIO = sys.stderr) -> Engine:
-    """The engine for the configured knowledge base; on an invalid one, print the problems and exit with status 1."""
+    """The engine for the configured knowledge base (through the configured cache); on an invalid one, print the
+    problems and exit with status 1."""
     try:
-        return engine_from(config.knowledge_dir)
+        return engine_from(config.knowledge_dir, config.cache_dir)
     except KnowledgeBaseError as exc:
         for problem in exc.problems[:50]:
             print(problem, file=err)
@@ -57,7 +116,7 @@ def run(config: Config, console: bool = False) -> int:
     if config.token and not console:
         from frontends.telegram.app import run_telegram
 
-        return run_telegram(config, engine, lambda: engine_from(config.knowledge_dir))
+        return run_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir))
     from frontends.console import run_console
 
     return run_console(engine)

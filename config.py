@@ -29,6 +29,7 @@ class Config:
     flood_window_s: float = 60.0
     log_level: str = "INFO"
     rate_limiter: bool = True  # AIORateLimiter for Telegram's limits; off only against a test server
+    cache_dir: Path | None = ROOT / "data" / "cache"  # the validated knowledge base and its index (None: no cache)
 
     def __repr__(self) -> str:  # never show the token
         return f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path})"
@@ -56,11 +57,16 @@ class Config:
             if not low <= value <= high:
                 raise ConfigError(f"{name}: {value} is outside {low}..{high}")
             return value
+        db_path = Path(e["BOT_DB_PATH"]) if e.get("BOT_DB_PATH") else ROOT / "data" / "bot.sqlite3"
+        # CACHE_DIR: where the validated knowledge base and its built index are kept between starts (safe to delete);
+        # default `cache/` beside the database; "off" for none.
+        raw_cache = (e.get("CACHE_DIR") or "").strip()
+        cache_dir = None if raw_cache.lower() in ("off", "none", "0", "false", "no") else Path(raw_cache) if raw_cache else db_path.parent / "cache"
         return cls(
             token=(e.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
             base_url=(e.get("TELEGRAM_BASE_URL") or "").strip() or None,
             admin_ids=frozenset(admins),
-            db_path=Path(e["BOT_DB_PATH"]) if e.get("BOT_DB_PATH") else ROOT / "data" / "bot.sqlite3",
+            db_path=db_path,
             knowledge_dir=Path(e["KNOWLEDGE_DIR"]) if e.get("KNOWLEDGE_DIR") else ROOT / "knowledge",
             webhook_url=(e.get("WEBHOOK_URL") or "").strip() or None,
             webhook_port=_int("WEBHOOK_PORT", 8443, 1, 65535),
@@ -68,4 +74,5 @@ class Config:
             flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
             rate_limiter=(e.get("RATE_LIMITER") or "on").strip().lower() not in ("off", "0", "false", "no"),
+            cache_dir=cache_dir,
         )

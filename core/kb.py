@@ -58,6 +58,7 @@ class KnowledgeBase:
     conversation: ConversationFile = field(default_factory=ConversationFile)  # knowledge/conversation.yaml
     smalltalk: SmallTalkFile | None = None  # knowledge/smalltalk.yaml
     rule_coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id → rules that apply it
+    cache_key: str = ""  # the key of the on-disk cache it was stored under (core/cache.py); empty when not cached
 
     def document_of(self, entry: Entry) -> Document:
         """The document an entry belongs to."""
