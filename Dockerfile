@@ -20,6 +20,7 @@ COPY calculators ./calculators
 COPY frontends ./frontends
 COPY storage ./storage
 COPY knowledge ./knowledge
+RUN python -m compileall -q -j 0 /app
 
 RUN useradd --create-home --uid 10001 bot && mkdir -p /data && chown bot:bot /data
 USER bot
