@@ -50,8 +50,9 @@ _LETTERS = re.compile(r"[a-z]+")
 
 
 def _grams(text: str) -> list[str]:
-    """What the fuzzy fallback indexes: every character but spaces, and every pair of English letters within a word."""
-    out = [c for c in text if not c.isspace()]
+    """What the fuzzy fallback indexes: every character (a shared space is a resemblance too, if the faintest), and
+    every pair of English letters within a word."""
+    out = list(text)
     for w in _LETTERS.findall(text):
         out.extend(w[i : i + 2] for i in range(len(w) - 1))
     return out
@@ -328,8 +329,10 @@ class Matcher:
         """Entries to compare by fuzzy similarity when no indexed term is shared: at most FUZZY_FALLBACK of them.
 
         An entry that shares no character with the question has similarity 0, so these are the entries sharing the
-        most (rarest first) characters and English letter pairs, read from at most FALLBACK_POSTINGS postings. When
-        the named documents are small enough, all their entries.
+        most characters and English letter pairs (weighted by rarity; the rarest read first, at most FALLBACK_POSTINGS
+        postings in all, so a character every entry has is skipped in a large knowledge base). When the named
+        documents are small enough, all their entries. On a knowledge base of fewer than FUZZY_FALLBACK entries this
+        compares every entry that could resemble the question, as scoring them all would.
         """
         if documents is not None and allowed is not None:
             mine = [self._doc_entries[d] for d in dict.fromkeys(documents) if d in self._doc_entries]
