@@ -69,13 +69,14 @@ def code_version(root: Path, parts: Iterable[str]) -> str:
     """A hash of the project's .py files under `parts` (folders or single files, relative to `root`), of this Python
     and of the libraries whose objects the cache holds."""
     import numpy
-    import opencc
     import pydantic
     import rapidfuzz
 
+    from lang.textnorm import opencc_fingerprint
+
     h = hashlib.sha256(FORMAT)
     h.update(f"{sys.implementation.cache_tag} {sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
-    h.update(f"numpy {numpy.__version__} pydantic {pydantic.VERSION} rapidfuzz {rapidfuzz.__version__} opencc {opencc.__version__}".encode())
+    h.update(f"numpy {numpy.__version__} pydantic {pydantic.VERSION} rapidfuzz {rapidfuzz.__version__} opencc {opencc_fingerprint()}".encode())
     files: list[Path] = []
     for part in parts:
         path = root / part
