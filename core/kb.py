@@ -28,7 +28,6 @@ from lang.textnorm import fold, fold_with_lines
 from core.yamlload import Problem, line_of, load_yaml
 from rules.evaluate import Rule
 from rules.spec import RuleFile
-from rules.validate import check_spec, run_tests
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -382,6 +381,8 @@ def _load_rules(
     root: Path, documents: dict[str, Document], entries: list[Entry], entry_document: dict[str, str], problems: list[Problem]
 ) -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
     """Read knowledge/rules/*.yaml: validate each definition against the entries' facts, bind it, run its test rows."""
+    from rules.validate import check_spec, run_tests  # only when validating (a start from the cache does not)
+
     facts: dict[str, dict[str, tuple[Decimal, str]]] = {e.id: {f.name: (Decimal(str(f.value)), f.unit) for f in e.facts} for e in entries}
     ids = set(facts)
     rules: dict[str, Rule] = {}

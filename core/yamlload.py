@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 
 @dataclass(frozen=True)
@@ -35,23 +34,28 @@ class LineList(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+@lru_cache(maxsize=1)
+def _loader() -> Any:
+    """A safe loader (libyaml's parser when PyYAML has it) that keeps dates as strings and records lines and duplicate
+    keys; built on first use, so that a start from the cache never imports PyYAML."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[valid-type,misc]
+        problems: list[tuple[int, str]]
+
+    # Keep dates (and anything timestamp-like) as strings until parsed on purpose.
+    _Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return _Loader
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that keeps dates as strings and records lines and duplicate keys."""
-
-    problems: list[tuple[int, str]]
-
-
-# Keep dates (and anything timestamp-like) as strings until parsed on purpose.
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -72,15 +76,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return out
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+def _construct_sequence(loader: Any, node: Any, deep: bool = False) -> LineList:
     out = LineList(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
 
 
 def load_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
@@ -90,7 +90,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, 1, f"cannot read: {exc}")]
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     loader.problems = []
     try:
         data = loader.get_single_data()
