@@ -22,6 +22,13 @@ COPY storage ./storage
 COPY knowledge ./knowledge
 RUN python -m compileall -q -j 0 /app
 
+# LINE's webhook (when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are set). The rich-menu font ships in
+# frontends/line/fonts/ (a subset of Noto Sans CJK TC, OFL), so no font package is needed.
+EXPOSE 8080
+COPY scripts/healthcheck.py ./scripts/healthcheck.py
+# GET /healthz when LINE is configured, otherwise the heartbeat file the bot touches every 30 s.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["python", "scripts/healthcheck.py"]
+
 RUN useradd --create-home --uid 10001 bot && mkdir -p /data && chown bot:bot /data
 USER bot
 VOLUME ["/data"]

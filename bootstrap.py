@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
@@ -26,6 +28,7 @@ from core.normalize import Normaliser
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
 CODE = ("core", "rules", "lang", "calculators", "bootstrap.py")  # what validates and indexes: part of the cache key
+HEARTBEAT_S = 30.0  # how often a running server touches its heartbeat file (scripts/healthcheck.py reads it)
 
 
 @lru_cache(maxsize=1)
@@ -111,12 +114,82 @@ def calculator_names() -> list[str]:
 
 
 def run(config: Config, console: bool = False) -> int:
-    """Run the front ends the configuration asks for: Telegram when its token is set, otherwise the console chat."""
+    """Run the front ends the configuration asks for: LINE when its channel secret and access token are set,
+    Telegram when its token is set, both in one event loop when both are, the console chat when neither is."""
     engine = engine_or_exit(config)
-    if config.token and not console:
-        from frontends.telegram.app import run_telegram
+    line = config.line_enabled and not console
+    telegram = bool(config.token) and not console
+    if not line and not telegram:
+        from frontends.console import run_console
 
-        return run_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir))
-    from frontends.console import run_console
+        return run_console(engine)
+    return asyncio.run(serve(config, engine, line=line, telegram=telegram))
 
-    return run_console(engine)
+
+async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> int:
+    """The servers in one loop with one engine and one repository, until SIGTERM or SIGINT."""
+    from storage.keys import load_secret
+    from storage.repository import SafeRepository
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not on this platform or not the main thread
+            pass
+    repo = SafeRepository(config.db_path)
+    await repo.open()
+    secret = load_secret(config.db_path, config.user_id_secret)
+    jobs: list[Awaitable[None]] = [_heartbeat(config.heartbeat_path, stop)]
+    if line:
+        from frontends.line.app import serve_line
+
+        jobs.append(serve_line(config, engine, repo, secret, stop))
+    if telegram:
+        from frontends.telegram.app import serve_telegram
+
+        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir), repo, stop))
+    tasks = [asyncio.ensure_future(j) for j in jobs]
+    status = 0
+    try:
+        # Any front end that ends on its own (a fault) stops the others too.
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for t in done:
+            if not t.cancelled() and t.exception() is not None:
+                log.error("a front end stopped", exc_info=t.exception())
+                status = 1
+        stop.set()
+        for t in tasks:
+            try:
+                await t
+            except Exception:  # noqa: BLE001 - already logged above, or logged now
+                log.exception("a front end failed while stopping")
+                status = 1
+    finally:
+        await repo.close()
+    return status
+
+
+async def _heartbeat(path: Path, stop: asyncio.Event) -> None:
+    """Touch `path` every 30 s while running (the container's HEALTHCHECK when no webhook port is served)."""
+    while not stop.is_set():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+        except OSError as exc:
+            log.warning("heartbeat %s not written: %s", path, exc)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=HEARTBEAT_S)
+        except asyncio.TimeoutError:
+            pass
+
+
+def line_setup(config: Config) -> int:
+    """`python bot.py line-setup`: create or replace the default rich menu."""
+    if not config.line_channel_access_token:
+        print("line-setup needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_API_BASE_URL for a test server)", file=sys.stderr)
+        return 2
+    from frontends.line.richmenu import setup_command
+
+    return asyncio.run(setup_command(config.line_channel_access_token, config.line_api_base_url))

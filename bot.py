@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     calc.add_argument("name", nargs="?")
     calc.add_argument("params", nargs="*")
     sub.add_parser("console", help="chat in the terminal")
+    sub.add_parser("line-setup", help="create or replace the LINE default rich menu")
     return p
 
 
@@ -47,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli.ask_command(bootstrap.engine_or_exit(config), args.question, args.json)
     if args.command == "calc":
         return cli.calc_command(bootstrap.engine_or_exit(config), args.name, args.params, args.json, args.list)
+    if args.command == "line-setup":
+        return bootstrap.line_setup(config)
     return bootstrap.run(config, console=args.command == "console")
 
 

@@ -29,10 +29,30 @@ class Config:
     flood_window_s: float = 60.0
     log_level: str = "INFO"
     rate_limiter: bool = True  # AIORateLimiter for Telegram's limits; off only against a test server
+    user_id_secret: str | None = None  # USER_ID_SECRET: the install's secret (else a 0600 key file beside the database)
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_host: str = "0.0.0.0"
+    line_port: int = 8080
+    line_api_base_url: str | None = None  # the Messaging API (and its data API) at another address, e.g. a test server
+    line_push_fallback: bool = False  # push (billed) when a reply token has expired or was refused
     cache_dir: Path | None = ROOT / "data" / "cache"  # the validated knowledge base and its index (None: no cache)
 
-    def __repr__(self) -> str:  # never show the token
-        return f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path})"
+    @property
+    def heartbeat_path(self) -> Path:
+        """The file a running server touches every 30 s (beside the database: a writable place); the HEALTHCHECK reads it."""
+        return self.db_path.with_name("heartbeat")
+
+    @property
+    def line_enabled(self) -> bool:
+        """LINE is served when both its channel secret and its access token are set."""
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    def __repr__(self) -> str:  # never show a token or a secret
+        return (
+            f"Config(token={'set' if self.token else 'unset'}, base_url={self.base_url!r}, admins={len(self.admin_ids)}, db={self.db_path}, "
+            f"line={'set' if self.line_enabled else 'unset'}, line_port={self.line_port}, line_api_base_url={self.line_api_base_url!r})"
+        )
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -57,6 +77,15 @@ class Config:
             if not low <= value <= high:
                 raise ConfigError(f"{name}: {value} is outside {low}..{high}")
             return value
+        def _flag(name: str, default: bool) -> bool:
+            raw = (e.get(name) or "").strip().lower()
+            if not raw:
+                return default
+            if raw in ("1", "on", "true", "yes"):
+                return True
+            if raw in ("0", "off", "false", "no"):
+                return False
+            raise ConfigError(f"{name}: {raw!r} is not on or off")
         db_path = Path(e["BOT_DB_PATH"]) if e.get("BOT_DB_PATH") else ROOT / "data" / "bot.sqlite3"
         # CACHE_DIR: where the validated knowledge base and its built index are kept between starts (safe to delete);
         # default `cache/` beside the database; "off" for none.
@@ -74,5 +103,12 @@ class Config:
             flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
             rate_limiter=(e.get("RATE_LIMITER") or "on").strip().lower() not in ("off", "0", "false", "no"),
+            user_id_secret=(e.get("USER_ID_SECRET") or "").strip() or None,
+            line_channel_secret=(e.get("LINE_CHANNEL_SECRET") or "").strip() or None,
+            line_channel_access_token=(e.get("LINE_CHANNEL_ACCESS_TOKEN") or "").strip() or None,
+            line_host=(e.get("LINE_HOST") or "").strip() or "0.0.0.0",
+            line_port=_int("LINE_PORT", 8080, 1, 65535),
+            line_api_base_url=(e.get("LINE_API_BASE_URL") or "").strip().rstrip("/") or None,
+            line_push_fallback=_flag("LINE_PUSH_FALLBACK", False),
             cache_dir=cache_dir,
         )

@@ -17,11 +17,22 @@ from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
 from core.model import Answer, AnswerContext, Note, Option
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
-from core.router import extract, has_figures
+from core.router import DateSlot, extract, has_figures
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
-from core.talk import SmallTalkBook, asks_comparison, asks_definition, asks_procedure, language_request, looks_like_follow_up, reference
+from core.talk import (
+    SmallTalkBook,
+    asks_comparison,
+    asks_definition,
+    asks_procedure,
+    defines_only,
+    language_request,
+    looks_like_follow_up,
+    reference,
+    without_procedure_words,
+)
 from lang.textnorm import collapse_ws
 from rules.base import CalcError, Calculator, Param
+from rules.evaluate import Rule
 
 SUGGESTION_FLOOR = 0.22
 INLINE_FLOOR = 0.25
@@ -29,6 +40,8 @@ MULTI_RATIO = 0.6  # another school's entry on the same topic within this share 
 CLOSE_RATIO = 0.85  # without a shared topic, another school's entry must score this close to the best
 OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
+LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
+SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
 FOLLOW_UP_MAX_CHARS = 14  # a message this short, once figures and names are taken out, is read as a follow-up
 
 
@@ -245,7 +258,7 @@ class Engine:
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content))
         if st.calculator and st.calculator in self._calculators:
-            found = extract(st.calculator, nq.text, st.schools)
+            found = extract(st.calculator, nq.text, st.schools, _date_params(self._calculators[st.calculator]))
             if has_figures(found) or any(k in found for k in ("tier", "self_study", "series_type", "local_government")):
                 params = {**dict(st.params), **{k: str(v) for k, v in found.items()}}
                 calc = self._calculators[st.calculator]
@@ -367,7 +380,8 @@ class Engine:
 
     def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
         """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""
-        if not self._procedures or not asks_procedure(nq.text):
+        if not self._procedures or nq.off_topic or not asks_procedure(nq.text):
+            # 「宿舍怎麼申請」 asks how to apply for something the documents never deal with.
             return None
         docs = [s for s in schools if s in self._procedures] or ([ctx.default_school] if ctx.default_school in self._procedures else [])
         en = lang == "en"
@@ -378,11 +392,26 @@ class Engine:
             head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一所學校（或教育部計畫）的申請流程？各文件規定不同：")
             return Answer(question=nq.original, kind="clarify", direct=head, options=options, hints=("set_school",), lang=lang)
         doc = docs[0]
+        # 「申請流程裡，授課規劃表是附件幾？」 asks for one clause; 「要準備哪些東西？」 for the checklist.
+        rest = without_procedure_words(nq.content)
+        top = self._matcher.rank(rest, (doc,), limit=1)
+        if top and top[0].specific >= SPECIFIC_CLAUSE and self._matcher.confident(top[0], self._matcher.oov(rest)):
+            return None
         procs = self._procedures[doc]
         proc = max(procs, key=lambda p: sum(1 for t in p.triggers if self._norm.base(t) in nq.text))
+        # The item the question's other words point at (「結報要交什麼」 → the settlement clause) is cited first,
+        # and picks the checklist it belongs to.
+        lead = next((s for s in self._matcher.rank(rest, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
+        if lead is not None and (lead.specific < LEAD_ITEM or not self._matcher.confident(lead, self._matcher.oov(rest))):
+            lead = None
+        if lead is not None and not any(it.entry == lead.entry.id for it in proc.items):
+            proc = next(p for p in procs if any(it.entry == lead.entry.id for it in p.items))
         details = tuple(f"{i}. {it.en if en else it.zh}（{self._kb.by_id[it.entry].clause}）" if not en else f"{i}. {it.en} ({self._kb.by_id[it.entry].clause})"
                         for i, it in enumerate(proc.items, start=1))
         cited = list(dict.fromkeys(it.entry for it in proc.items))
+        if lead is not None:
+            cited.remove(lead.entry.id)
+            cited.insert(0, lead.entry.id)
         return Answer(
             question=nq.original,
             kind="answer",
@@ -398,9 +427,10 @@ class Engine:
         """「磨課師是什麼」: the documents' own definitions, each cited; or that the documents use a term without defining it."""
         if not self._definitions or not asks_definition(nq.text):
             return None
-        term = next((d for t, d in self._definitions if t and t in nq.text), None)
-        if term is None:
+        found = next(((t, d) for t, d in self._definitions if t and t in nq.text), None)
+        if found is None or not defines_only(nq.content if found[0] in nq.content else nq.text, found[0]):
             return None
+        term = found[1]
         entries = [self._kb.by_id[i] for i in term.entries if i in self._kb.by_id]
         if nq.schools:
             entries = [e for e in entries if self._kb.entry_document[e.id] in nq.schools] or entries
@@ -449,10 +479,10 @@ class Engine:
             for name in s.entry.calculators:
                 if name not in self._calculators:
                     continue
-                params = extract(name, nq.text, nq.schools)
+                calc = self._calculators[name]
+                params = extract(name, nq.text, nq.schools, _date_params(calc))
                 if not has_figures(params):
                     continue
-                calc = self._calculators[name]
                 missing = calc.missing(params)
                 if missing:
                     return self._needs(nq, s, name, missing, lang)
@@ -556,7 +586,7 @@ class Engine:
             return {}
         nq = self._norm.question(question)
         out: dict[str, str] = {}
-        for k, v in extract(calc.name, nq.text, nq.schools).items():
+        for k, v in extract(calc.name, nq.text, nq.schools, _date_params(calc)).items():
             try:
                 calc.param(k).coerce(v)
             except (CalcError, KeyError):
@@ -632,3 +662,14 @@ class Engine:
     def entry_count(self) -> int:
         """How many entries the knowledge base holds."""
         return len(self._kb.entries)
+
+
+def _date_params(calc: Calculator[Any] | Rule) -> tuple[DateSlot, ...]:
+    """A calculator's date parameters in order, with the cue words a rule definition declares for them."""
+    inputs = calc.inputs if isinstance(calc, Rule) else {}
+    out = []
+    for p in calc.params:
+        if p.kind == "date":
+            spec = inputs.get(p.name)
+            out.append(DateSlot(p.name, spec.cues, spec.avoid) if spec else DateSlot(p.name))
+    return tuple(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,12 +21,13 @@ from core.schema import (
     DocumentsFile,
     Entry,
     EntryFile,
+    Fact,
     Glossary,
     clause_to_path,
 )
 from lang.textnorm import fold, fold_with_lines
 from core.yamlload import Problem, line_of, load_yaml
-from rules.evaluate import Rule
+from rules.evaluate import PRECISION, Rule
 from rules.spec import RuleFile
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -143,9 +144,9 @@ def _number_tokens(text: str) -> set[Decimal]:
     return out
 
 
-def _fact_in_quote(value: float, unit: str, text: str | None, quote: str) -> str | None:
-    """None when the fact's value is written in the quote, else a message."""
-    want = Decimal(str(value))
+def _fact_in_quote(fact: Fact, quote: str) -> str | None:
+    """None when the fact's value is written in the quote (a fraction within 0.001), else a message."""
+    want, unit, text = fact.decimal(), fact.unit, fact.text
     if text is not None and fold(text) not in fold(quote):
         return f"fact text {text!r} is not in the quote"
     pool = _number_tokens(text if text is not None else quote)
@@ -153,7 +154,7 @@ def _fact_in_quote(value: float, unit: str, text: str | None, quote: str) -> str
     if any(abs(p - w) < Decimal("0.001") for p in pool for w in percent_forms):
         return None
     where = "its text" if text is not None else "the quote"
-    return f"fact value {value} does not appear in {where}"
+    return f"fact value {fact.value} does not appear in {where}"
 
 
 def load_documents(root: Path, problems: list[Problem]) -> dict[str, Document]:
@@ -275,7 +276,9 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                         pos = folded_src.find(q, pos + 1)
             # facts
             for j, fact in enumerate(entry.facts):
-                msg = _fact_in_quote(fact.value, fact.unit, fact.text, entry.quote)
+                with localcontext() as ctx:
+                    ctx.prec = PRECISION
+                    msg = _fact_in_quote(fact, entry.quote)
                 if msg:
                     problems.append(Problem(name, at("facts", j), f"{entry.id}: {fact.name}: {msg}"))
             # table cells verbatim
@@ -383,7 +386,9 @@ def _load_rules(
     """Read knowledge/rules/*.yaml: validate each definition against the entries' facts, bind it, run its test rows."""
     from rules.validate import check_spec, run_tests  # only when validating (a start from the cache does not)
 
-    facts: dict[str, dict[str, tuple[Decimal, str]]] = {e.id: {f.name: (Decimal(str(f.value)), f.unit) for f in e.facts} for e in entries}
+    with localcontext() as ctx:
+        ctx.prec = PRECISION  # a fraction fact ("2/3") is bound as its quotient to the evaluator's precision
+        facts: dict[str, dict[str, tuple[Decimal, str]]] = {e.id: {f.name: (f.decimal(), f.unit) for f in e.facts} for e in entries}
     ids = set(facts)
     rules: dict[str, Rule] = {}
     applied: dict[str, list[str]] = {}

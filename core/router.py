@@ -41,6 +41,8 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
     "nkust_operation_ta": (Slot("course_weeks", WEEKS),),
     "fcu_recording_fee": (Slot("video_hours", HOURS), Slot("hourly_rate", r"\s*元", near=("鐘點", "每小時", "時薪", "費率"))),
     "fcu_tutoring_hours": (Slot("course_weeks", WEEKS), Slot("online_enrolment", PEOPLE)),
+    "fcu_video_hours": (Slot("video_hours", HOURS),),
+    "fcu_tier_upgrade": (Slot("video_hours", HOURS), Slot("course_weeks", WEEKS), Slot("online_enrolment", PEOPLE), Slot("months", MONTHS)),
     "fcu_teaching_assistants": (
         Slot("online_enrolment", PEOPLE, near=("線上", "註冊", "online"), avoid=("實體", "課堂", "教室")),
         Slot("classroom_students", PEOPLE, near=("實體", "課堂", "教室", "修課", "選課", "on-campus", "classroom"), after=0),
@@ -75,24 +77,58 @@ SLOTS: dict[str, tuple[Slot, ...]] = {
     ),
 }
 
+_TIER_WORDS = (("spoc", "spoc"), ("標竿", "benchmark"), ("benchmark", "benchmark"), ("錄取", "accepted"), ("accepted", "accepted"))
+
 _DATE = re.compile(r"(\d{2,4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?")
+
+
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+
+
+@dataclass(frozen=True)
+class DateSlot:
+    """A calculator's date parameter and the words near a question's date that bind it there or rule it out."""
+
+    param: str
+    cues: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+
+
+def _bind_dates(text: str, dates: tuple[DateSlot, ...]) -> dict[str, str]:
+    """Each date the question writes, in order, to the date parameter its neighbouring words name (cues), else to the
+    first parameter still free that no neighbouring word rules out. A date's neighbourhood is its clause: it stops at
+    punctuation and at the next date (「114.03.01 核可，115.09.14 開課」: 核可 is the first date's, 開課 the second's)."""
+    found: dict[str, str] = {}
+    free = list(dates)
+    matches = list(_DATE.finditer(text))
+    for i, m in enumerate(matches):
+        if not free:
+            break
+        low = max(matches[i - 1].end() if i else 0, m.start() - 12)
+        high = min(matches[i + 1].start() if i + 1 < len(matches) else len(text), m.end() + 8)
+        before, after = text[low : m.start()], text[m.end() : high]
+        cut = _CLAUSE_END.search(after)
+        ctx = _CLAUSE_END.split(before)[-1] + (after[: cut.start()] if cut else after)
+        allowed = [d for d in free if not any(w in ctx for w in d.avoid)]
+        cued = [d for d in allowed if any(w in ctx for w in d.cues)]
+        pick = cued[0] if cued else (allowed[0] if allowed else None)
+        if pick is None:
+            continue
+        found[pick.param] = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+        free.remove(pick)
+    return found
 
 
 def _context(text: str, start: int, end: int, before: int, after: int) -> str:
     return text[max(0, start - before) : end + after]
 
 
-def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Parameters for `calculator` found in normalised question text (numbers already in digits)."""
-    found: dict[str, Any] = {}
-    if calculator == "deadlines":
-        m = _DATE.search(text)
-        if m:
-            found["approval_date"] = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
-        school = [s for s in schools if s in ("ndhu-elearning", "nkust-mooc")]
-        if len(school) == 1:
-            found["school"] = "ndhu" if school[0] == "ndhu-elearning" else "nkust"
-        return found
+def extract(calculator: str, text: str, schools: tuple[str, ...] = (), dates: tuple[DateSlot, ...] = ()) -> dict[str, Any]:
+    """Parameters for `calculator` found in normalised question text (numbers already in digits).
+
+    `dates` are the calculator's date parameters with their cue words: the question's dates bind to them by cue.
+    """
+    found: dict[str, Any] = dict(_bind_dates(text, dates)) if dates else {}
     used: set[int] = set()
     for slot in SLOTS.get(calculator, ()):
         if slot.param in found:
@@ -116,6 +152,13 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
             found["tier"] = "benchmark"
         elif "錄取" in text or "accepted" in text:
             found["tier"] = "accepted"
+    if calculator == "fcu_tier_upgrade":
+        # Two tiers in the order written: the former one, then the one the course moved up to.
+        found.pop("tier", None)
+        named = sorted((m.start(), tier) for word, tier in _TIER_WORDS for m in re.finditer(word, text))
+        tiers = list(dict.fromkeys(tier for _, tier in named))
+        if len(tiers) >= 2:
+            found["old_tier"], found["new_tier"] = tiers[0], tiers[1]
     if calculator == "nkust_operation_ta" and "自學" in text:
         found["self_study"] = True
     if calculator == "moe_budget_check":
@@ -130,4 +173,4 @@ def extract(calculator: str, text: str, schools: tuple[str, ...] = ()) -> dict[s
 
 def has_figures(found: Mapping[str, Any]) -> bool:
     """True when at least one number (or date) was found for the calculator."""
-    return any(k not in ("tier", "self_study", "series_type", "local_government", "school") for k in found)
+    return any(k not in ("tier", "self_study", "series_type", "local_government") for k in found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -64,13 +65,34 @@ class DocumentsFile(_Frozen):
     documents: tuple[Document, ...]
 
 
+_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
 class Fact(_Frozen):
-    """A number a clause states, by name."""
+    """A number a clause states, by name: a plain number, or a fraction written "2/3" (三分之二) kept exact."""
 
     name: str = Field(pattern=_SNAKE)
-    value: int | float
+    value: int | float | str = Field(description='a number (140000, 0.5) or a fraction "numerator/denominator" (三分之二 → "2/3")')
     unit: str = Field(min_length=1)
     text: str | None = Field(default=None, description="the figure as written in the quote")
+
+    @field_validator("value")
+    @classmethod
+    def _number_or_fraction(cls, value: int | float | str) -> int | float | str:
+        if isinstance(value, str):
+            m = _FRACTION.match(value)
+            if not m or int(m.group(2)) == 0:
+                raise ValueError(f'{value!r} is neither a number nor a fraction such as "2/3"')
+        return value
+
+    def decimal(self) -> Decimal:
+        """The value as a Decimal; a fraction is the quotient in the current decimal context (the evaluator binds facts
+        under its 120-digit context, where a whole number times the quotient rounds back exactly: 3 × 2/3 = 2)."""
+        if isinstance(self.value, str):
+            m = _FRACTION.match(self.value)
+            assert m is not None  # checked by the validator
+            return Decimal(int(m.group(1))) / Decimal(int(m.group(2)))
+        return Decimal(str(self.value))
 
 
 class Entry(_Frozen):

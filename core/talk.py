@@ -150,6 +150,22 @@ def asks_procedure(text: str) -> bool:
     return bool(_PROCEDURE.search(text))
 
 
+def without_procedure_words(text: str) -> str:
+    """The question with its checklist words (要準備哪些, 流程, 怎麼申請) taken out: what else it asks about."""
+    return _PROCEDURE.sub(" ", text)
+
+
+# What may stand beside a term in a question that only asks what the term means (「東華的遠距教學課程是什麼意思？」).
+_DEFINE_FILLER = re.compile(r"請問|想問|一下|所謂|意思|是指|指的是|的|之|嗎|呢|啊|呀|喔|是|什麼|甚麼|啥|何謂|定義|\b(?:a|an|the|does|do|mean|means|meaning|of|in)\b", re.I)
+
+
+def defines_only(text: str, term: str) -> bool:
+    """The question asks what `term` means and nothing more (「SPOC 是什麼」, not 「學分課程的規定是什麼」)."""
+    rest = _DEFINE.sub(" ", text.replace(term, " ", 1))
+    rest = _PUNCT.sub(" ", _DEFINE_FILLER.sub(" ", rest))
+    return len(re.findall(r"[\u3400-\u9fff]", rest)) <= 3 and len(re.findall(r"[a-z]{2,}", rest, re.I)) <= 2
+
+
 def asks_comparison(text: str) -> bool:
     """Asks to compare (比較, 哪個多, 差多少, versus)."""
     return bool(_COMPARE.search(text))

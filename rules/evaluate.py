@@ -16,7 +16,8 @@ from typing import Any
 from lang.dates import Term, both, roc
 from lang.numbers import format_number
 from rules.base import CalcError, CalcResult, Choice, Param
-from rules.ops import LAZY, OPS, OpError
+from rules import primitives as _primitives  # noqa: F401 - registers the primitives into the operation table
+from rules.ops import LAZY, OPS, ArgError, OpError, Outcome
 from rules.spec import ChoiceSpec, InputSpec, RuleSpec
 
 PRECISION = 120
@@ -97,8 +98,16 @@ def evaluate(expr: Any, env: _Env) -> Any:
         func = OPS.get(op)
         if func is None:
             raise OpError(f"unknown operation {op!r}")
-        values = [evaluate(a, env) for a in (args if isinstance(args, list) else [args])]
-        return func(*values)
+        items = args if isinstance(args, list) else [args]
+        values = [_plain(evaluate(a, env)) for a in items]
+        try:
+            return func(*values)
+        except ArgError as err:
+            # A primitive refused a value: name the input written at that argument.
+            name = items[err.index] if 0 <= err.index < len(items) else None
+            if not isinstance(name, str):
+                raise OpError(f"{op}: argument {err.index + 1}: {err}") from err
+            raise CalcError(name, err.message_zh, err.message_en, err.allowed) from err
     raise OpError(f"not an expression: {expr!r}")
 
 
@@ -140,6 +149,11 @@ def _lazy(op: str, args: Any, env: _Env) -> Any:
     raise OpError(f"unknown operation {op!r}")  # pragma: no cover - LAZY lists exactly the cases above
 
 
+def _plain(x: Any) -> Any:
+    """A primitive's Outcome used inside another operation counts as its value (its texts are merged only at a step)."""
+    return x.value if isinstance(x, Outcome) else x
+
+
 def _bool(x: Any) -> bool:
     if not isinstance(x, bool):
         raise OpError(f"expected yes/no, got {type(x).__name__}")
@@ -175,6 +189,8 @@ def format_value(value: Any, fmt: str | None, unit: str | None, lang: str, choic
         return format_number(value)
     if fmt == "int":
         return format_number(Decimal(value).to_integral_value())
+    if fmt == "year":
+        return str(int(Decimal(value).to_integral_value()))
     if fmt == "pct":
         return format_number(value) + "%"
     if fmt == "date":
@@ -258,6 +274,9 @@ class Rule:
                 self.choices[name] = dict(choice_sets.get(inp.choices, {}))
             elif inp.choices:
                 self.choices[name] = dict(inp.choices)
+        for step in spec.steps:
+            if step.choices:
+                self.choices[step.let] = dict(choice_sets.get(step.choices, {}))
         self.inputs = spec.inputs
         self.params = tuple(_param(name, inp, self.choices.get(name)) for name, inp in spec.inputs.items())
 
@@ -286,7 +305,7 @@ class Rule:
         known = {p.name for p in self.params}
         for key in raw:
             if key not in known:
-                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)))
+                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)) or "no parameters")
         values: dict[str, Any] = {}
         for p in self.params:
             given = raw.get(p.name)
@@ -349,23 +368,32 @@ class Rule:
                 raise CalcError(con.param, render(con.zh, env, "zh"), render(con.en, env, "en"), con.allowed)
         steps_zh: list[str] = []
         steps_en: list[str] = []
+        notes: dict[str, list[tuple[str, str]]] = {"reading": [], "warning": [], "note": [], "unstated": []}
         for step in spec.steps:
             if not self._holds(step.when, env):
                 continue
             try:
-                env.values[step.let] = evaluate(step.value, env)
+                value = evaluate(step.value, env)
             except Missing:
                 continue
-            if step.zh and step.en and self._holds(step.show, env):
+            # A primitive's Outcome: its value is bound; its steps follow the step's own text, its notes join the notes.
+            extra: Outcome | None = value if isinstance(value, Outcome) else None
+            env.values[step.let] = _plain(value)
+            if not self._holds(step.show, env):
+                continue
+            if step.zh and step.en:
                 try:
                     zh, en = render(step.zh, env, "zh"), render(step.en, env, "en")
                 except Missing:
                     continue
                 steps_zh.append(zh)
                 steps_en.append(en)
-                self._cite(env, step.cite)
-            elif step.cite and self._holds(step.show, env):
-                self._cite(env, step.cite)
+            self._cite(env, step.cite)
+            if extra is not None:
+                steps_zh += [zh for zh, _ in extra.steps]
+                steps_en += [en for _, en in extra.steps]
+                for kind, zh, en in extra.notes:
+                    notes[kind].append((zh, en))
         checks: list[CheckOutcome] = []
         for c in spec.checks:
             if not self._holds(c.when, env):
@@ -373,15 +401,16 @@ class Rule:
             try:
                 passed = _bool(evaluate(c.test, env))
                 detail_zh, detail_en = render(c.zh, env, "zh"), render(c.en, env, "en")
+                label_zh, label_en = render(c.label_zh, env, "zh"), render(c.label_en, env, "en")
             except Missing:
                 continue
             env.values[c.id] = passed
-            checks.append(CheckOutcome(c.id, passed, c.guideline, c.label_zh, c.label_en, detail_zh, detail_en, c.cite if isinstance(c.cite, str) else (c.cite[0] if c.cite else None)))
+            checks.append(CheckOutcome(c.id, passed, c.guideline, label_zh, label_en, detail_zh, detail_en, c.cite if isinstance(c.cite, str) else (c.cite[0] if c.cite else None)))
             self._cite(env, c.cite)
         if checks:
             env.values["all_checks_pass"] = all(c.passed for c in checks)
             env.values["checks_run"] = Decimal(len(checks))
-        notes: dict[str, list[tuple[str, str]]] = {"reading": [], "warning": [], "note": [], "unstated": []}
+            _name_checks(env, checks)
         for n in spec.notes:
             if not self._holds(n.when, env):
                 continue
@@ -399,8 +428,9 @@ class Rule:
                 continue
             figures[name] = _tidy(value)
             unit = out.unit or (env.units.get(out.value) if isinstance(out.value, str) else None)
+            labels = env.choices.get(out.value) if isinstance(out.value, str) else None
             if out.show and out.label_zh:
-                shown.append(Shown(name, out.label_zh, out.label_en, format_value(value, None, unit, "zh"), format_value(value, None, unit, "en"), unit))
+                shown.append(Shown(name, out.label_zh, out.label_en, format_value(value, None, unit, "zh", labels), format_value(value, None, unit, "en", labels), unit))
         if checks:
             figures.setdefault("all_checks_pass", all(c.passed for c in checks))
         summary_zh, summary_en = self._answer(env, checks)
@@ -443,8 +473,18 @@ class Rule:
         return self.title_zh, self.title_en
 
 
+def _name_checks(env: _Env, checks: list[CheckOutcome]) -> None:
+    """Names the texts after `checks` may use: how many failed, and the labels of those run and those failed."""
+    failed = [c for c in checks if not c.passed]
+    env.values["checks_failed"] = Decimal(len(failed))
+    env.values["checks_run_zh"] = "、".join(c.label_zh for c in checks)
+    env.values["checks_run_en"] = "; ".join(c.label_en for c in checks)
+    env.values["checks_failed_zh"] = "、".join(c.label_zh for c in failed)
+    env.values["checks_failed_en"] = "; ".join(c.label_en for c in failed)
+
+
 def _tidy(value: Any) -> Any:
-    """Figures without trailing zeros (12500.0 → 12500); dates as ISO strings; terms as 'year-term'."""
+    """Figures without trailing zeros (12500.0 → 12500); dates as ISO strings; terms as 'year-term'; lists as '1500,2'."""
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
     if isinstance(value, date):
@@ -452,5 +492,6 @@ def _tidy(value: Any) -> Any:
     if isinstance(value, Term):
         return f"{value.year}-{value.term}"
     if isinstance(value, tuple):
-        return ",".join(format_number(v) if isinstance(v, Decimal) else str(v) for v in value)
+        # Plain digits: thousands separators would be read as more items of the comma-joined list.
+        return ",".join(f"{_tidy(v):f}" if isinstance(v, Decimal) else str(v) for v in value)
     return value

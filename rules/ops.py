@@ -10,17 +10,43 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from lang.dates import Term, add_months, period_end, term_of
+from lang.dates import ROC_OFFSET, Term, add_months, period_end, term_of
 
 Value = Any
 
 
 class OpError(ValueError):
     """An operation got values it cannot work on (a definition error, reported by `check`)."""
+
+
+class ArgError(ValueError):
+    """A primitive refuses the value of its `index`-th argument (bad input, not a bad definition).
+
+    The evaluator turns it into a CalcError naming the input written at that argument, so the asker is told which
+    figure to fix (e.g. a week structure that cannot be read).
+    """
+
+    def __init__(self, index: int, message_zh: str, message_en: str, allowed: str):
+        self.index = index
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.allowed = allowed
+        super().__init__(message_en)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a primitive may return instead of a bare value: the value, plus bilingual texts the evaluator merges into
+    the result where the step that called it stands (steps as (zh, en); notes as (kind, zh, en), kind as in NoteSpec)."""
+
+    value: Any
+    steps: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str, str], ...] = ()
 
 
 def _dec(x: Value) -> Decimal:
@@ -156,6 +182,48 @@ def _item(values: Value, index: Value) -> Decimal:
     return v[i - 1]
 
 
+def _index_of_min(values: Value) -> Decimal:
+    v = _seq(values)
+    if not v:
+        raise OpError("empty list")
+    return Decimal(min(range(len(v)), key=lambda i: (v[i], i)) + 1)
+
+
+def _count_over(values: Value, limit: Value) -> Decimal:
+    """How many values exceed `limit` (超過: strictly more)."""
+    x = _dec(limit)
+    return Decimal(sum(1 for v in _seq(values) if v > x))
+
+
+def _pick(index: Value, *values: Value) -> Value:
+    """The index-th of the values that follow (1-based), of any kind: picks a choice's key by a computed position."""
+    i = _int(index)
+    if not 1 <= i <= len(values):
+        raise OpError(f"pick {i} of {len(values)}")
+    return values[i - 1]
+
+
+def _join(sep: Value, *parts: Value) -> str:
+    """The non-empty texts joined by `sep` (a list of what is missing, for a message)."""
+    if not isinstance(sep, str) or not all(isinstance(p, str) for p in parts):
+        raise OpError("join takes texts")
+    return sep.join(p for p in parts if p)
+
+
+def _roc_text(d: Value) -> str:
+    """A date in ROC form as text (115.03.01), for figures people copy into forms."""
+    x = _date(d)
+    return f"{x.year - ROC_OFFSET}.{x.month:02d}.{x.day:02d}"
+
+
+def _term_op(year: Value, n: Value) -> Term:
+    """The academic term `n` (1 or 2) of an academic year (ROC when < 1000): 116 學年度上學期 → Term(116, 1)."""
+    y, t = _int(year), _int(n)
+    if t not in (1, 2):
+        raise OpError(f"term {t} is neither 1 nor 2")
+    return Term(y if y < 1000 else y - ROC_OFFSET, t)
+
+
 def _get(record: Value, key: Value) -> Value:
     if not isinstance(record, dict) or not isinstance(key, str) or key not in record:
         raise OpError(f"no field {key!r}")
@@ -192,13 +260,17 @@ OPS: dict[str, Callable[..., Value]] = {
     # lists
     "sum": lambda xs: sum(_seq(xs), Decimal(0)),
     "count": lambda xs: Decimal(len(_seq(xs))),
+    "count_over": _count_over,
     "max_of": lambda xs: max(_seq(xs)),
     "min_of": lambda xs: min(_seq(xs)),
     "index_of_max": _index_of_max,
+    "index_of_min": _index_of_min,
     "item": _item,
+    "pick": _pick,
     "wsum": _wsum,
     "list": lambda *xs: tuple(_dec(x) for x in xs),
     "get": _get,
+    "join": _join,
     # dates and terms
     "add_days": lambda d, n: _date(d) + timedelta(days=_int(n)),
     "add_months": lambda d, n: add_months(_date(d), _int(n)),
@@ -211,9 +283,11 @@ OPS: dict[str, Callable[..., Value]] = {
     "month_span": _month_span,
     "days_between": lambda a, b: Decimal((_date(b) - _date(a)).days),
     "term_of": lambda d: term_of(_date(d)),
+    "term": _term_op,
     "term_shift": lambda t, n: _term(t).shift(_int(n)),
     "term_start": lambda t: _term(t).start,
     "term_end": lambda t: _term(t).end,
+    "roc_text": _roc_text,
 }
 
 # Operations whose arguments the evaluator must not evaluate first.
@@ -226,8 +300,9 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "gt": (2, 2), "ge": (2, 2), "lt": (2, 2), "le": (2, 2), "eq": (2, 2), "ne": (2, 2), "between": (3, 3),
     "neg": (1, 1), "floor": (1, 1), "ceil": (1, 1), "round": (1, 2), "not": (1, 1),
     "sum": (1, 1), "count": (1, 1), "max_of": (1, 1), "min_of": (1, 1), "index_of_max": (1, 1), "item": (2, 2), "wsum": (2, 2), "get": (2, 2),
+    "index_of_min": (1, 1), "pick": (2, None), "count_over": (2, 2), "join": (1, None), "roc_text": (1, 1),
     "add_days": (2, 2), "add_months": (2, 2), "period_end": (2, 2), "date_of": (3, 3), "year_of": (1, 1), "month_of": (1, 1), "day_of": (1, 1),
-    "months_between": (2, 2), "month_span": (2, 2), "days_between": (2, 2), "term_of": (1, 1), "term_shift": (2, 2), "term_start": (1, 1), "term_end": (1, 1),
+    "months_between": (2, 2), "month_span": (2, 2), "days_between": (2, 2), "term_of": (1, 1), "term": (2, 2), "term_shift": (2, 2), "term_start": (1, 1), "term_end": (1, 1),
 }
 
 

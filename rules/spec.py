@@ -68,6 +68,7 @@ class StepSpec(_Frozen):
     when: Expr = None
     show: Expr = None
     unit: str | None = None
+    choices: str | None = Field(default=None, description="a choice set (choice_sets) whose labels show this step's value, a choice's key")
     cite: str | tuple[str, ...] | None = None
     zh: str | None = None
     en: str | None = None
@@ -81,7 +82,7 @@ class CheckSpec(_Frozen):
     when: Expr = None
     guideline: bool = Field(default=False, description="為原則 / 為宜: guidance, not a hard rule")
     cite: str | tuple[str, ...] | None = None
-    label_zh: str
+    label_zh: str = Field(description="the condition in a few words; may fill {name} from facts and inputs")
     label_en: str
     zh: str = Field(description="what is required and what the plan has")
     en: str

@@ -18,7 +18,9 @@ from rules.spec import ChoiceSpec, RuleSpec
 Loc = tuple[Any, ...]
 # Numbers a definition may write itself: everything else is a figure of a rule and must come from a fact.
 PLAIN_NUMBERS = frozenset({Decimal(0), Decimal(1), Decimal(100)})
-SPECIAL = frozenset({"all_checks_pass", "checks_run", "verdict_zh", "verdict_en"})
+SPECIAL = frozenset({
+    "all_checks_pass", "checks_run", "checks_failed", "checks_run_zh", "checks_run_en", "checks_failed_zh", "checks_failed_en", "verdict_zh", "verdict_en",
+})
 
 
 class _Scope:
@@ -168,6 +170,8 @@ def check_spec(spec: RuleSpec, loc: Loc, facts: Mapping[str, Mapping[str, tuple[
                 out += [(p, f"{spec.id}: {m}") for p, m in _walk(expr, where + (field,), scope, choices, False)]
         if step.let in spec.inputs or step.let in spec.facts:
             out.append((where + ("let",), f"{spec.id}: step {step.let} hides an input or fact of that name"))
+        if step.choices is not None and step.choices not in choice_sets:
+            out.append((where + ("choices",), f"{spec.id}: unknown choice set {step.choices}"))
         scope.lets.add(step.let)
         if step.show is not None:
             out += [(p, f"{spec.id}: {m}") for p, m in _walk(step.show, where + ("show",), scope, choices, False)]
@@ -181,7 +185,7 @@ def check_spec(spec: RuleSpec, loc: Loc, facts: Mapping[str, Mapping[str, tuple[
         for field, expr in (("test", c.test), ("when", c.when)):
             if expr is not None:
                 out += [(p, f"{spec.id}: {m}") for p, m in _walk(expr, where + (field,), scope, choices, False)]
-        for field, text in (("zh", c.zh), ("en", c.en)):
+        for field, text in (("zh", c.zh), ("en", c.en), ("label_zh", c.label_zh), ("label_en", c.label_en)):
             out += [(p, f"{spec.id}: {m}") for p, m in _templates(text, where + (field,), scope, False)]
         out += [(p, f"{spec.id}: {m}") for p, m in _cites(c.cite, where + ("cite",), entries)]
         scope.checks.add(c.id)

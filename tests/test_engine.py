@@ -74,7 +74,7 @@ def test_answer_matches_the_contract(engine: Engine, kb) -> None:  # type: ignor
 
 @pytest.mark.parametrize(
     "question",
-    ["", "   ", "今天天氣如何？", "宿舍怎麼申請", "asdfgh", "👍😂", "幫我寫一首詩", "Is it going to rain tomorrow?", "？？？", "1234567"],
+    ["", "   ", "今天天氣如何？", "宿舍怎麼申請", "asdfgh", "幫我寫一首詩", "Is it going to rain tomorrow?", "？？？", "1234567"],
 )
 def test_out_of_scope_is_unknown_with_covered_documents(engine: Engine, question: str) -> None:
     ans = engine.answer(question)
@@ -185,6 +185,15 @@ def test_calculation_missing_a_figure_asks_for_it(engine: Engine) -> None:
         assert ans.needs and "請再提供" in ans.text
 
 
+def test_tier_upgrade_and_video_hours_questions_run_their_rules(engine: Engine) -> None:
+    # The tiers in the order written: former, then new. 12 h × (8 − 6) = 24 hourly fees owed.
+    ans = engine.answer("逢甲原本是錄取課程、影片 12 小時，後來獲選標竿課程，可以補多少差額？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_tier_upgrade" and ans.result["recording_difference"] == 24
+    # 5 hours is under FCU's 6 to 18 hours (art. 2): a check, not a fee.
+    check = engine.answer("逢甲磨課師影片只有 5 小時，符合第二條嗎？")
+    assert check.calculator == "fcu_video_hours" and check.result["fcu_total_hours_ok"] is False and "不符合" in check.direct
+
+
 def test_answers_are_deterministic(engine: Engine) -> None:
     q = "磨課師影片每段要多長？"
     assert engine.answer(q).to_json() == engine.answer(q).to_json()
@@ -195,9 +204,12 @@ def test_answers_are_deterministic(engine: Engine) -> None:
 def test_any_text_gets_a_contract_answer(engine: Engine, text: str) -> None:
     ans = engine.answer(text)
     data = json.loads(json.dumps(ans.to_json(), ensure_ascii=False))
-    assert data["kind"] in ("answer", "calculation", "clarify", "unknown")
+    assert data["kind"] in ("answer", "calculation", "clarify", "unknown", "chat")  # the contract's kinds ("CHINESE" is small talk)
     assert isinstance(data["text"], str) and data["text"]
-    assert (data["kind"] == "unknown") == (not data["citations"]) or data["kind"] == "clarify"
+    if data["kind"] == "chat":  # small talk (knowledge/smalltalk.yaml) cites nothing
+        assert not data["citations"]
+    else:
+        assert (data["kind"] == "unknown") == (not data["citations"]) or data["kind"] == "clarify"
 
 
 def test_ask_cli_jsonl_keeps_order_and_survives_bad_bytes() -> None:

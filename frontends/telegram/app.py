@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Callable
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from config import Config
@@ -139,3 +141,64 @@ def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) 
         # bootstrap_retries=-1: a Bot API that fails at start-up (502, time-outs) is retried, not fatal.
         app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
     return 0
+
+
+START_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)  # between attempts to reach the Bot API at start-up (the last repeats)
+
+
+async def serve_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository, stop: asyncio.Event) -> None:
+    """Run the bot inside an event loop shared with other front ends, until `stop` is set.
+
+    PTB's manual lifecycle (initialize, start, updater, then stop and shutdown) instead of `run_polling`, which
+    owns the loop and the signals. The repository belongs to the caller: it is opened here (idempotent) but not
+    closed. A Bot API that cannot be reached at start-up is retried, each attempt logged at WARNING with its delay.
+    """
+    install_log_redaction(config.token)
+    app = build_application(config, engine, rebuild, repo)
+    attempt = 0
+    initialized = False
+    while not stop.is_set():
+        try:
+            await app.initialize()
+            initialized = True
+            break
+        except InvalidToken:
+            raise
+        except (NetworkError, TimedOut) as exc:
+            delay = START_DELAYS[min(attempt, len(START_DELAYS) - 1)]
+            attempt += 1
+            log.warning("Telegram Bot API unreachable at start-up (%s); retrying in %.0f s", type(exc).__name__, delay)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+    if not initialized:  # stopped before the Bot API answered
+        return
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        updater = app.updater
+        assert updater is not None
+        if config.webhook_url:
+            path = secrets.token_urlsafe(16)
+            await updater.start_webhook(
+                listen="0.0.0.0",
+                port=config.webhook_port,
+                url_path=path,
+                webhook_url=config.webhook_url.rstrip("/") + "/" + path,
+                secret_token=secrets.token_urlsafe(24),
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=-1,
+            )
+        else:
+            await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False, bootstrap_retries=-1)
+        await app.start()
+        log.info("Telegram bot started (%s)", "webhook" if config.webhook_url else "polling")
+        await stop.wait()
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()  # waits for the updates in hand
+        await app.shutdown()
+        log.info("Telegram bot stopped")
