@@ -74,21 +74,20 @@ def load_knowledge(knowledge_dir: Path, cache_dir: Path | None = None) -> Knowle
 
 def build_engine(kb: KnowledgeBase, cache_dir: Path | None = None) -> Engine:
     """The answering core over a validated knowledge base: its rule definitions (and the Python calculators not yet
-    moved into them) as the calculators. With a cache directory and a knowledge base loaded through it, the built
-    index (normaliser and matcher) is read back from it, or built and written to it."""
+    moved into them) as the calculators. With a cache directory and a knowledge base loaded through it, the engine
+    built earlier (normaliser, index and all) is read back from it, or built and written to it."""
     with _gc_paused():
         store = KnowledgeCache(cache_dir, kb.cache_key) if cache_dir is not None and kb.cache_key else None
-        built = store.load_index(kb) if store is not None else None
-        if built is not None:
-            log.debug("index from the cache (%s)", kb.cache_key[:12])
-            normaliser, matcher = built
-        else:
-            normaliser = Normaliser(kb.glossary, kb.institutions)
-            matcher = Matcher(kb, normaliser)
-            if store is not None:
-                store.store_index(kb, normaliser, matcher)
+        cached = store.load_engine(kb) if store is not None else None
+        if cached is not None:
+            log.debug("engine from the cache (%s)", kb.cache_key[:12])
+            return cached
+        normaliser = Normaliser(kb.glossary, kb.institutions)
         calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
-        return Engine(kb, normaliser, matcher, calculators)
+        engine = Engine(kb, normaliser, Matcher(kb, normaliser), calculators)
+        if store is not None:
+            store.store_engine(kb, engine)
+        return engine
 
 
 def engine_from(knowledge_dir: Path, cache_dir: Path | None = None) -> Engine:

@@ -1,4 +1,4 @@
-"""An on-disk cache of the validated knowledge base and its built index, so that a start takes a blink.
+"""An on-disk cache of the validated knowledge base and the engine built over it, so that a start takes a blink.
 
 A cache is keyed by a hash of every file under the knowledge folder (names, sizes and contents), of the code that
 validates and indexes it, of the Python and library versions, and of this file format: any change gives another key,
@@ -21,16 +21,16 @@ import pickle
 import stat
 import sys
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from core.engine import Engine
 from core.kb import KnowledgeBase
-from core.matcher import Matcher
-from core.normalize import Normaliser
 
 log = logging.getLogger(__name__)
 
-FORMAT = b"mooc-knowledge-cache 1\n"
+FORMAT = b"mooc-knowledge-cache 2\n"
 KEEP = 3  # keys kept in a directory (the newest); older ones are removed when a new one is written
 _OUR_PACKAGES = ("core", "rules", "lang", "calculators")
 _SAFE_GLOBALS = {
@@ -90,6 +90,50 @@ def cache_key(knowledge_dir: Path, code: str) -> str:
     return hashlib.sha256(f"{knowledge_hash(knowledge_dir)} {code}".encode()).hexdigest()
 
 
+_ATOMS = (str, bytes, int, float, bool, type(None), Decimal)
+REF_DEPTH = 3  # knowledge-base objects the engine may point at: kb → a field → an item → its fields
+
+
+def _kb_refs(kb: KnowledgeBase) -> dict[int, tuple[tuple[str, Any], ...]]:
+    """The objects of a knowledge base down to REF_DEPTH, by identity: the path from the knowledge base to each
+    (attributes, items and keys), so that an engine pickled beside it points at them instead of copying them."""
+    refs: dict[int, tuple[tuple[str, Any], ...]] = {}
+
+    def walk(obj: Any, path: tuple[tuple[str, Any], ...]) -> None:
+        if isinstance(obj, _ATOMS) or isinstance(obj, type) or id(obj) in refs:
+            return
+        refs[id(obj)] = path
+        if len(path) >= REF_DEPTH:
+            return
+        if isinstance(obj, (tuple, list)):
+            for i, v in enumerate(obj):
+                walk(v, path + (("i", i),))
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                if isinstance(k, (str, int)):
+                    walk(v, path + (("k", k),))
+        elif hasattr(obj, "__dict__"):
+            for name, v in vars(obj).items():
+                walk(v, path + (("a", name),))
+
+    walk(kb, ())
+    return refs
+
+
+def _resolve(kb: KnowledgeBase, path: Any) -> Any:
+    obj: Any = kb
+    for kind, step in path:
+        if kind == "a" and isinstance(step, str) and hasattr(obj, "__dict__") and step in vars(obj):
+            obj = vars(obj)[step]
+        elif kind == "i" and isinstance(obj, (tuple, list)) and isinstance(step, int) and 0 <= step < len(obj):
+            obj = obj[step]
+        elif kind == "k" and isinstance(obj, dict) and step in obj:
+            obj = obj[step]
+        else:
+            raise pickle.UnpicklingError(f"no {kind} {step!r} in the knowledge base")
+    return obj
+
+
 class _Unpickler(pickle.Unpickler):
     """Only the project's classes and a few numpy and standard types; knowledge-base objects by reference."""
 
@@ -107,32 +151,25 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a knowledge cache")
 
     def persistent_load(self, pid: Any) -> Any:
-        kb = self._kb
-        if kb is not None and isinstance(pid, tuple) and pid:
-            if pid == ("kb",):
-                return kb
-            if pid == ("entries",):
-                return kb.entries
-            if len(pid) == 2 and pid[0] == "entry" and isinstance(pid[1], int) and 0 <= pid[1] < len(kb.entries):
-                return kb.entries[pid[1]]
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        if self._kb is None or not isinstance(pid, tuple):
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return _resolve(self._kb, pid)
 
 
-class _IndexPickler(pickle.Pickler):
-    """Writes the index with its knowledge base's objects as references (they are in the knowledge base's own file)."""
+class _EnginePickler(pickle.Pickler):
+    """Writes the engine with its knowledge base's objects as references (they are in the knowledge base's own file)."""
 
     def __init__(self, file: Any, kb: KnowledgeBase):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._refs: dict[int, tuple[Any, ...]] = {id(kb): ("kb",), id(kb.entries): ("entries",)}
-        for i, e in enumerate(kb.entries):
-            self._refs[id(e)] = ("entry", i)
+        self._refs = _kb_refs(kb)
 
     def persistent_id(self, obj: Any) -> Any:
         return self._refs.get(id(obj))
 
 
 class KnowledgeCache:
-    """The cache files of one key in one directory: the validated knowledge base, and its normaliser and matcher."""
+    """The cache files of one key in one directory: the validated knowledge base, and the engine built over it (its
+    normaliser, the matcher's index, and what the engine derives from the knowledge base when it is built)."""
 
     def __init__(self, directory: Path, key: str):
         self.directory = directory
@@ -153,21 +190,17 @@ class KnowledgeCache:
         """Write the knowledge base (validated, with `cache_key` set to this key)."""
         self._write("kb", lambda f: pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(kb))
 
-    def load_index(self, kb: KnowledgeBase) -> tuple[Normaliser, Matcher] | None:
-        """The normaliser and matcher built for this knowledge base, or None."""
-        data = self._read("index")
+    def load_engine(self, kb: KnowledgeBase) -> Engine | None:
+        """The engine built over this knowledge base (normaliser, matcher and all it derives), or None."""
+        data = self._read("engine")
         if data is None:
             return None
-        pair = self._loads(data, kb, "index")
-        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], Normaliser) and isinstance(pair[1], Matcher)):
-            return None
-        if pair[1].kb is not kb:
-            return None
-        return pair[0], pair[1]
+        engine = self._loads(data, kb, "engine")
+        return engine if isinstance(engine, Engine) else None
 
-    def store_index(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher) -> None:
-        """Write the normaliser and the matcher (references to the knowledge base's objects, not copies)."""
-        self._write("index", lambda f: _IndexPickler(f, kb).dump((normaliser, matcher)))
+    def store_engine(self, kb: KnowledgeBase, engine: Engine) -> None:
+        """Write the engine (references to the knowledge base's objects, not copies)."""
+        self._write("engine", lambda f: _EnginePickler(f, kb).dump(engine))
 
     def _loads(self, data: bytes, kb: KnowledgeBase | None, kind: str) -> Any:
         try:

@@ -247,7 +247,7 @@ def scale(n: int, passes: int, keep: Path | None) -> dict[str, Any]:
         cold = []
         for _ in range(3):
             wall, cpu, run = _timed([sys.executable, "bot.py", "ask", ONE_QUESTION], env)
-            assert "index from the cache" in run.stderr, "the cold start did not use the cache"
+            assert "engine from the cache" in run.stderr, "the cold start did not use the cache"
             cold.append((wall, cpu))
         questions = work / "questions.json"
         questions.write_text(json.dumps(_question_mix(n), ensure_ascii=False), encoding="utf-8")

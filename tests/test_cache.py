@@ -1,8 +1,9 @@
-"""The on-disk cache of the knowledge base and its index: used when valid, rebuilt when any knowledge or code file
+"""The on-disk cache of the knowledge base and the engine built over it: used when valid, rebuilt when any knowledge or code file
 changes, ignored when its file is not ours or not 0600, safe to delete, and never a way to run code."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import pickle
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,21 +54,25 @@ def knowledge(tmp_path: Path) -> Path:
     return dest
 
 
-def test_cache_is_written_0600_and_used_when_valid(knowledge: Path, tmp_path: Path) -> None:
+def test_cache_is_written_0600_and_used_when_valid(knowledge: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     cache = tmp_path / "cache"
     kb = bootstrap.load_knowledge(knowledge, cache)
     engine = bootstrap.build_engine(kb, cache)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    for kind in ("kb", "index"):
+    for kind in ("kb", "engine"):
         (path,) = _files(cache, kind)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert path.read_bytes().startswith(FORMAT)
     _tamper(cache, knowledge)
     again = bootstrap.load_knowledge(knowledge, cache)
     assert again.entries[0].answer_zh.endswith(MARK)
-    rebuilt = bootstrap.build_engine(again, cache)
-    # The index came from the cache too (it points at the entries of the knowledge base it was given).
-    assert rebuilt.answer("高科大學習 9 小時可以拿幾學分？").text == engine.answer("高科大學習 9 小時可以拿幾學分？").text
+    with caplog.at_level(logging.DEBUG, logger="bootstrap"):
+        cached = bootstrap.build_engine(again, cache)
+    assert "engine from the cache" in caplog.text
+    question = "高科大學習 9 小時可以拿幾學分？"
+    assert cached.answer(question).text == engine.answer(question).text
+    # The cached engine points at the knowledge base it was given, not at a copy of the one it was built over.
+    assert cached.answer_entry(again.entries[0].id, "zh").text.count(MARK) == 1
 
 
 @pytest.mark.parametrize("change", ["edit", "add", "rename", "delete-note"])
@@ -130,12 +136,12 @@ def test_a_changed_code_file_rebuilds_the_cache_of_the_real_command(tmp_path: Pa
     first = _ask(project, cache)
     assert "knowledge base from the cache" not in first
     second = _ask(project, cache)
-    assert "knowledge base from the cache" in second and "index from the cache" in second
+    assert "knowledge base from the cache" in second and "engine from the cache" in second
     with (project / "core" / "matcher.py").open("a", encoding="utf-8") as f:
         f.write("\n# a new version of the code\n")
     third = _ask(project, cache)
-    assert "knowledge base from the cache" not in third and "index from the cache" not in third
-    assert len(_files(cache, "kb")) == 2 and len(_files(cache, "index")) == 2
+    assert "knowledge base from the cache" not in third and "engine from the cache" not in third
+    assert len(_files(cache, "kb")) == 2 and len(_files(cache, "engine")) == 2
 
 
 def test_a_file_not_0600_is_ignored(knowledge: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -204,7 +210,7 @@ def test_the_cache_is_safe_to_delete_or_damage(knowledge: Path, tmp_path: Path, 
     cache = tmp_path / "cache"
     expected = bootstrap.engine_from(knowledge, cache).answer("高科大學分怎麼算").text
     (kb_file,) = _files(cache, "kb")
-    (index_file,) = _files(cache, "index")
+    (index_file,) = _files(cache, "engine")
     if damage == "directory":
         shutil.rmtree(cache)
     elif damage == "index":
@@ -221,7 +227,7 @@ def test_the_cache_is_safe_to_delete_or_damage(knowledge: Path, tmp_path: Path, 
         kb_file.write_bytes(b"mooc-knowledge-cache 0\n" + data[len(FORMAT):])
     assert bootstrap.engine_from(knowledge, cache).answer("高科大學分怎麼算").text == expected
     # ...and the next start has a usable cache again.
-    assert _files(cache, "kb") and _files(cache, "index")
+    assert _files(cache, "kb") and _files(cache, "engine")
     assert bootstrap.engine_from(knowledge, cache).answer("高科大學分怎麼算").text == expected
 
 
@@ -248,3 +254,13 @@ def test_check_validates_the_files_never_the_cache(knowledge: Path, tmp_path: Pa
     out = io.StringIO()
     assert check_command(knowledge, bootstrap.calculator_names(), out) == 1
     assert "not verbatim" in out.getvalue()
+
+
+def test_an_engine_from_the_cache_answers_as_a_fresh_one(engine: Any, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    bootstrap.engine_from(KNOWLEDGE, cache)  # writes the cache
+    cached = bootstrap.engine_from(KNOWLEDGE, cache)
+    assert _files(cache, "engine")
+    cases = [json.loads(line) for line in (ROOT / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for case in cases:
+        assert cached.answer(case["q"]).to_json() == engine.answer(case["q"]).to_json(), case["q"]
