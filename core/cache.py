@@ -14,7 +14,6 @@ validates and builds afresh.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import pickle
@@ -30,7 +29,7 @@ from core.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-FORMAT = b"mooc-knowledge-cache 2\n"
+FORMAT = b"mooc-knowledge-cache 3\n"
 KEEP = 3  # keys kept in a directory (the newest); older ones are removed when a new one is written
 _OUR_PACKAGES = ("core", "rules", "lang", "calculators")
 _SAFE_GLOBALS = {
@@ -40,6 +39,7 @@ _SAFE_GLOBALS = {
     "decimal": {"Decimal"},
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
     "re": {"_compile"},
+    "rules.pickling": {"restore"},  # the frozen schema models (see there)
     "numpy": {"dtype", "ndarray"},
     "numpy._core.numeric": {"_frombuffer"},
     "numpy._core.multiarray": {"_reconstruct", "scalar"},
@@ -137,17 +137,17 @@ def _resolve(kb: KnowledgeBase, path: Any) -> Any:
 class _Unpickler(pickle.Unpickler):
     """Only the project's classes and a few numpy and standard types; knowledge-base objects by reference."""
 
-    def __init__(self, data: bytes, kb: KnowledgeBase | None = None):
-        super().__init__(io.BytesIO(data))
+    def __init__(self, file: Any, kb: KnowledgeBase | None = None):
+        super().__init__(file)
         self._kb = kb
 
     def find_class(self, module: str, name: str) -> Any:
+        if name in _SAFE_GLOBALS.get(module, ()):
+            return super().find_class(module, name)
         if module.split(".")[0] in _OUR_PACKAGES:
             found = super().find_class(module, name)
             if isinstance(found, type):
                 return found
-        elif name in _SAFE_GLOBALS.get(module, ()):
-            return super().find_class(module, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a knowledge cache")
 
     def persistent_load(self, pid: Any) -> Any:
@@ -180,10 +180,7 @@ class KnowledgeCache:
 
     def load_kb(self) -> KnowledgeBase | None:
         """The knowledge base stored under this key, or None."""
-        data = self._read("kb")
-        if data is None:
-            return None
-        kb = self._loads(data, None, "kb")
+        kb = self._load("kb", None)
         return kb if isinstance(kb, KnowledgeBase) and kb.cache_key == self.key else None
 
     def store_kb(self, kb: KnowledgeBase) -> None:
@@ -192,24 +189,15 @@ class KnowledgeCache:
 
     def load_engine(self, kb: KnowledgeBase) -> Engine | None:
         """The engine built over this knowledge base (normaliser, matcher and all it derives), or None."""
-        data = self._read("engine")
-        if data is None:
-            return None
-        engine = self._loads(data, kb, "engine")
+        engine = self._load("engine", kb)
         return engine if isinstance(engine, Engine) else None
 
     def store_engine(self, kb: KnowledgeBase, engine: Engine) -> None:
         """Write the engine (references to the knowledge base's objects, not copies)."""
         self._write("engine", lambda f: _EnginePickler(f, kb).dump(engine))
 
-    def _loads(self, data: bytes, kb: KnowledgeBase | None, kind: str) -> Any:
-        try:
-            return _Unpickler(data, kb).load()
-        except Exception as exc:  # a corrupt or incompatible file is a miss
-            log.info("knowledge cache %s unusable (%s: %s); rebuilding", self._path(kind).name, type(exc).__name__, exc)
-            return None
-
-    def _read(self, kind: str) -> bytes | None:
+    def _load(self, kind: str, kb: KnowledgeBase | None) -> Any:
+        """What a file of ours holds, read as it streams in (never the whole file in memory at once), or None."""
         path = self._path(kind)
         try:
             fd = os.open(path, _FLAGS_READ)
@@ -228,12 +216,12 @@ class KnowledgeCache:
                 if f.readline() != FORMAT or f.readline() != self.key.encode() + b"\n":
                     log.info("knowledge cache %s is of another version; rebuilding", path.name)
                     return None
-                data = f.read()
-            except OSError as exc:
-                log.info("knowledge cache %s unreadable (%s)", path, exc)
+                found = _Unpickler(f, kb).load()
+            except Exception as exc:  # unreadable, corrupt or incompatible: a miss
+                log.info("knowledge cache %s unusable (%s: %s); rebuilding", path.name, type(exc).__name__, exc)
                 return None
-        log.debug("knowledge cache: read %s (%d bytes)", path.name, len(data))
-        return data
+        log.debug("knowledge cache: read %s (%d bytes)", path.name, st.st_size)
+        return found
 
     def _write(self, kind: str, dump: Any) -> None:
         """Write atomically with mode 0600; a failure (read-only disk, full disk) is logged and otherwise ignored."""

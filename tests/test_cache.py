@@ -264,3 +264,38 @@ def test_an_engine_from_the_cache_answers_as_a_fresh_one(engine: Any, tmp_path: 
     cases = [json.loads(line) for line in (ROOT / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     for case in cases:
         assert cached.answer(case["q"]).to_json() == engine.answer(case["q"]).to_json(), case["q"]
+
+
+class _CallsOurFunction:
+    """A pickle that would call a function of the project (not a class): refused like any other callable."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        from lang.textnorm import to_traditional
+
+        return (to_traditional, ("学",))
+
+
+def test_only_classes_of_the_project_and_listed_helpers_may_be_named() -> None:
+    import io
+
+    from core.cache import _Unpickler
+
+    with pytest.raises(pickle.UnpicklingError, match="not allowed"):
+        _Unpickler(io.BytesIO(pickle.dumps(_CallsOurFunction()))).load()
+    with pytest.raises(pickle.UnpicklingError, match="not allowed"):
+        _Unpickler(io.BytesIO(pickle.dumps(_Payload(Path("/nonexistent/marker"))))).load()
+    kb_like = bootstrap.load_knowledge(KNOWLEDGE).entries[0]
+    assert _Unpickler(io.BytesIO(pickle.dumps(kb_like))).load() == kb_like  # schema models load
+
+
+def test_models_read_back_share_their_field_names_safely(knowledge: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    bootstrap.load_knowledge(knowledge, cache)
+    kb = bootstrap.load_knowledge(knowledge, cache)
+    a, b = (e for e in kb.entries if e.__pydantic_fields_set__ == kb.entries[0].__pydantic_fields_set__ and e is not kb.entries[0]).__next__(), kb.entries[0]
+    assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__  # one set for the same names
+    names = set(b.__pydantic_fields_set__)
+    changed = a.model_copy(update={"maint_note": "changed"})
+    assert "maint_note" in changed.__pydantic_fields_set__
+    assert b.__pydantic_fields_set__ == names  # the others are untouched
+    assert changed.maint_note == "changed" and b.model_dump() == bootstrap.load_knowledge(knowledge).entries[0].model_dump()
