@@ -47,6 +47,7 @@ B = 0.6
 UNKNOWN_BIGRAM_IDF = 1.5  # a bigram the knowledge base never uses is mostly a join of two words (要多, 久內)
 
 _LETTERS = re.compile(r"[a-z]+")
+_SEP = "\x1f"  # between an entry's fuzzy choices (normalised text holds no control character)
 
 
 def _grams(text: str) -> list[str]:
@@ -170,13 +171,13 @@ class Matcher:
         for r, i in enumerate(self._order):
             self._rank_of_id[i] = r
         # Fuzzy choices: every stored question and title, normalised, pointing at its entry.
-        self._entry_choices: list[tuple[str, ...]] = []
+        self._entry_choices: list[str] = []  # per entry, joined by _SEP (one object instead of a dozen)
         gram_slot: dict[str, int] = {}
         gram_term = array("i")
         gram_entry = array("i")
         for i, e in enumerate(entries):
             mine = tuple(_DIGITS.sub("", self._strip(self.norm.without_schools(q))) or e.id for q in normalised[i])
-            self._entry_choices.append(mine)
+            self._entry_choices.append(_SEP.join(mine))
             grams: set[str] = set()
             for s in mine:
                 grams.update(_grams(s))
@@ -312,11 +313,15 @@ class Matcher:
                 self._doc_filters[key] = allowed
         return allowed
 
+    def _choices_of(self, i: int) -> list[str]:
+        """An entry's questions and titles, normalised as for fuzzy matching."""
+        return self._entry_choices[i].split(_SEP)
+
     def _fuzzy(self, plain: str, entries: np.ndarray) -> np.ndarray:
         """Per entry (ascending indices): its best fuzzy similarity to the question, 0 below FUZZY_FLOOR."""
         if entries.size == 0:
             return np.zeros(0)
-        groups = [self._entry_choices[i] for i in entries.tolist()]
+        groups = [self._choices_of(i) for i in entries.tolist()]
         choices = [c for g in groups for c in g]
         starts = np.zeros(len(groups), dtype=np.int64)
         np.cumsum([len(g) for g in groups[:-1]], out=starts[1:])

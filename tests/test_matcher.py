@@ -51,7 +51,7 @@ def dense_rank(m: Matcher, content: str, documents: tuple[str, ...] | None, limi
         elif pool.size == 0:
             pool = np.flatnonzero(mask)
         for i in pool:
-            sims = process.cdist([plain], list(m._entry_choices[i]), scorer=fuzz.ratio, dtype=np.uint8)[0]
+            sims = process.cdist([plain], m._choices_of(i), scorer=fuzz.ratio, dtype=np.uint8)[0]
             best = float(sims.max()) / 100.0
             fuzzy[i] = best if best >= FUZZY_FLOOR else 0.0
     c = np.minimum(1.0, cover / total)
@@ -127,8 +127,8 @@ def test_a_question_sharing_no_term_compares_a_bounded_number_of_entries(
     content = nq.content or nq.text
     assert not any(t in m._term_slot for t in m.terms(content))  # no indexed term: the fallback
     m.rank(content, None, 40)
-    largest = sorted(len(c) for c in m._entry_choices)[-FUZZY_FALLBACK:]
-    stored = sum(len(c) for c in m._entry_choices)
+    largest = sorted(len(m._choices_of(i)) for i in range(len(m.entries)))[-FUZZY_FALLBACK:]
+    stored = sum(len(m._choices_of(i)) for i in range(len(m.entries)))
     assert sum(counting.compared) <= sum(largest) < stored  # at most FUZZY_FALLBACK entries, far from all
     if not any(ch in m.kb_chars or ch.isascii() for ch in question):
         assert counting.compared == []  # nothing shares a character: nothing to compare
