@@ -17,17 +17,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
-from calculators import REGISTRY
 from config import Config
 from core.cache import KnowledgeCache, cache_key, code_version
 from core.engine import Engine
 from core.kb import KnowledgeBase, KnowledgeBaseError, load
 from core.matcher import Matcher
 from core.normalize import Normaliser
+from logsetup import configure_logging
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
-CODE = ("core", "rules", "lang", "calculators", "bootstrap.py")  # what validates and indexes: part of the cache key
+CODE = ("core", "rules", "lang", "bootstrap.py")  # what validates and indexes: part of the cache key
 HEARTBEAT_S = 30.0  # how often a running server touches its heartbeat file (scripts/healthcheck.py reads it)
 
 
@@ -59,23 +59,23 @@ def load_knowledge(knowledge_dir: Path, cache_dir: Path | None = None) -> Knowle
     """
     with _gc_paused():
         if cache_dir is None:
-            return load(knowledge_dir, REGISTRY)
+            return load(knowledge_dir, ())
         key = cache_key(knowledge_dir, _code())
         store = KnowledgeCache(cache_dir, key)
         cached = store.load_kb()
         if cached is not None:
             log.debug("knowledge base from the cache (%s)", key[:12])
             return cached
-        kb = replace(load(knowledge_dir, REGISTRY), cache_key=key)
+        kb = replace(load(knowledge_dir, ()), cache_key=key)
         if cache_key(knowledge_dir, _code()) == key:  # not edited while it was being read
             store.store_kb(kb)
         return kb
 
 
 def build_engine(kb: KnowledgeBase, cache_dir: Path | None = None) -> Engine:
-    """The answering core over a validated knowledge base: its rule definitions (and the Python calculators not yet
-    moved into them) as the calculators. With a cache directory and a knowledge base loaded through it, the engine
-    built earlier (normaliser, index and all) is read back from it, or built and written to it."""
+    """The answering core over a validated knowledge base; its rule definitions are the calculators. With a cache
+    directory and a knowledge base loaded through it, the engine built earlier (normaliser, index and all) is read
+    back from it, or built and written to it."""
     with _gc_paused():
         store = KnowledgeCache(cache_dir, kb.cache_key) if cache_dir is not None and kb.cache_key else None
         cached = store.load_engine(kb) if store is not None else None
@@ -83,8 +83,7 @@ def build_engine(kb: KnowledgeBase, cache_dir: Path | None = None) -> Engine:
             log.debug("engine from the cache (%s)", kb.cache_key[:12])
             return cached
         normaliser = Normaliser(kb.glossary, kb.institutions)
-        calculators: dict[str, Any] = {**REGISTRY, **kb.rules}
-        engine = Engine(kb, normaliser, Matcher(kb, normaliser), calculators)
+        engine = Engine(kb, normaliser, Matcher(kb, normaliser), kb.rules)
         if store is not None:
             store.store_engine(kb, engine)
         return engine
@@ -108,13 +107,15 @@ def engine_or_exit(config: Config, err: TextIO = sys.stderr) -> Engine:
 
 
 def calculator_names() -> list[str]:
-    """The names `check` accepts in entries' `calculators:`."""
-    return sorted(REGISTRY)
+    """Names `check` accepts in entries' `calculators:` besides the knowledge base's own rule definitions (none: every
+    calculator is a rule definition)."""
+    return []
 
 
 def run(config: Config, console: bool = False) -> int:
     """Run the front ends the configuration asks for: LINE when its channel secret and access token are set,
     Telegram when its token is set, both in one event loop when both are, the console chat when neither is."""
+    configure_logging(config)  # before anything can log a secret (idempotent: bot.py has done it already)
     engine = engine_or_exit(config)
     line = config.line_enabled and not console
     telegram = bool(config.token) and not console
@@ -127,7 +128,7 @@ def run(config: Config, console: bool = False) -> int:
 
 async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> int:
     """The servers in one loop with one engine and one repository, until SIGTERM or SIGINT."""
-    from storage.keys import load_secret
+    from storage.keys import install_secret
     from storage.repository import SafeRepository
 
     stop = asyncio.Event()
@@ -137,9 +138,11 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not on this platform or not the main thread
             pass
-    repo = SafeRepository(config.db_path)
+    # The key first: on an old database it moves out of the database into the key file before the repository's
+    # migration erases it there.
+    secret = install_secret(config.db_path, config.user_id_secret)
+    repo = SafeRepository(config.db_path, secret)
     await repo.open()
-    secret = load_secret(config.db_path, config.user_id_secret)
     jobs: list[Awaitable[None]] = [_heartbeat(config.heartbeat_path, stop)]
     if line:
         from frontends.line.app import serve_line

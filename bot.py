@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from config import Config, ConfigError
@@ -36,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from logsetup import configure_logging
+
+    configure_logging(config)  # secrets redacted from every log line, tracebacks included
     import bootstrap
     from frontends import cli
 

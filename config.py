@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -54,6 +54,15 @@ class Config:
             f"line={'set' if self.line_enabled else 'unset'}, line_port={self.line_port}, line_api_base_url={self.line_api_base_url!r})"
         )
 
+    def secrets(self) -> list[str]:
+        """Every secret value configured (fields named *token or *secret): what logs must never show."""
+        out: list[str] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name.endswith(("token", "secret")) and isinstance(value, str) and value:
+                out.append(value)
+        return out
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
         """Read the environment (or a given mapping)."""
@@ -103,7 +112,7 @@ class Config:
             flood_limit=_int("FLOOD_LIMIT", 20, 1, 10_000),
             log_level=(e.get("LOG_LEVEL") or "INFO").upper(),
             rate_limiter=(e.get("RATE_LIMITER") or "on").strip().lower() not in ("off", "0", "false", "no"),
-            user_id_secret=(e.get("USER_ID_SECRET") or "").strip() or None,
+            user_id_secret=_secret(e.get("USER_ID_SECRET")),
             line_channel_secret=(e.get("LINE_CHANNEL_SECRET") or "").strip() or None,
             line_channel_access_token=(e.get("LINE_CHANNEL_ACCESS_TOKEN") or "").strip() or None,
             line_host=(e.get("LINE_HOST") or "").strip() or "0.0.0.0",
@@ -112,3 +121,17 @@ class Config:
             line_push_fallback=_flag("LINE_PUSH_FALLBACK", False),
             cache_dir=cache_dir,
         )
+
+
+def _secret(raw: str | None) -> str | None:
+    """USER_ID_SECRET: unset, or at least 16 bytes (32 hex digits, or 16 characters or more of text)."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        size = len(bytes.fromhex(text))
+    except ValueError:
+        size = len(text.encode())
+    if size < 16:
+        raise ConfigError("USER_ID_SECRET: too short; use at least 32 hex digits (e.g. the output of: openssl rand -hex 32)")
+    return text

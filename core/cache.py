@@ -19,6 +19,7 @@ import os
 import pickle
 import stat
 import sys
+import types
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -26,12 +27,14 @@ from typing import Any
 
 from core.engine import Engine
 from core.kb import KnowledgeBase
+from core.matcher import Matcher
+from core.normalize import Normaliser
 
 log = logging.getLogger(__name__)
 
 FORMAT = b"mooc-knowledge-cache 3\n"
 KEEP = 3  # keys kept in a directory (the newest); older ones are removed when a new one is written
-_OUR_PACKAGES = ("core", "rules", "lang", "calculators")
+_OUR_PACKAGES = ("core", "rules", "lang")
 _SAFE_GLOBALS = {
     "builtins": {"set", "frozenset", "slice", "range", "complex", "bytearray", "bytes"},
     "collections": {"OrderedDict", "defaultdict", "deque"},
@@ -40,6 +43,7 @@ _SAFE_GLOBALS = {
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
     "re": {"_compile"},
     "rules.pickling": {"restore"},  # the frozen schema models (see there)
+    "core.cache": {"bound_method"},
     "numpy": {"dtype", "ndarray"},
     "numpy._core.numeric": {"_frombuffer"},
     "numpy._core.multiarray": {"_reconstruct", "scalar"},
@@ -134,6 +138,16 @@ def _resolve(kb: KnowledgeBase, path: Any) -> Any:
     return obj
 
 
+_METHOD_OWNERS = (Normaliser, Matcher)  # whose public methods an engine may hold as functions (the planner's `light`)
+
+
+def bound_method(owner: Any, name: str) -> Any:
+    """A public method of a normaliser or matcher of the engine, as written by _EnginePickler: nothing else."""
+    if not isinstance(owner, _METHOD_OWNERS) or name.startswith("_") or not isinstance(getattr(type(owner), name, None), types.FunctionType):
+        raise pickle.UnpicklingError(f"no method {name!r} may be read back on {type(owner).__name__}")
+    return getattr(owner, name)
+
+
 class _Unpickler(pickle.Unpickler):
     """Only the project's classes and a few numpy and standard types; knowledge-base objects by reference."""
 
@@ -165,6 +179,11 @@ class _EnginePickler(pickle.Pickler):
 
     def persistent_id(self, obj: Any) -> Any:
         return self._refs.get(id(obj))
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, types.MethodType) and isinstance(obj.__self__, _METHOD_OWNERS):
+            return bound_method, (obj.__self__, obj.__func__.__name__)
+        return NotImplemented
 
 
 class KnowledgeCache:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from core.kb import KnowledgeBase
 from core.model import Answer, Check, Citation, Figure, Followup, Note, Option, Section
 from core.schema import Document, Entry
+from lang.numbers import format_number
 from lang.textnorm import collapse_ws, to_simplified
 from rules.evaluate import RuleResult
 
@@ -38,17 +40,19 @@ class Composer:
             if parent is not None and parent.heading:
                 self.children.setdefault(parent.id, []).append(e)
 
-    def citations_of(self, e: Entry, lang: str, columns: tuple[str, ...] = ()) -> tuple[Citation, ...]:
-        """The clauses an entry's answer rests on: itself, or for a grouping heading the sub-clauses it summarises."""
+    def citations_of(self, e: Entry, lang: str, columns: tuple[str, ...] = (), scores: dict[str, float] | None = None) -> tuple[Citation, ...]:
+        """The clauses an entry's answer rests on: itself, or for a grouping heading the sub-clauses it summarises,
+        the ones the question is most about first."""
         kids = self.children.get(e.id)
         if e.heading and kids:
-            return tuple(self.citation(k, lang, columns) for k in kids[:6])
+            order = sorted(kids, key=lambda k: -(scores or {}).get(k.id, 0.0))
+            return tuple(self.citation(k, lang, columns) for k in order[:6])
         return (self.citation(e, lang, columns),)
 
     # --- pieces -------------------------------------------------------------------------------------
 
     def doc_name(self, doc_id: str, lang: str) -> str:
-        """A document's issuer as people say it: 高科大, NKUST."""
+        """A document's issuer as people say it (its short name)."""
         d = self.kb.documents[doc_id]
         return d.name_en if lang == "en" else d.name_zh
 
@@ -102,7 +106,7 @@ class Composer:
 
     # --- kinds of answer ----------------------------------------------------------------------------
 
-    def single(self, question: str, e: Entry, score: float, lang: str, columns: tuple[str, ...] = ()) -> Answer:
+    def single(self, question: str, e: Entry, score: float, lang: str, columns: tuple[str, ...] = (), scores: dict[str, float] | None = None) -> Answer:
         """One clause's answer, cited."""
         direct, notes = self.entry_parts(e, lang)
         related = tuple(r for r in e.related if r in self.kb.by_id)[:3]
@@ -111,7 +115,7 @@ class Composer:
             kind="answer",
             direct=direct,
             notes=notes,
-            citations=self.citations_of(e, lang, columns),
+            citations=self.citations_of(e, lang, columns, scores),
             followups=self.followups(related, lang),
             lang=lang,
             score=score,
@@ -151,6 +155,13 @@ class Composer:
     def calculation(self, question: str, name: str, res: Any, lang: str, lead: str | None = None, carried: str = "") -> Answer:
         """A rule's result: the result first, then figures, steps, checks, notes, and every clause used (the rule first)."""
         ids = list(dict.fromkeys(([lead] if lead else []) + list(res.citations)))
+        head = self.kb.by_id.get(ids[0]) if ids else None
+        if head is not None and head.heading:
+            # A rule set by a table or a grouping heading: the row it applied is the clause that states the rule.
+            doc = self.kb.entry_document[head.id]
+            rows = [i for i in ids[1:] if i in self.kb.by_id and self.kb.entry_document[i] == doc and self.kb.by_id[i].path[: len(head.path)] == head.path]
+            if rows:
+                ids = [rows[0], head.id] + [i for i in ids[1:] if i != rows[0]]
         entries = [self.kb.by_id[i] for i in ids if i in self.kb.by_id]
         en = lang == "en"
         notes: list[Note] = []
@@ -186,6 +197,63 @@ class Composer:
             calculator=name,
             related=tuple(e.id for e in entries[1:4]),
         )
+
+    def solved(self, question: str, rule: Any, params: dict[str, str], solved: Any, lang: str, note: str = "") -> Answer:
+        """An inverse question answered: the least input that reaches the target, shown with the calculation there."""
+        en = lang == "en"
+        p = rule.param(solved.input)
+        out = rule.spec.outputs[solved.output]
+        unit = p.unit_en if en else p.unit_zh
+        label_in = p.label_en if en else p.label_zh
+        label_out = (out.label_en if en else out.label_zh) or solved.output
+        at = dict(params)
+        at[solved.input] = format(solved.value, "f")
+        res = rule.run(at)
+        base = self.calculation(question, rule.name, res, lang, rule.entry, carried=note)
+        x = format_number(solved.value)
+        if not solved.reachable:
+            direct = (f"Even at {x} {unit}, {label_out} reaches only {_display(rule, solved.output, solved.best, lang)}, short of {_display(rule, solved.output, solved.target, lang)}."
+                      if en else f"即使{label_in}到 {x} {unit}，{label_out}最多只有 {_display(rule, solved.output, solved.best, lang)}，達不到 {_display(rule, solved.output, solved.target, lang)}。")
+        elif solved.saturate:
+            reached = _display(rule, solved.output, solved.reached, lang)
+            direct = (f"The cap is reached at {x} {unit} of {label_in}: {label_out} is then {reached}, and more does not raise it."
+                      if en else f"{label_in}到 {x} {unit} 即達上限：{label_out}為 {reached}，再多也不會增加。")
+        else:
+            reached = _display(rule, solved.output, solved.reached, lang)
+            one_less = format_number(solved.value - 1)
+            below = "" if solved.below is None or not solved.integral else (
+                f" ({one_less} {unit} gives only {_display(rule, solved.output, solved.below, lang)})" if en
+                else f"（{one_less} {unit} 只有 {_display(rule, solved.output, solved.below, lang)}）")
+            direct = (f"At least {x} {unit} of {label_in}: {label_out} is then {reached}, reaching {_display(rule, solved.output, solved.target, lang)}{below}."
+                      if en else f"{label_in}至少要 {x} {unit}：{label_out}為 {reached}，達到 {_display(rule, solved.output, solved.target, lang)}{below}。")
+        return replace(base, direct=direct, details=(base.direct,), result={**base.result, f"solved_{solved.input}": _json_number(solved.value)},
+                       inputs={**at})
+
+
+    def compared(self, question: str, rule: Any, choice: str, runs: list[tuple[str, Any]], lang: str, note: str = "") -> Answer:
+        """The same calculation for each tier named, side by side, and the difference."""
+        en = lang == "en"
+        labelled = [n for n, o in rule.spec.outputs.items() if o.label_zh and o.show]
+        differing = [n for n in labelled if len({str(r.figures.get(n)) for _, r in runs}) > 1]
+        primary = (differing or labelled or list(rule.spec.outputs))[0]
+        choices = rule.choices.get(choice, {})
+
+        def name(v: str) -> str:
+            c = choices.get(v)
+            return (c.en if en else c.zh) if c else v
+
+        parts = [f"{name(v)}: {_display(rule, primary, r.figures.get(primary), lang)}" if en else f"{name(v)}：{_display(rule, primary, r.figures.get(primary), lang)}"
+                 for v, r in runs if primary in r.figures]
+        result: dict[str, Any] = {f"{primary}_{v}": _json_number(r.figures[primary]) for v, r in runs if primary in r.figures}
+        values = [r.figures.get(primary) for _, r in runs]
+        direct = ("; " if en else "；").join(parts)
+        if len(runs) == 2 and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in values):
+            diff = abs(Decimal(values[0]) - Decimal(values[1]))  # type: ignore[arg-type]
+            result["difference"] = _json_number(diff)
+            direct += (f"; the difference is {_display(rule, primary, diff, lang)}." if en else f"；相差 {_display(rule, primary, diff, lang)}。")
+        base = self.calculation(question, rule.name, runs[0][1], lang, rule.entry, carried=note)
+        details = tuple((r.summary_en if en else r.summary_zh) for _, r in runs)
+        return replace(base, direct=direct, details=details, steps=(), result=result)
 
     def chat(self, question: str, reply: str, examples: tuple[str, ...], lang: str) -> Answer:
         """Small talk: a short friendly reply and a few example questions; never a clause."""
@@ -255,3 +323,21 @@ def simplified(ans: Answer) -> Answer:
         followups=tuple(replace(f, label=t(f.label), question=t(f.question)) for f in ans.followups),
         simplified=True,
     )
+
+
+def _display(rule: Any, name: str, value: Any, lang: str) -> str:
+    """An output's value formatted by its unit."""
+    from rules.evaluate import format_value
+
+    out = rule.spec.outputs.get(name)
+    unit = out.unit if out is not None else None
+    if unit is None and out is not None and isinstance(out.value, str):
+        unit = rule.inputs[out.value].unit if out.value in rule.inputs else next((s.unit for s in rule.spec.steps if s.let == out.value), None)
+    return str(format_value(Decimal(value) if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else value, None, unit, lang))
+
+
+def _json_number(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+

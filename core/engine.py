@@ -15,9 +15,9 @@ from core.compose import Composer, first_sentence, simplified
 from core.dialogue import EMPTY, DialogueState
 from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Note, Option
+from core.model import Answer, AnswerContext, Check, Followup, Note, Option
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
-from core.router import DateSlot, extract, has_figures
+from core.planner import Plan, Planner
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
 from core.talk import (
     SmallTalkBook,
@@ -31,7 +31,7 @@ from core.talk import (
     without_procedure_words,
 )
 from lang.textnorm import collapse_ws
-from rules.base import CalcError, Calculator, Param
+from rules.base import CalcError
 from rules.evaluate import Rule
 
 SUGGESTION_FLOOR = 0.22
@@ -75,7 +75,7 @@ class Suggestion:
 class Engine:
     """The answering core. Built once (see bootstrap) from a validated knowledge base; never raises for any input text."""
 
-    def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, calculators: Mapping[str, Calculator[Any]]):
+    def __init__(self, kb: KnowledgeBase, normaliser: Normaliser, matcher: Matcher, calculators: Mapping[str, Rule]):
         self._kb = kb
         self._norm = normaliser
         self._matcher = matcher
@@ -99,6 +99,8 @@ class Engine:
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
         self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
+        self._rules = dict(calculators)
+        self._planner = Planner(self._rules, normaliser.light)
 
     # --- conversation -----------------------------------------------------------------------------------
 
@@ -148,7 +150,7 @@ class Engine:
             schools=tuple(dict.fromkeys(c.document for c in ans.citations)),
             entries=tuple(c.entry for c in ans.citations),
             calculator=ans.calculator,
-            params=tuple((k, str(v)) for k, v in ans.result.items() if k in self._param_names(ans.calculator)),
+            params=tuple((k, str(v)) for k, v in ans.inputs.items() if k in self._param_names(ans.calculator)),
             lang=None,
             at=now,
             extra=(("content", q.content),),
@@ -257,21 +259,31 @@ class Engine:
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content))
-        if st.calculator and st.calculator in self._calculators:
-            found = extract(st.calculator, nq.text, st.schools, _date_params(self._calculators[st.calculator]))
-            if has_figures(found) or any(k in found for k in ("tier", "self_study", "series_type", "local_government")):
-                params = {**dict(st.params), **{k: str(v) for k, v in found.items()}}
-                calc = self._calculators[st.calculator]
-                params = {k: v for k, v in params.items() if k in {p.name for p in calc.params}}
-                changed = "、".join(f"{calc.param(k).label_en if en else calc.param(k).label_zh} {v}" for k, v in found.items() if k in params)
-                carried = f"Same calculation with {changed}:" if en else f"延續上一題，改為{changed}："
-                try:
-                    ans = self.run_calculator(st.calculator, params, lang, lead=st.entries[0] if st.entries else None, question=nq.original)
-                except CalcError as err:
-                    return self._compose.unknown(nq.original, (f"I could not calculate this: {err.message_en}" if en else f"無法計算：{err.message_zh}"), lang, covered=False, hints=()), st
-                ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
-                return ans, self.state_after(ans, 0.0, replace(nq, content=content))
+        if st.calculator and st.calculator in self._rules:
+            rule = self._rules[st.calculator]
+            light, reading = self._planner.read(nq.original)
+            if reading.problems:
+                problem = reading.problems[0]
+                return Answer(question=nq.original, kind="clarify", direct=problem.message_en if en else problem.message_zh, lang=lang), st
+            plan = self._planner.plan(light, reading, [(rule, 1.0)], carried={rule.name: dict(st.params)})
+            if plan is not None:
+                old = dict(st.params)
+                changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
+                what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
+                carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
+                done = self._execute(plan, nq.original, lang, light, note=carried)
+                if done is not None:
+                    return done, self.state_after(done, 0.0, replace(nq, content=content))
         return None
+
+    def _show_param(self, rule: Rule, name: str, raw: str, lang: str) -> str:
+        """A parameter's value as people read it (a tier's label, NT$ amounts)."""
+        choice = rule.choices.get(name, {}).get(raw)
+        if choice is not None:
+            return choice.en if lang == "en" else choice.zh
+        p = rule.param(name)
+        unit = p.unit_en if lang == "en" else p.unit_zh
+        return f"{raw} {unit}".strip() if unit not in ("元", "NT$") else f"NT${raw}"
 
     def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str]) -> Answer:
         """The last question about another school: its clause on the same topic, or a plain statement that its document
@@ -289,9 +301,8 @@ class Engine:
     def _not_addressed(self, question: str, school: str, lang: str, elsewhere: list[Scored]) -> Answer:
         doc = self._kb.documents[school]
         en = lang == "en"
-        kind = {"report": ("report", "報告"), "ministry": ("call for proposals", "徵件須知")}.get(doc.role, ("rules", "規定"))
-        head = (f"{doc.name_en}'s {kind[0]} ({doc.title_en}) do not address this." if en
-                else f"{doc.name_zh}的{kind[1]}（{doc.title_zh}）沒有提到這件事，無法回答；我不會拿其他文件來代替。")
+        head = (f"{doc.name_en}: {doc.title_en} does not address this, so I cannot answer it from that document." if en
+                else f"{doc.name_zh}：{doc.title_zh}沒有提到這件事，無法回答；我不會拿其他文件來代替。")
         options = tuple(self._compose.suggestion(s.entry, lang) for s in elsewhere[:2] if s.document != school and self._matcher.confident(s))
         if options:
             head += " Other documents that do (for reference):" if en else "其他文件的相關規定（僅供參考）："
@@ -304,7 +315,7 @@ class Engine:
             return self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
         if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
-            # 教育部 next to a university's name describes that university's course tiers (教育部磨課師錄取課程).
+            # A ministry named next to a university describes that university's course tiers (a ministry-accepted course).
             schools = tuple(s for s in schools if s not in self._ministries)
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)
@@ -315,7 +326,7 @@ class Engine:
         if definition is not None:
             return definition
         ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        unknown_words = self._matcher.oov(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
+        unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
         if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not self._matcher.has_topic(nq.content, ranked[0]):
             if len(schools) == 1:
                 elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
@@ -327,7 +338,7 @@ class Engine:
             elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
-        calc = self._route(nq, ranked, lang)
+        calc = self._calculate(nq, ranked, schools, lang)
         if calc is not None:
             return calc
         columns = self._columns_in(nq.text)
@@ -343,7 +354,8 @@ class Engine:
                     group = mine
         if len(group) > 1:
             return self._compose.several(nq.original, [(s.entry, s.score) for s in group], lang, self._several_head(lang, named=False), hints=("set_school",), columns=columns)
-        return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns)
+        scores = {s.entry.id: s.score for s in ranked}
+        return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns, scores)
 
     def _several_head(self, lang: str, named: bool) -> str:
         if named:
@@ -389,7 +401,7 @@ class Engine:
             if schools:
                 return None
             options = tuple(Option(label=self._compose.doc_name(d, lang), document=d) for d in self._procedures)
-            head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一所學校（或教育部計畫）的申請流程？各文件規定不同：")
+            head = ("Which school's procedure? Each document has its own:" if en else "請問是哪一份文件（哪所學校或哪個計畫）的申請流程？各文件規定不同：")
             return Answer(question=nq.original, kind="clarify", direct=head, options=options, hints=("set_school",), lang=lang)
         doc = docs[0]
         # 「申請流程裡，授課規劃表是附件幾？」 asks for one clause; 「要準備哪些東西？」 for the checklist.
@@ -471,48 +483,100 @@ class Engine:
             best[s.document] = s
         return list(best.values())
 
-    def _route(self, nq: Normalised, ranked: list[Scored], lang: str) -> Answer | None:
-        """A calculation when a matched entry has a calculator and the question gives its figures."""
-        for s in ranked[:3]:
-            if s.score < self._matcher.threshold:
+    # --- rules applied to the asker's figures ---------------------------------------------------------------
+
+    def _candidate_rules(self, ranked: list[Scored], schools: tuple[str, ...]) -> list[tuple[Rule, float]]:
+        """Rules that apply the best-matching clauses (the clause that sets a rule counts most), within the named schools."""
+        prior: dict[str, float] = {}
+        floor = self._matcher.threshold * 0.5
+        for s in ranked[:40]:
+            if s.score < floor:
                 break
-            for name in s.entry.calculators:
-                if name not in self._calculators:
+            for name in (*self._kb.rule_coverage.get(s.entry.id, ()), *s.entry.calculators):
+                rule = self._rules.get(name)
+                if rule is None or (schools and rule.document not in schools):
                     continue
-                calc = self._calculators[name]
-                params = extract(name, nq.text, nq.schools, _date_params(calc))
-                if not has_figures(params):
-                    continue
-                missing = calc.missing(params)
-                if missing:
-                    return self._needs(nq, s, name, missing, lang)
+                weight = s.score * (1.0 if rule.entry == s.entry.id else 0.85)
+                prior[name] = max(prior.get(name, 0.0), weight)
+        return [(self._rules[n], p) for n, p in sorted(prior.items(), key=lambda kv: -kv[1])]
+
+    def _calculate(self, nq: Normalised, ranked: list[Scored], schools: tuple[str, ...], lang: str, carried: dict[str, dict[str, str]] | None = None) -> Answer | None:
+        """A rule applied to the figures of the question: forward, the asked unknown, tiers compared, or a plan checked."""
+        light, reading = self._planner.read(nq.original)
+        candidates = self._candidate_rules(ranked, schools)
+        if not candidates:
+            return None
+        if reading.problems:
+            problem = reading.problems[0]
+            msg = problem.message_en if lang == "en" else problem.message_zh
+            return Answer(question=nq.original, kind="clarify", direct=msg, lang=lang, score=ranked[0].score if ranked else 0.0)
+        plan = self._planner.plan(light, reading, candidates, carried)
+        if plan is None:
+            return None
+        return self._execute(plan, nq.original, lang, light, focus=ranked[0].entry.id if ranked else None)
+
+    def _execute(self, plan: Plan, question: str, lang: str, text: str, note: str = "", focus: str | None = None) -> Answer | None:
+        rule = plan.bound.rule
+        params = dict(plan.bound.params)
+        en = lang == "en"
+        # The clause the question is about leads, when the rule applies it (a budget check asked about equipment).
+        own = {rule.entry, *rule.spec.applies}
+        lead = focus if focus in own else rule.entry
+        if plan.intent == "inverse" and plan.target is not None:
+            name, output, target = plan.target
+            solved = self._planner.solve(rule, params, name, output, target)
+            if solved is not None:
                 try:
-                    return self.run_calculator(name, params, lang, lead=s.entry.id, question=nq.original)
-                except CalcError as err:
-                    return self._calc_error(nq, s, name, err, lang)
-            if s is ranked[0] and ranked[0].entry.calculators:
-                break
-        return None
-
-    def _needs(self, nq: Normalised, s: Scored, name: str, missing: list[Param], lang: str) -> Answer:
-        en = lang == "en"
-        labels = ", ".join(p.label_en for p in missing) if en else "、".join(p.label_zh for p in missing)
-        lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
-        return self._led(nq, s, lang, lead, name, tuple(p.name for p in missing))
-
-    def _calc_error(self, nq: Normalised, s: Scored, name: str, err: CalcError, lang: str) -> Answer:
-        en = lang == "en"
-        msg = err.message_en if en else err.message_zh
-        if en:
-            lead = f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")
-        else:
-            lead = f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else "")
-        return self._led(nq, s, lang, lead, name, (err.param,))
-
-    def _led(self, nq: Normalised, s: Scored, lang: str, lead: str, calculator: str, needs: tuple[str, ...]) -> Answer:
-        """The entry's answer, led by a note on the calculation it could not do yet."""
-        base = self._compose.single(nq.original, s.entry, s.score, lang)
-        return replace(base, direct=lead, details=(base.direct,), calculator=calculator, needs=needs, hints=("step_by_step",))
+                    return self._compose.solved(question, rule, params, solved, lang, note)
+                except CalcError:
+                    pass
+        if plan.intent == "compare" and plan.compare is not None:
+            choice, values = plan.compare
+            runs = []
+            for v in values:
+                try:
+                    runs.append((v, rule.run({**params, choice: v})))
+                except CalcError:
+                    continue
+            if len(runs) >= 2:
+                return self._compose.compared(question, rule, choice, runs, lang, note)
+        missing = rule.missing(params)
+        if missing and plan.bound.cued == 0 and not note:
+            return None  # a figure in passing (「連續做五天要休息嗎」), not a calculation asked for: the clause answers
+        if missing:
+            labels = ", ".join(p.label_en for p in missing) if en else "、".join(p.label_zh for p in missing)
+            entry = self._kb.by_id[lead]
+            base = self._compose.single(question, entry, 1.0, lang)
+            lead = f"To calculate this, please also give: {labels}." if en else f"若要幫您計算，請再提供：{labels}。"
+            return replace(base, direct=lead, details=(base.direct,), calculator=rule.name, needs=tuple(p.name for p in missing), hints=("step_by_step",),
+                           result={k: v for k, v in params.items()})
+        try:
+            res = rule.run(params)
+        except CalcError as err:
+            if plan.bound.cued == 0 and not note:
+                return None  # figures in passing the rule cannot take: the clause answers
+            if plan.intent == "check":
+                # The plan breaks a condition the rule itself states (three TAs where two is the most): that is the verdict.
+                base = self._compose.single(question, self._kb.by_id[lead], 1.0, lang)
+                msg = err.message_en if en else err.message_zh
+                broken = Check(label=rule.param(err.param).label_en if en else rule.param(err.param).label_zh, passed=False, detail=msg, entry=lead)
+                return replace(base, kind="calculation", direct=("Does not comply: " if en else "不符合：") + msg, checks=(broken,), details=(base.direct,),
+                               calculator=rule.name, inputs=dict(params))
+            entry = self._kb.by_id[lead]
+            base = self._compose.single(question, entry, 1.0, lang)
+            msg = err.message_en if en else err.message_zh
+            why = (f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")) if en else (
+                f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else ""))
+            return replace(base, direct=why, details=(base.direct,), calculator=rule.name, needs=(err.param,), hints=("step_by_step",))
+        ans = self._compose.calculation(question, rule.name, res, lang, lead, carried=note)
+        if plan.intent == "check" and ans.checks:
+            failed = [c for c in ans.checks if not c.passed]
+            if failed:
+                verdict = ("Does not comply: " if en else "不符合：") + ("; " if en else "；").join(c.label for c in failed)
+            else:
+                verdict = ("Complies: " if en else "符合：") + ("; " if en else "；").join(c.label for c in ans.checks)
+            ans = replace(ans, direct=verdict, details=(ans.direct, *ans.details))
+        return replace(ans, inputs=dict(params))
 
     def _refuse(self, nq: Normalised, lang: str) -> Answer:
         """A question about a body the knowledge base does not cover: say so, naming it."""
@@ -525,8 +589,9 @@ class Engine:
     def _unknown(self, nq: Normalised, lang: str, ranked: list[Scored], reason: str) -> Answer:
         en = lang == "en"
         if reason == "empty":
-            head = ("Please type a question about the MOOC rules, e.g. how many credits 9 learning hours earn at NKUST." if en
-                    else "請輸入和磨課師規定有關的問題，例如「高科大學習 9 小時可以拿幾學分？」")
+            example = next(iter(self._examples(lang)), "")
+            head = ("Please type a question about the MOOC rules" + (f', e.g. "{example}"' if example else "") + "." if en
+                    else "請輸入和磨課師規定有關的問題" + (f"，例如「{example}」" if example else "") + "。")
         else:
             head = ("I could not find a rule in the knowledge base that answers this, so I won't guess." if en
                     else "抱歉，知識庫裡找不到能回答這個問題的條文，我不會用猜的。")
@@ -553,7 +618,7 @@ class Engine:
         """Run a calculator on raw parameters and build a `calculation` answer (CalcError propagates; KeyError for an unknown name)."""
         calc = self._calculators[name]
         res = calc.run(params)
-        return self._compose.calculation(question, name, res, lang, lead)
+        return replace(self._compose.calculation(question, name, res, lang, lead), inputs={k: str(v) for k, v in params.items() if v not in (None, "")})
 
     def suggest(self, query: str, k: int = 5) -> list[Suggestion]:
         """The best entries for a partial query (inline mode), each with its answer; none for an uncovered school."""
@@ -581,17 +646,17 @@ class Engine:
 
     def prefill(self, calculator: str, question: str) -> dict[str, str]:
         """The parameters of `calculator` that a question already gives, each valid (for the step-by-step flow)."""
-        calc = self._calculators.get(calculator)
-        if calc is None:
+        rule = self._rules.get(calculator)
+        if rule is None:
             return {}
-        nq = self._norm.question(question)
+        light, reading = self._planner.read(question)
         out: dict[str, str] = {}
-        for k, v in extract(calc.name, nq.text, nq.schools, _date_params(calc)).items():
+        for k, v in self._planner.bind(rule, light, reading).params.items():
             try:
-                calc.param(k).coerce(v)
-            except (CalcError, KeyError):
+                rule.param(k).coerce(v)
+            except CalcError:
                 continue
-            out[k] = str(v)
+            out[k] = v
         return out
 
     def source(self, entry_id: str, lang: str = "zh") -> Source | None:
@@ -615,7 +680,7 @@ class Engine:
         )
 
     def describe(self, entry_id: str, lang: str = "zh") -> str | None:
-        """An entry as people name it: 「高科大 三、學分授予與修習證明」."""
+        """An entry as people name it: the issuer's short name, the clause label and the entry's title."""
         e = self._kb.by_id.get(entry_id)
         if e is None:
             return None
@@ -630,16 +695,16 @@ class Engine:
         """One document by id."""
         return self._kb.documents.get(doc_id)
 
-    def calculators(self) -> tuple[Calculator[Any], ...]:
+    def calculators(self) -> tuple[Rule, ...]:
         """Every calculator."""
         return tuple(self._calculators.values())
 
-    def calculator(self, name: str) -> Calculator[Any] | None:
+    def calculator(self, name: str) -> Rule | None:
         """One calculator by name."""
         return self._calculators.get(name)
 
     def school_of(self, text: str) -> str | None:
-        """The one document a short text names (「東華」, "NKUST"), or None."""
+        """The one document a short text names (a school's short or English name), or None."""
         nq = self._norm.question(text)
         return nq.schools[0] if len(nq.schools) == 1 else None
 
@@ -663,13 +728,20 @@ class Engine:
         """How many entries the knowledge base holds."""
         return len(self._kb.entries)
 
-
-def _date_params(calc: Calculator[Any] | Rule) -> tuple[DateSlot, ...]:
-    """A calculator's date parameters in order, with the cue words a rule definition declares for them."""
-    inputs = calc.inputs if isinstance(calc, Rule) else {}
-    out = []
-    for p in calc.params:
-        if p.kind == "date":
-            spec = inputs.get(p.name)
-            out.append(DateSlot(p.name, spec.cues, spec.avoid) if spec else DateSlot(p.name))
-    return tuple(out)
+    def examples(self, lang: str = "zh", k: int = 4) -> tuple[Followup, ...]:
+        """Questions to try (a welcome's buttons), at most `k`: the example questions of knowledge/smalltalk.yaml, or
+        else one entry question per document that names its school, preferring entries with a calculator."""
+        curated = self._examples(lang)
+        if curated:
+            return tuple(Followup(label=q, question=q) for q in curated[:k])
+        out: list[Followup] = []
+        for doc in self._kb.documents.values():
+            if len(out) >= k:
+                break
+            mine = [e for e in self._kb.entries if self._kb.entry_document[e.id] == doc.id and not e.heading]
+            mine.sort(key=lambda e: not e.calculators)  # stable: calculator entries first, in file order
+            asked = [(e, q) for e in mine for q in (e.questions_en if lang == "en" else e.questions_zh)]
+            pick = next(((e, q) for e, q in asked if self.school_of(q) == doc.id), asked[0] if asked else None)
+            if pick is not None:
+                out.append(Followup(label=pick[1], question=pick[1], entry=pick[0].id))
+        return tuple(out)

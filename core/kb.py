@@ -26,7 +26,7 @@ from core.schema import (
     clause_to_path,
 )
 from lang.textnorm import fold, fold_with_lines
-from core.yamlload import Problem, line_of, load_yaml
+from core.yamlload import Problem, UnsafeFileError, line_of, load_yaml, read_knowledge_file
 from rules.evaluate import PRECISION, Rule
 from rules.spec import RuleFile
 
@@ -160,7 +160,7 @@ def _fact_in_quote(fact: Fact, quote: str) -> str | None:
 def load_documents(root: Path, problems: list[Problem]) -> dict[str, Document]:
     """Read documents.yaml."""
     path = root / "documents.yaml"
-    data, found = load_yaml(path, _rel(path, root))
+    data, found = load_yaml(path, _rel(path, root), root)
     problems.extend(found)
     if data is None:
         return {}
@@ -180,7 +180,7 @@ def load_glossary(root: Path, problems: list[Problem], documents: dict[str, Docu
     """Read glossary.yaml; every document it names must be described in documents.yaml, and every document needs a name."""
     path = root / "glossary.yaml"
     name = _rel(path, root)
-    data, found = load_yaml(path, name)
+    data, found = load_yaml(path, name, root)
     problems.extend(found)
     if data is None:
         return None
@@ -210,9 +210,12 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
     for doc in documents.values():
         src = root / "sources" / doc.source
         try:
-            sources[doc.id] = src.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(_rel(root / "documents.yaml", root), 1, f"source of {doc.id} unreadable: {exc}"))
+            sources[doc.id] = read_knowledge_file(src, root)
+        except UnsafeFileError as exc:
+            problems.append(Problem(_rel(src, root), 1, f"source of {doc.id}: {exc}"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(_rel(src, root), 1, f"source of {doc.id}: not UTF-8 ({exc.reason} at byte {exc.start})"))
             continue
         folded_sources[doc.id] = fold_with_lines(sources[doc.id])
 
@@ -228,7 +231,7 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
         problems.append(Problem(_rel(root / "entries", root), 1, "no entry files"))
     for path in entry_files:
         name = _rel(path, root)
-        data, found = load_yaml(path, name)
+        data, found = load_yaml(path, name, root)
         problems.extend(found)
         if data is None:
             continue
@@ -350,7 +353,7 @@ def _load_optional(path: Path, root: Path, model: type[M], problems: list[Proble
     if not path.exists():
         return None
     name = _rel(path, root)
-    data, found = load_yaml(path, name)
+    data, found = load_yaml(path, name, root)
     problems.extend(found)
     if data is None:
         return None
@@ -362,7 +365,7 @@ def _load_optional(path: Path, root: Path, model: type[M], problems: list[Proble
 def _check_conversation(conv: ConversationFile, root: Path, entry_document: dict[str, str], problems: list[Problem]) -> None:
     path = root / "conversation.yaml"
     name = _rel(path, root)
-    data, _ = load_yaml(path, name)
+    data, _ = load_yaml(path, name, root)
     for i, proc in enumerate(conv.procedures):
         for j, item in enumerate(proc.items):
             if item.entry not in entry_document:
@@ -398,7 +401,7 @@ def _load_rules(
         by_document.setdefault(entry_document[entry_id], set()).add(entry_id)
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         name = _rel(path, root)
-        data, found = load_yaml(path, name)
+        data, found = load_yaml(path, name, root)
         problems.extend(found)
         if data is None:
             continue

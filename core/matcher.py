@@ -19,7 +19,7 @@ from core.schema import Entry
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
-_DATE = re.compile(r"\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+")
+_DATE = re.compile(r"(?<!\d)(?:\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+)")  # (?<!\d): one try per run of digits, linear
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
 _UNITS = re.compile(r"(?<![\u4e00-\u9fff])(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\b(?:hours?|weeks?|people|ntd?|credits?)\b")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
@@ -33,6 +33,9 @@ MEMO = 512  # recent questions whose stripped text and terms are kept (several s
 FUZZY_POOL = 60  # entries compared by fuzzy similarity: the best covered ones
 FUZZY_FALLBACK = 400  # at most this many when the question shares no indexed term, whatever the knowledge base's size
 FALLBACK_POSTINGS = 20_000  # and at most this many character postings read to choose them
+LONG_MESSAGE = 30  # characters: a longer message is also scored sentence by sentence
+MAX_PIECES = 12
+_SENTENCES = re.compile(r"[，。？！；,.?!;\n]+")
 FUZZY_FLOOR = 0.2  # a weaker resemblance than this is noise
 
 # Weights of the score's parts and the acceptance threshold (tuned on tests/data/questions.jsonl with scripts/evaluate.py).
@@ -238,14 +241,31 @@ class Matcher:
         return out
 
     def rank(self, content: str, documents: tuple[str, ...] | None = None, limit: int = 10) -> list[Scored]:
-        """Score entries (only those of `documents` when given) for normalised question content."""
+        """Score entries (only those of `documents` when given) for normalised question content. A long message (context,
+        then the question) is also scored sentence by sentence, and each entry keeps its best score."""
+        whole = self._rank(content, documents, limit)
+        if len(content) <= LONG_MESSAGE or (whole and whole[0].score >= self.threshold + 0.1):
+            return whole
+        parts = [p.strip() for p in _SENTENCES.split(content) if len(p.strip()) >= 4]
+        if len(parts) < 2:
+            return whole
+        pieces = parts + [f"{a} {b}" for a, b in zip(parts, parts[1:])]
+        best: dict[str, Scored] = {s.entry.id: s for s in whole}
+        for piece in pieces[:MAX_PIECES]:
+            for s in self._rank(piece, documents, limit):
+                if s.entry.id not in best or s.score > best[s.entry.id].score:
+                    best[s.entry.id] = s
+        ordered = sorted(best.values(), key=lambda s: (-s.score, s.entry.id))
+        return ordered[:limit]
+
+    def _rank(self, content: str, documents: tuple[str, ...] | None = None, limit: int = 10) -> list[Scored]:
         q_terms = list(dict.fromkeys(self.terms(content)))
         stripped = self.strip(content)
         if not q_terms and not stripped:
             return []
-        return self._rank(q_terms, stripped, documents, limit)
+        return self._score(q_terms, stripped, documents, limit)
 
-    def _rank(self, q_terms: list[str], stripped: str, documents: tuple[str, ...] | None, limit: int) -> list[Scored]:
+    def _score(self, q_terms: list[str], stripped: str, documents: tuple[str, ...] | None, limit: int) -> list[Scored]:
         """The scoring: BM25 cover over the candidates of the inverted index, fuzzy similarity for the best of them."""
         q_idf = {t: self.idf.get(t, UNKNOWN_BIGRAM_IDF) for t in q_terms}
         total = sum(q_idf.values()) * (K1 + 1) or 1.0
@@ -380,6 +400,11 @@ class Matcher:
             return True
         return any(self.idf.get(t, 0.0) >= self.specific_idf for t in self.terms(plain))
 
-    def confident(self, s: Scored, oov: int = 0) -> bool:
+    def confident(self, s: Scored, oov: float = 0) -> bool:
         """A match we stand behind: above the threshold (raised for unknown words) and resting on specific words."""
         return s.score >= self.threshold + self.oov_penalty * oov and (s.specific > 0 or s.fuzzy >= 0.75)
+
+    def oov_weight(self, content: str) -> float:
+        """Unknown words weigh less in a long message (context around a question) than in a short one."""
+        n = len(_CJK_RUN.findall(self.strip(content)) and "".join(_CJK_RUN.findall(self.strip(content))))
+        return self.oov(content) * min(1.0, 16 / max(1, n))

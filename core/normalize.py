@@ -12,6 +12,9 @@ from lang.textnorm import is_mostly_english, looks_simplified, to_traditional, u
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A question is cut to its first MAX_QUESTION_CHARS characters before any parsing (numerals, dates, synonyms,
+# schools, matching), so the work one message causes is bounded whatever its length; `Normalised.truncated` says
+# when it was cut. (A calculator's own values are bounded separately, by their parameters.)
 MAX_QUESTION_CHARS = 2000
 _OTHER_UNIVERSITY = re.compile(r"([\u4e00-\u9fff]{1,4}?)(?:大學|科大|醫大)(?!生|部|校院)")
 _NOT_A_NAME = {"本", "各", "他", "該", "其他", "合作", "頂尖", "姊妹", "一般", "國內", "國外", "外", "哪", "哪所", "哪些", "在", "的", "所", "各個"}
@@ -91,7 +94,8 @@ class Normaliser:
                 key = self.base(name)
                 if key and key not in self._school_map:
                     self._uncovered_names.setdefault(key, inst.name_zh)
-        # One pass over covered and uncovered names together, longest first, so that 北京清華 is not read as 清華.
+        # One pass over covered and uncovered names together, longest first, so that an uncovered name that contains a
+        # covered one is not read as the covered one.
         self._any_name_re = self._alternation(list(self._school_map) + list(self._uncovered_names))
         self._off_re = self._alternation([self.base(w) for w in glossary.out_of_scope])
         self.stopwords = frozenset(self._base(w) for w in glossary.stopwords)
@@ -113,6 +117,15 @@ class Normaliser:
         t = unicodedata.normalize("NFKC", text).lower()
         t = to_traditional(t)
         return unify_variants(t)
+
+    def light(self, text: str) -> str:
+        """NFKC, lower case, Traditional, unified variants and typos fixed, but figures and words as written: the
+        form the quantity reader and the rules' cue words read."""
+        t = self._base(clean(text))[:MAX_QUESTION_CHARS]
+        for wrong, right in self._typos:
+            if wrong in t:
+                t = t.replace(wrong, right)
+        return t
 
     def base(self, text: str) -> str:
         """NFKC, lower case, Traditional, unified variants, typos fixed, numerals as digits, synonyms canonical."""

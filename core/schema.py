@@ -44,15 +44,15 @@ class Document(_Frozen):
 
     id: str = Field(pattern=_ID)
     role: Literal["university", "ministry", "report"] = Field(description="who issues it: a university's rules, a ministry's call, or a report")
-    name_zh: str = Field(min_length=1, description="the issuer's short name as people say it: 高科大, 教育部")
-    name_en: str = Field(min_length=1, description="the same in English: NKUST, MOE")
+    name_zh: str = Field(min_length=1, description="the issuer's short name as people say it")
+    name_en: str = Field(min_length=1, description="the same in English")
     title_zh: str
     title_en: str
     short_zh: str
     short_en: str
     issuer_zh: str
     issuer_en: str
-    kind: Literal["要點", "徵件須知", "規範", "report"]
+    kind: str = Field(min_length=1, description="the kind of document as it calls itself")
     dates: tuple[DocDate, ...] = Field(min_length=1)
     citation_date: str = Field(description="the date shown in citations, ROC form as written")
     status_zh: str | None = None
@@ -119,7 +119,7 @@ class Entry(_Frozen):
     note_zh: str | None = None
     note_en: str | None = None
     topics: tuple[str, ...] = Field(default=(), description="further topics the clause rules on, besides `topic`")
-    row_label: str | None = Field(default=None, description="a table row's label as the source writes it (附表 rows, the NDHU tables)")
+    row_label: str | None = Field(default=None, description="a table row's label as the source writes it")
     cells: dict[str, str] = Field(default={}, description="a table row's cells by column header, each verbatim from the quote; empty cells left out")
     maint_note: str | None = Field(default=None, description="a note for maintainers (sources, conversion artefacts); never shown to users")
     condition: bool = Field(default=False, description="the clause states a condition a plan can be checked against (even without a figure)")
@@ -149,7 +149,7 @@ class Institution(_Frozen):
     aliases: tuple[str, ...] = Field(default=(), description="short names, English names, abbreviations (北科, NTUT)")
     kind: Literal["university", "college", "body", "platform"] = "university"
     region: Literal["taiwan", "mainland", "hongkong", "abroad"] = "taiwan"
-    mentioned_by: tuple[str, ...] = Field(default=(), description="documents that talk about it (the NTHU report and 學堂在線)")
+    mentioned_by: tuple[str, ...] = Field(default=(), description="documents that talk about it (a report on a cooperation with it)")
 
 
 class GazetteerFile(_Frozen):

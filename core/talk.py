@@ -33,7 +33,7 @@ _REF_CLAUSE = re.compile(r"^(?:這是|那是|是)?(?:哪一?條|哪條|第幾條
 _REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|全文|完整條文)|^(?:show me )?(?:the )?(?:original|full) text|^quote", re.I)
 _REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
 
-# A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成東華的話呢？」, "what about 12?").
+# A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成另一校的話呢？」, "what about 12?").
 _FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再|what about|how about|and if|and for|if|instead|what if|same for|and)\b|呢[？?]?$|的話[？?呢]*$|^(?:then|and)\s", re.I)
 # A checklist, not a rule: 要準備哪些東西, 步驟, 流程, 要交哪些文件.
 _PROCEDURE = re.compile(r"準備(?:哪些|什麼|甚麼|那些|些什麼)|要準備|需要準備|步驟|流程|程序|要交(?:哪些|什麼)|繳交(?:哪些|什麼)|哪些文件|什麼文件|哪些表|什麼表|文件清單|表單|怎麼申請|如何申請|申請方式|申請要|checklist|what (?:do i|should i) (?:need|prepare|submit)|which (?:forms|documents)|how (?:do|can) i apply|steps|procedure|process", re.I)
@@ -42,7 +42,7 @@ _COMPARE = re.compile(r"比較|相比|比起|差別|差異|不同|一樣嗎|相�
 # A definition: 磨課師是什麼, what is a SPOC.
 _DEFINE = re.compile(r"(?:是什麼|是甚麼|是啥|的定義|指的是什麼|是指什麼|什麼是|何謂|意思是|定義)|^(?:what is|what's|what are|define|meaning of)\b", re.I)
 # A plan to check: 符合嗎, 可以嗎, 有沒有超過.
-_CHECK = re.compile(r"符合|合規|合乎|可以嗎|可不可以|行不行|行嗎|OK嗎|ok嗎|有沒有超過|超過了嗎|會不會超過|夠不夠|夠嗎|達到了嗎|有達到|過關|違反|違規|comply|compliant|allowed|is (?:it|that|this) ok|within the (?:rules|limit)|exceed", re.I)
+_CHECK = re.compile(r"符合|合規|合乎|可以嗎|可以[^，。？?]{0,12}嗎|能不能|可不可以|行不行|行嗎|OK嗎|ok嗎|有沒有超過|超過了嗎|會不會超過|夠不夠|夠嗎|達到了嗎|有達到|過關|違反|違規|comply|compliant|allowed|is (?:it|that|this) ok|within the (?:rules|limit)|exceed", re.I)
 
 
 def _key(text: str) -> str:
@@ -155,7 +155,7 @@ def without_procedure_words(text: str) -> str:
     return _PROCEDURE.sub(" ", text)
 
 
-# What may stand beside a term in a question that only asks what the term means (「東華的遠距教學課程是什麼意思？」).
+# What may stand beside a term in a question that only asks what the term means (「某校的遠距教學課程是什麼意思？」).
 _DEFINE_FILLER = re.compile(r"請問|想問|一下|所謂|意思|是指|指的是|的|之|嗎|呢|啊|呀|喔|是|什麼|甚麼|啥|何謂|定義|\b(?:a|an|the|does|do|mean|means|meaning|of|in)\b", re.I)
 
 

@@ -1,11 +1,15 @@
-"""YAML loading that remembers line numbers and reports duplicate keys instead of dropping them."""
+"""YAML loading that remembers line numbers, reports duplicate keys instead of dropping them, and refuses files that
+are not plain files of the knowledge folder or that go beyond fixed limits of size (alias bombs, huge strings, deep nesting)."""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -34,28 +38,210 @@ class LineList(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
-@lru_cache(maxsize=1)
-def _loader() -> Any:
-    """A safe loader (libyaml's parser when PyYAML has it) that keeps dates as strings and records lines and duplicate
-    keys; built on first use, so that a start from the cache never imports PyYAML."""
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class _Loader(base):  # type: ignore[valid-type,misc]
-        problems: list[tuple[int, str]]
-
-    # Keep dates (and anything timestamp-like) as strings until parsed on purpose.
-    _Loader.yaml_implicit_resolvers = {
-        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-    return _Loader
+# Limits on what one knowledge file may hold. A file over them is refused with a `file:line: message` problem
+# before anything expensive happens: the limits bound the time and memory of loading whatever a file contains.
+MAX_FILE_BYTES = 2 * 1024 * 1024  # one YAML or source file
+MAX_ALIASES = 100  # alias uses (*name) per YAML file
+MAX_ANCHORS = 100  # anchors (&name) per YAML file
+MAX_NODES = 200_000  # nodes of the loaded document, counting each alias as a full copy of what it names
+MAX_DOCUMENT_CHARS = 4_000_000  # characters of all strings of the loaded document, aliases counted as copies
+MAX_STRING_CHARS = 100_000  # one string (a quote, an answer, a key)
+MAX_DEPTH = 50  # nesting of collections (libyaml's composer is recursive in C and overflows on deep nesting)
 
 
-def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> LineDict:
+class LimitError(yaml.MarkedYAMLError):
+    """A YAML file goes beyond one of the limits above."""
+
+
+class UnsafeFileError(Exception):
+    """A knowledge file that is not a regular file inside its folder, or too large; the message says which."""
+
+
+def read_knowledge_file(path: Path, folder: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file inside `folder` (symbolic links allowed only when they resolve inside it).
+
+    Refuses FIFOs, devices, sockets, directories, links out of the folder and files over `max_bytes` without
+    blocking: the file is inspected with lstat/stat first, opened with O_NONBLOCK (a FIFO swapped in meanwhile
+    cannot hang the open) and checked again on the open descriptor. Raises UnsafeFileError or UnicodeDecodeError.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        raise UnsafeFileError(f"cannot read: {exc.strerror or exc}") from exc
+    base = os.path.realpath(folder)
+    real = os.path.realpath(path)
+    if os.path.commonpath([base, real]) != base:
+        raise UnsafeFileError(f"refused: resolves outside {folder.name}/ (to {real})")
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(real)
+        except OSError as exc:
+            raise UnsafeFileError(f"cannot read: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFileError(f"refused: not a regular file ({_kind(st.st_mode)})")
+    if st.st_size > max_bytes:
+        raise UnsafeFileError(f"refused: {st.st_size:,} bytes, over the limit of {max_bytes:,}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        raise UnsafeFileError(f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):  # swapped since the check above
+            raise UnsafeFileError(f"refused: not a regular file ({_kind(st.st_mode)})")
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UnsafeFileError(f"refused: over the limit of {max_bytes:,} bytes")
+    return data.decode("utf-8")
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
+        if test(mode):
+            return name
+    return "not a plain file"
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader that keeps dates as strings, records lines and duplicate keys, and enforces the limits.
+
+    Nodes are composed here, from the parser's events, without recursion: the composer counts nesting, anchors,
+    aliases, the nodes and characters of the document as if every alias were expanded, and the length of each
+    string, and stops at the first limit passed (an alias bomb is refused after reading its few lines).
+    """
+
+    problems: list[tuple[int, str]]
+
+    def get_single_node(self) -> yaml.Node | None:
+        self.get_event()  # stream start
+        node = None
+        if not self.check_event(yaml.StreamEndEvent):
+            node = self._compose_document()
+        if not self.check_event(yaml.StreamEndEvent):
+            event = self.get_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", node.start_mark if node else None, "but found another document", event.start_mark
+            )
+        self.get_event()  # stream end
+        return node
+
+    def _compose_document(self) -> yaml.Node:
+        self.get_event()  # document start
+        budget = _Budget()
+        anchors: dict[str, yaml.Node] = {}
+        sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (nodes, characters) of its full expansion
+        # Open collections: the node, the counts when it started, and a mapping's pending key.
+        stack: list[tuple[yaml.Node, int, int, list[yaml.Node]]] = []
+        root: yaml.Node | None = None
+        while True:
+            event = self.get_event()
+            if isinstance(event, yaml.DocumentEndEvent):
+                break
+            mark: Any = event.start_mark
+            node: yaml.Node
+            if isinstance(event, yaml.AliasEvent):
+                name = str(event.anchor)
+                if name not in anchors:
+                    raise yaml.composer.ComposerError(None, None, f"found undefined alias {name!r}", mark)
+                node = anchors[name]
+                if any(frame[0] is node for frame in stack):
+                    raise LimitError(None, None, f"alias *{name} refers to a collection that contains it (a recursive structure)", mark)
+                budget.alias(mark)
+                budget.add(*sizes[id(node)], mark)
+            elif isinstance(event, yaml.ScalarEvent):
+                value = str(event.value)
+                if len(value) > MAX_STRING_CHARS:
+                    raise LimitError(None, None, f"a string of {len(value):,} characters, over the limit of {MAX_STRING_CHARS:,}", mark)
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = self.resolve(yaml.ScalarNode, value, event.implicit)
+                end: Any = event.end_mark
+                node = yaml.ScalarNode(tag, value, mark, end, style=event.style)
+                sizes[id(node)] = (1, len(value))
+                budget.add(1, len(value), mark)
+                if event.anchor is not None:
+                    budget.anchor(anchors, str(event.anchor), node, mark)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise LimitError(None, None, f"collections nested more than {MAX_DEPTH} deep", mark)
+                kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = self.resolve(kind, None, event.implicit)
+                collection = kind(tag, [], mark, None, flow_style=event.flow_style)
+                if event.anchor is not None:
+                    budget.anchor(anchors, str(event.anchor), collection, mark)
+                stack.append((collection, budget.nodes, budget.chars, []))
+                budget.add(1, 0, mark)
+                continue
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node, nodes_before, chars_before, _ = stack.pop()
+                node.end_mark = event.end_mark
+                sizes[id(node)] = (budget.nodes - nodes_before, budget.chars - chars_before)
+            else:
+                raise yaml.composer.ComposerError(None, None, f"unexpected {type(event).__name__}", mark)
+            if not stack:
+                root = node
+            elif isinstance(stack[-1][0], yaml.SequenceNode):
+                stack[-1][0].value.append(node)
+            else:
+                pending = stack[-1][3]
+                if pending:
+                    stack[-1][0].value.append((pending.pop(), node))
+                else:
+                    pending.append(node)
+        if root is None:
+            raise yaml.composer.ComposerError(None, None, "empty document", None)
+        return root
+
+
+class _Budget:
+    """What one YAML document has used of the limits so far, aliases counted as full copies."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.chars = 0
+        self.aliases = 0
+
+    def add(self, nodes: int, chars: int, mark: Any) -> None:
+        self.nodes += nodes
+        self.chars += chars
+        if self.nodes > MAX_NODES:
+            raise LimitError(None, None, f"the document expands to more than {MAX_NODES:,} nodes (aliases counted as copies)", mark)
+        if self.chars > MAX_DOCUMENT_CHARS:
+            raise LimitError(None, None, f"the document expands to more than {MAX_DOCUMENT_CHARS:,} characters (aliases counted as copies)", mark)
+
+    def alias(self, mark: Any) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            raise LimitError(None, None, f"more than {MAX_ALIASES} aliases in one file", mark)
+
+    @staticmethod
+    def anchor(anchors: dict[str, yaml.Node], name: str, node: yaml.Node, mark: Any) -> None:
+        if name not in anchors and len(anchors) >= MAX_ANCHORS:
+            raise LimitError(None, None, f"more than {MAX_ANCHORS} anchors in one file", mark)
+        anchors[name] = node
+
+
+# Keep dates (and anything timestamp-like) as strings until parsed on purpose.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -66,36 +252,47 @@ def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> LineDict:
         try:
             hash(key)
         except TypeError:
-            loader.problems.append((line, f"unhashable key {key!r}"))
+            loader.problems.append((line, f"unhashable key {key!r}"[:200]))
             continue
         if key in out:
-            loader.problems.append((line, f"duplicate key {key!r} (first on line {out.key_lines[key]})"))
+            loader.problems.append((line, f"duplicate key {key!r} (first on line {out.key_lines[key]})"[:200]))
             continue
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[key] = line
     return out
 
 
-def _construct_sequence(loader: Any, node: Any, deep: bool = False) -> LineList:
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = False) -> LineList:
     out = LineList(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
-def load_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem]]:
-    """Load one YAML file; return its data (None on a syntax error) and every problem found."""
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
+
+
+def load_yaml(path: Path, display: str | None = None, folder: Path | None = None) -> tuple[Any, list[Problem]]:
+    """Load one YAML file; return its data (None when it cannot be loaded) and every problem found.
+
+    The file must be a regular file inside `folder` (default: its own folder) no larger than MAX_FILE_BYTES, and its
+    document must stay within the limits above; anything else is one problem, never an exception or a hang.
+    """
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, 1, f"cannot read: {exc}")]
-    import yaml
-
-    loader = _loader()(text)
+        text = read_knowledge_file(path, path.parent if folder is None else folder)
+    except UnsafeFileError as exc:
+        return None, [Problem(name, 1, str(exc))]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, 1, f"cannot read: not UTF-8 ({exc.reason} at byte {exc.start})")]
+    loader = _Loader(text)
     loader.problems = []
     try:
         data = loader.get_single_data()
+    except LimitError as exc:
+        mark = exc.problem_mark
+        return None, [Problem(name, mark.line + 1 if mark else 1, f"refused: {exc.problem}")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -212,7 +212,7 @@ _PERSON_NOUNS = (
     "修課學生", "學習者", "註冊者", "位學生",
 )
 _CJK_UNITS: dict[str, Entry] = {
-    "小時": _HOUR, "鐘頭": _HOUR, "分鐘": _MINUTE, "天": _DAY, "工作天": _DAY, "工作日": _DAY,
+    "小時": _HOUR, "鐘頭": _HOUR, "鐘點": _HOUR, "分鐘": _MINUTE, "天": _DAY, "工作天": _DAY, "工作日": _DAY,
     "週": _count("week"), "星期": _count("week"), "禮拜": _count("week"),
     "月": _count("month"), "日": _DAY,  # 月 and 日 only after 個 (3個月, 3個工作日); see _unit
     "學期": _count("semester"), "學年": _count("academic_year"), "年": _count("year"),
@@ -1243,6 +1243,13 @@ class _Reader:
                 second, e2 = self.word_at(g)
                 return (_PERCENT, e2) if second == "cent" else None
             entry = _EN_UNITS.get(word)
+            if entry is not None and entry[1] == "person":
+                # "90 TA hours", "3 student weeks": a person word that qualifies the unit after it
+                g = self.skip_spaces(end, 1)
+                second, e2 = self.word_at(g)
+                following = _EN_UNITS.get(second) if second else None
+                if following is not None and following[1] != "person":
+                    return following, e2
             return (entry, end) if entry else None
         for length in range(min(_MAX_UNIT, self.n - k), 0, -1):
             word = t[k : k + length]

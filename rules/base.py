@@ -213,58 +213,6 @@ class CalcResult:
         return out
 
 
-I = TypeVar("I")
-
-
-@dataclass(frozen=True)
-class Calculator(Generic[I]):
-    """A registered calculator: its parameters, its input type and its pure function."""
-
-    name: str
-    title_zh: str
-    title_en: str
-    document: str
-    params: tuple[Param, ...]
-    input_type: type[I]
-    func: Callable[[I], CalcResult]
-    description_zh: str = ""
-    description_en: str = ""
-    examples: tuple[str, ...] = field(default=())
-
-    def param(self, name: str) -> Param:
-        """The parameter called `name`."""
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise KeyError(name)
-
-    def missing(self, raw: Mapping[str, Any]) -> list[Param]:
-        """Required parameters not given."""
-        return [p for p in self.params if p.required and raw.get(p.name) in (None, "")]
-
-    def build_input(self, raw: Mapping[str, Any]) -> I:
-        """Coerce raw values into the calculator's frozen input dataclass, or raise CalcError."""
-        known = {p.name for p in self.params}
-        for key in raw:
-            if key not in known:
-                raise CalcError(str(key)[:40], f"未知的參數 {str(key)[:40]}", f"unknown parameter {str(key)[:40]!r}", ", ".join(sorted(known)))
-        values: dict[str, Any] = {}
-        for p in self.params:
-            given = raw.get(p.name)
-            if given is None or given == "":
-                if p.required:
-                    raise CalcError(p.name, f"缺少{p.label_zh}", f"missing {p.label_en}", p.allowed())
-                values[p.name] = p.default
-            else:
-                values[p.name] = p.coerce(given)
-        names = {f.name for f in fields(self.input_type)}  # type: ignore[arg-type]
-        return self.input_type(**{k: v for k, v in values.items() if k in names})
-
-    def run(self, raw: Mapping[str, Any]) -> CalcResult:
-        """Validate raw input and compute."""
-        return self.func(self.build_input(raw))
-
-
 def money(value: Decimal) -> str:
     """NT$ with thousands separators."""
     return "NT$" + format_number(value)

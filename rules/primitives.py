@@ -58,7 +58,7 @@ def _names(items: Sequence[tuple[str, str]], lang: int) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-# --- the NDHU work-schedule check (預算表 工作費、工讀費 1.–4.) -------------------------------------------------
+# --- a work-schedule check (a budget table's four work-hour rules) -----------------------------------------------------
 
 
 def _day(i: int, start: date | None) -> tuple[str, str]:
@@ -191,7 +191,7 @@ def work_schedule(
     return Outcome(record, tuple(steps))
 
 
-# --- video and week structure (NKUST 二、(一)1.–2., NDHU 2、(2)2., FCU 第二條) -----------------------------------
+# --- video and week structure (each school's format rules, with its own figures) -----------------------------------
 
 
 _UNIT_WORDS = re.compile(r"\s*(?:分鐘|分钟|minutes|minute|mins|min|分)", re.IGNORECASE)

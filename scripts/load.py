@@ -132,7 +132,7 @@ def main() -> int:
     questions = [(100000 + rng.randrange(args.users), rng.choice(pool)) for _ in range(args.questions)]
     # What each answer must be, message by message, from the same core in process.
     from bootstrap import engine_from
-    from frontends.telegram.common import render_answer
+    from frontends.telegram.render import answer_html as render_answer
 
     engine = engine_from(ROOT / "knowledge")
     expected = {q: render_answer(engine.answer(q)) for _, q in questions}

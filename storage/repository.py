@@ -1,20 +1,30 @@
-"""SQLite storage behind a small repository: user settings, the question log and feedback. Parameterised SQL only."""
+"""SQLite storage behind a small repository: user settings, the question log and feedback. Parameterised SQL only.
+
+What users typed is stored with phone numbers, e-mail addresses and national id numbers masked
+(`lang.personal.mask_personal`). User ids are stored as keyed hashes; the key is handed in (`storage.keys`), never
+kept in the database. The database file and its WAL and shared-memory files are readable by their owner only.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import secrets
+import os
+import stat
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
+from lang.personal import mask_personal
+from storage.keys import LEGACY_META_KEY, user_hash
+
 log = logging.getLogger(__name__)
+
+MAX_STORED_QUESTION = 4000
+MAX_STORED_COMMENT = 2000
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the first schema
@@ -44,6 +54,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX IF NOT EXISTS feedback_q ON feedback (question_id)",
     ),
+    # 2: the hashing secret leaves the database (storage.keys moved it to the key file before this runs), and what
+    # was stored as typed is masked (mask_personal is registered on the connection as an SQL function).
+    (
+        "DELETE FROM meta WHERE key = 'hash_secret'",  # storage.keys.LEGACY_META_KEY
+        "UPDATE questions SET question = mask_personal(question)",
+        "UPDATE feedback SET comment = mask_personal(comment) WHERE comment IS NOT NULL",
+    ),
+    # 3: one vote per user per answer (a later press changes it), and 👎 comment prompts that outlive a restart
+    (
+        "DELETE FROM feedback WHERE id NOT IN (SELECT MAX(id) FROM feedback GROUP BY question_id, user_hash)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS feedback_vote ON feedback (question_id, user_hash)",
+        """CREATE TABLE IF NOT EXISTS prompts (
+            prompt_key TEXT PRIMARY KEY,
+            ts REAL NOT NULL,
+            user_hash TEXT NOT NULL,
+            question_id INTEGER NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS prompts_ts ON prompts (ts)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -54,6 +83,17 @@ class Settings:
 
     lang: str | None = None
     school: str | None = None
+
+
+Vote = Literal["new", "changed", "same", "missing", "failed"]
+
+
+@dataclass(frozen=True)
+class PromptOwner:
+    """A 👎 comment prompt: the logged question it asks about, and whether it was sent to the user who replies."""
+
+    question_id: int
+    mine: bool
 
 
 @dataclass(frozen=True)
@@ -73,64 +113,68 @@ class LoggedQuestion:
 
 
 class Repository:
-    """All SQL of the bot. Open with `await Repository.open(path)`; ":memory:" for tests."""
+    """All SQL of the bot. Open with `await Repository.open(path, secret)`; ":memory:" for tests."""
 
     def __init__(self, db: aiosqlite.Connection, secret: bytes):
         self._db = db
         self._secret = secret
 
     @classmethod
-    async def open(cls, path: str | Path) -> Repository:
-        """Open (creating and migrating) the database."""
+    async def open(cls, path: str | Path, secret: bytes) -> Repository:
+        """Open (creating and migrating) the database; `secret` hashes user ids (see storage.keys.load_secret)."""
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(str(path), timeout=5.0)
+            _create_private(Path(path))
+        old_umask = os.umask(0o077)  # whatever SQLite creates while opening: owner-only
         try:
-            if str(path) != ":memory:":
-                await db.execute("PRAGMA journal_mode=WAL")
+            db = await aiosqlite.connect(str(path), timeout=5.0)
+            try:
+                if str(path) != ":memory:":
+                    await db.execute("PRAGMA journal_mode=WAL")
+            except BaseException:
+                await db.close()
+                raise
+        finally:
+            os.umask(old_umask)
+        try:
+            await db.create_function("mask_personal", 1, _sql_mask, deterministic=True)
+            await db.execute("PRAGMA secure_delete=ON")  # deleted rows (retention, the old secret) are overwritten
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=3000")
-            await cls._migrate(db)
-            secret = await cls._secret_of(db)
+            await cls._migrate(db, secret)
         except BaseException:
             await db.close()
             raise
+        if str(path) != ":memory:":
+            _tighten(Path(path))
         return cls(db, secret)
 
     @staticmethod
-    async def _migrate(db: aiosqlite.Connection) -> None:
+    async def _migrate(db: aiosqlite.Connection, secret: bytes) -> None:
         async with db.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         version = int(row[0]) if row else 0
         for number, statements in enumerate(MIGRATIONS, start=1):
             if number <= version:
                 continue
+            if number == 2:
+                await _warn_on_a_replaced_secret(db, secret)
             for sql in statements:
                 await db.execute(sql)
             # PRAGMA takes no parameters; the number is our own constant.
             await db.execute(f"PRAGMA user_version = {int(number)}")
             await db.commit()
-
-    @staticmethod
-    async def _secret_of(db: aiosqlite.Connection) -> bytes:
-        async with db.execute("SELECT value FROM meta WHERE key = ?", ("hash_secret",)) as cur:
-            row = await cur.fetchone()
-        if row:
-            return bytes.fromhex(str(row[0]))
-        secret = secrets.token_bytes(32)
-        await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("hash_secret", secret.hex()))
-        await db.commit()
-        return secret
+            if number == 2:
+                # Copy the overwritten pages into the database file now, and empty the WAL that held the old ones.
+                await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
         """Close the connection."""
         await self._db.close()
 
-    def user_hash(self, user_id: int | str | str) -> str:
+    def user_hash(self, user_id: int | str) -> str:
         """The stored form of a user id: HMAC-SHA256 with this install's secret. Telegram ids are integers; other
         platforms pass a prefixed string ("line:U…"), so users of two platforms never share a row."""
-        key = str(int(user_id)) if isinstance(user_id, int) else str(user_id)
-        return hmac.new(self._secret, key.encode(), hashlib.sha256).hexdigest()[:32]
+        return user_hash(self._secret, user_id)
 
     async def schema_version(self) -> int:
         """The database's schema version."""
@@ -172,7 +216,7 @@ class Repository:
         """Record one answered question; returns its id."""
         cur = await self._db.execute(
             "INSERT INTO questions (ts, user_hash, chat_type, question, kind, entries, score, latency_ms, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (time.time() if ts is None else ts, self.user_hash(user_id), chat_type, question[:4000], kind, ",".join(entries), float(score), float(latency_ms), lang),
+            (time.time() if ts is None else ts, self.user_hash(user_id), chat_type, mask_personal(question[:MAX_STORED_QUESTION]), kind, ",".join(entries), float(score), float(latency_ms), lang),
         )
         await self._db.commit()
         return int(cur.lastrowid or 0)
@@ -185,24 +229,55 @@ class Repository:
             row = await cur.fetchone()
         return LoggedQuestion(*row) if row else None
 
-    async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
-        """Record 👍 (1) or 👎 (-1) for a logged question; False when the question is unknown."""
+    async def vote(self, user_id: int | str, question_id: int, value: int) -> Vote:
+        """Record a user's 👍 (1) or 👎 (-1) on a logged question: one vote per user and question, which a later
+        press changes ("new", "changed", "same"; "missing" when the question is unknown)."""
         if value not in (-1, 1):
             raise ValueError("feedback is 1 or -1")
         if await self.question(question_id) is None:
-            return False
+            return "missing"
+        user = self.user_hash(user_id)
+        async with self._db.execute("SELECT value FROM feedback WHERE question_id = ? AND user_hash = ?", (int(question_id), user)) as cur:
+            row = await cur.fetchone()
+        if row is not None and int(row[0]) == value:
+            return "same"
         await self._db.execute(
-            "INSERT INTO feedback (ts, user_hash, question_id, value, comment) VALUES (?, ?, ?, ?, ?)",
-            (time.time(), self.user_hash(user_id), int(question_id), value, comment[:2000] if comment else None),
+            "INSERT INTO feedback (ts, user_hash, question_id, value) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(question_id, user_hash) DO UPDATE SET value = excluded.value, ts = excluded.ts",
+            (time.time(), user, int(question_id), value),
         )
         await self._db.commit()
+        return "new" if row is None else "changed"
+
+    async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
+        """Record 👍 (1) or 👎 (-1) for a logged question (see `vote`), with an optional comment; False when the question is unknown."""
+        if await self.vote(user_id, question_id, value) == "missing":
+            return False
+        if comment:
+            await self.add_comment(user_id, question_id, comment)
         return True
+
+    async def remember_prompt(self, chat_id: int | str, message_id: int, user_id: int | str, question_id: int) -> None:
+        """Keep which logged question a 👎 comment prompt (a bot message) asks about, and for whom."""
+        await self._db.execute(
+            "INSERT OR REPLACE INTO prompts (prompt_key, ts, user_hash, question_id) VALUES (?, ?, ?, ?)",
+            (self.user_hash(f"prompt:{chat_id}:{int(message_id)}"), time.time(), self.user_hash(user_id), int(question_id)),
+        )
+        await self._db.commit()
+
+    async def prompt_owner(self, chat_id: int | str, message_id: int, user_id: int | str) -> PromptOwner | None:
+        """The comment prompt a message replies to, if it is one."""
+        async with self._db.execute(
+            "SELECT question_id, user_hash FROM prompts WHERE prompt_key = ?", (self.user_hash(f"prompt:{chat_id}:{int(message_id)}"),)
+        ) as cur:
+            row = await cur.fetchone()
+        return None if row is None else PromptOwner(int(row[0]), str(row[1]) == self.user_hash(user_id))
 
     async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
         """Attach a comment to the user's latest 👎 on a question."""
         cur = await self._db.execute(
             "UPDATE feedback SET comment = ? WHERE id = (SELECT MAX(id) FROM feedback WHERE question_id = ? AND user_hash = ?)",
-            (comment[:2000], int(question_id), self.user_hash(user_id)),
+            (mask_personal(comment[:MAX_STORED_COMMENT]), int(question_id), self.user_hash(user_id)),
         )
         await self._db.commit()
         return (cur.rowcount or 0) > 0
@@ -255,9 +330,50 @@ class Repository:
         """Delete log rows and feedback older than the retention; returns the number of questions deleted."""
         cutoff = (time.time() if now is None else now) - older_than_days * 86400
         await self._db.execute("DELETE FROM feedback WHERE ts < ?", (cutoff,))
+        await self._db.execute("DELETE FROM prompts WHERE ts < ?", (cutoff,))
         cur = await self._db.execute("DELETE FROM questions WHERE ts < ?", (cutoff,))
         await self._db.commit()
         return int(cur.rowcount or 0)
+
+
+def _sql_mask(value: object) -> object:
+    return mask_personal(value) if isinstance(value, str) else value
+
+
+def _create_private(path: Path) -> None:
+    """Create the folder (0700) and the database file (0600) when they do not exist yet; SQLite gives its WAL and
+    shared-memory files the database file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def _tighten(path: Path) -> None:
+    """An existing database (and its WAL and shared-memory files) left readable by others is made owner-only."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            mode = stat.S_IMODE(p.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(p, mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("cannot make %s owner-only: %s", p.name, exc.strerror or exc)
+
+
+async def _warn_on_a_replaced_secret(db: aiosqlite.Connection, secret: bytes) -> None:
+    """Before the secret stored by an earlier version is deleted: say so when it is not the one in use (USER_ID_SECRET
+    was set, or a key file already existed), since the user hashes stored with it no longer match anyone."""
+    try:
+        async with db.execute("SELECT value FROM meta WHERE key = ?", (LEGACY_META_KEY,)) as cur:
+            row = await cur.fetchone()
+    except aiosqlite.Error:
+        return
+    if row and str(row[0]) != secret.hex():
+        log.warning("the database held a different user-id secret; it is deleted, and users' stored settings start afresh")
 
 
 T = TypeVar("T")
@@ -266,8 +382,9 @@ T = TypeVar("T")
 class SafeRepository:
     """The repository as the bot uses it: a storage fault is logged and the bot goes on (defaults returned)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, secret: bytes):
         self.path = path
+        self._secret = secret
         self._repo: Repository | None = None
         self._last_failure = 0.0
         self.failures = 0
@@ -279,7 +396,7 @@ class SafeRepository:
         if time.monotonic() - self._last_failure < 5.0:
             return None
         try:
-            self._repo = await Repository.open(self.path)
+            self._repo = await Repository.open(self.path, self._secret)
         except Exception as exc:  # noqa: BLE001 - any storage fault must not stop answers
             self._fail("open", exc)
             return None
@@ -358,6 +475,20 @@ class SafeRepository:
 
     async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
         return await self._call("add_comment", lambda r: r.add_comment(user_id, question_id, comment), False)
+
+    async def vote(self, user_id: int | str, question_id: int, value: int) -> Vote:
+        failed: Vote = "failed"
+        return await self._call("vote", lambda r: r.vote(user_id, question_id, value), failed)
+
+    async def remember_prompt(self, chat_id: int | str, message_id: int, user_id: int | str, question_id: int) -> bool:
+        async def go(r: Repository) -> bool:
+            await r.remember_prompt(chat_id, message_id, user_id, question_id)
+            return True
+
+        return await self._call("remember_prompt", go, False)
+
+    async def prompt_owner(self, chat_id: int | str, message_id: int, user_id: int | str) -> PromptOwner | None:
+        return await self._call("prompt_owner", lambda r: r.prompt_owner(chat_id, message_id, user_id), None)
 
     async def stats(self, days: int = 30) -> dict[str, Any] | None:
         return await self._call("stats", lambda r: r.stats(days), None)

@@ -72,6 +72,7 @@ class Sent:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: dict[str, Any] | None = None  # the message the API answered with (send and edit calls)
 
 
 class FakeBotApi:
@@ -85,8 +86,10 @@ class FakeBotApi:
         self.sent: list[Sent] = []
         self.errors: list[str] = []
         self.fail_next: list[tuple[int, dict[str, Any]]] = []  # (status, body) for the next calls
+        self.fail_method: dict[str, tuple[int, dict[str, Any]]] = {}  # lower-case method → (status, body), every call
         self.delay_s = 0.0
         self.polls = 0  # getUpdates calls so far
+        self.down = False  # the HTTP server hangs up on every request without an answer (an outage)
 
     # --- building updates ------------------------------------------------------------------------
 
@@ -115,13 +118,14 @@ class FakeBotApi:
         return out
 
     def message(self, user_id: int, text: str | None, chat_id: int | None = None, chat_type: str = "private",
-                reply_to: dict[str, Any] | None = None, extra: dict[str, Any] | None = None, edited: bool = False) -> dict[str, Any]:
+                reply_to: dict[str, Any] | None = None, extra: dict[str, Any] | None = None, edited: bool = False,
+                lang: str = "zh-hant") -> dict[str, Any]:
         """Queue a message (or an edited message) from a user."""
         msg: dict[str, Any] = {
             "message_id": self.new_message_id(),
             "date": int(time.time()),
             "chat": self.chat(chat_id if chat_id is not None else user_id, chat_type),
-            "from": self.user(user_id),
+            "from": self.user(user_id, lang),
         }
         if text is not None:
             msg["text"] = text
@@ -144,20 +148,21 @@ class FakeBotApi:
             return self._push({"edited_message": msg})
         return self._push({"message": msg})
 
-    def callback(self, user_id: int, data: str, message: dict[str, Any] | None = None, chat_id: int | None = None) -> dict[str, Any]:
-        """Queue a button press."""
+    def callback(self, user_id: int, data: str, message: dict[str, Any] | None = None, chat_id: int | None = None, lang: str = "zh-hant") -> dict[str, Any]:
+        """Queue a button press (under `message`, e.g. a Sent.result, or a fresh bot message in `chat_id`)."""
+        chat = chat_id if chat_id is not None else user_id
         msg = message or {
             "message_id": self.new_message_id(),
             "date": int(time.time()),
-            "chat": self.chat(chat_id if chat_id is not None else user_id),
+            "chat": self.chat(chat, "private" if chat > 0 else "group"),
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "MOOC", "username": BOT_USERNAME},
             "text": "…",
         }
-        return self._push({"callback_query": {"id": str(self.new_message_id()), "from": self.user(user_id), "chat_instance": "ci", "data": data, "message": msg}})
+        return self._push({"callback_query": {"id": str(self.new_message_id()), "from": self.user(user_id, lang), "chat_instance": "ci", "data": data, "message": msg}})
 
-    def inline(self, user_id: int, query: str) -> dict[str, Any]:
+    def inline(self, user_id: int, query: str, lang: str = "zh-hant") -> dict[str, Any]:
         """Queue an inline query."""
-        return self._push({"inline_query": {"id": str(self.new_message_id()), "from": self.user(user_id), "query": query, "offset": ""}})
+        return self._push({"inline_query": {"id": str(self.new_message_id()), "from": self.user(user_id, lang), "query": query, "offset": ""}})
 
     # --- answering the bot ------------------------------------------------------------------------
 
@@ -175,6 +180,8 @@ class FakeBotApi:
                 if self.fail_next:
                     status, body = self.fail_next.pop(0)
                     return status, body
+                if method_l in self.fail_method:
+                    return self.fail_method[method_l]
         try:
             result = self._result(method_l, params)
         except BadRequest as exc:
@@ -221,11 +228,13 @@ class FakeBotApi:
             if _utf16(plain) > 4096:
                 raise BadRequest("Bad Request: message is too long")
             self._check_markup(params.get("reply_markup"))
-            self._record(method, params)
-            return self._bot_message(params, text=plain)
+            result = self._bot_message(params, text=plain)
+            self._record(method, params, result)
+            return result
         if method in ("senddocument", "sendphoto"):
-            self._record(method, params)
-            return self._bot_message(params, text=None)
+            result = self._bot_message(params, text=None)
+            self._record(method, params, result)
+            return result
         self._record(method, params)
         return True
 
@@ -240,9 +249,9 @@ class FakeBotApi:
                 if data is not None and len(str(data).encode()) > 64:
                     raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
 
-    def _record(self, method: str, params: dict[str, Any]) -> None:
+    def _record(self, method: str, params: dict[str, Any], result: dict[str, Any] | None = None) -> None:
         with self.lock:
-            self.sent.append(Sent(method, params))
+            self.sent.append(Sent(method, params, result=result))
             self.lock.notify_all()
 
     def _bot_message(self, params: dict[str, Any], text: str | None) -> dict[str, Any]:
@@ -310,7 +319,7 @@ def make_request(api: FakeBotApi):  # type: ignore[no-untyped-def]
 class BotApiServer:
     """`FakeBotApi` served over HTTP on 127.0.0.1 (base URL http://127.0.0.1:PORT/bot)."""
 
-    def __init__(self, api: FakeBotApi | None = None, token: str = "123456:TEST-TOKEN"):
+    def __init__(self, api: FakeBotApi | None = None, token: str = "123456:TEST-TOKEN", port: int = 0):
         self.api = api or FakeBotApi()
         self.token = token
         api_ref = self.api
@@ -329,6 +338,9 @@ class BotApiServer:
                 self._serve()
 
             def _serve(self) -> None:
+                if api_ref.down:
+                    self.close_connection = True
+                    return
                 path = self.path.split("?")[0]
                 prefix = f"/bot{token_ref}/"
                 if not path.startswith(prefix):
@@ -356,7 +368,7 @@ class BotApiServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the bot hung up (it is shutting down)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -113,9 +113,9 @@ def test_a_changed_code_file_changes_the_code_version(tmp_path: Path) -> None:
 
 
 def _project_copy(dest: Path) -> Path:
-    for name in ("bot.py", "bootstrap.py", "config.py"):
-        shutil.copy(ROOT / name, dest / name)
-    for name in ("core", "rules", "lang", "calculators", "frontends", "knowledge"):
+    for path in ROOT.glob("*.py"):
+        shutil.copy(path, dest / path.name)
+    for name in ("core", "rules", "lang", "frontends", "knowledge"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
@@ -286,6 +286,29 @@ def test_only_classes_of_the_project_and_listed_helpers_may_be_named() -> None:
         _Unpickler(io.BytesIO(pickle.dumps(_Payload(Path("/nonexistent/marker"))))).load()
     kb_like = bootstrap.load_knowledge(KNOWLEDGE).entries[0]
     assert _Unpickler(io.BytesIO(pickle.dumps(kb_like))).load() == kb_like  # schema models load
+    # Methods come back only as a normaliser's or matcher's public ones (what an engine holds), never another's.
+    from core.cache import bound_method
+    from core.normalize import Normaliser
+
+    kb = bootstrap.load_knowledge(KNOWLEDGE)
+    norm = Normaliser(kb.glossary, kb.institutions)
+    assert _Unpickler(io.BytesIO(pickle.dumps(_Method(norm, "light")))).load()("臺灣") == norm.light("臺灣")
+    for owner, name in ((norm, "_base"), (norm, "__init__"), (kb.entries[0], "model_copy")):
+        with pytest.raises(pickle.UnpicklingError, match="may be read back"):
+            _Unpickler(io.BytesIO(pickle.dumps(_Method(owner, name)))).load()
+    assert bound_method is not None
+
+
+class _Method:
+    """A pickle that asks for a bound method by name."""
+
+    def __init__(self, owner: Any, name: str):
+        self.owner, self.name = owner, name
+
+    def __reduce__(self) -> tuple[object, tuple[Any, str]]:
+        from core.cache import bound_method
+
+        return (bound_method, (self.owner, self.name))
 
 
 def test_models_read_back_share_their_field_names_safely(knowledge: Path, tmp_path: Path) -> None:

@@ -36,3 +36,12 @@ def test_no_code_evaluates_input() -> None:
         for path in (ROOT / folder).rglob("*.py"):
             bad += [f"{path.name}:{n}" for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(r"\b(eval|exec)\(|pickle\.loads|yaml\.load\(", line)]
     assert bad == []
+
+
+def test_user_id_secret_is_read_checked_and_kept_out_of_repr() -> None:
+    c = Config.from_env({"USER_ID_SECRET": "ab" * 32, "TELEGRAM_BOT_TOKEN": "123:SECRET"})
+    assert c.user_id_secret == "ab" * 32 and "abab" not in repr(c)
+    assert set(c.secrets()) == {"ab" * 32, "123:SECRET"}
+    assert Config.from_env({}).user_id_secret is None and Config.from_env({}).secrets() == []
+    with pytest.raises(ConfigError, match="too short"):
+        Config.from_env({"USER_ID_SECRET": "abcd"})

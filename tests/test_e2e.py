@@ -18,11 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 USER = 7001
 ADMIN = 7999
 GROUP = -7100
+WHERE: dict[str, Path] = {}  # the running bot's folder (database, key file, heartbeat, log)
 
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeBotApi, subprocess.Popen[str]]]:
     tmp = tmp_path_factory.mktemp("e2e")
+    WHERE["tmp"] = tmp
     server = BotApiServer()
     with server:
         env = dict(os.environ)
@@ -66,10 +68,14 @@ def _wait_count(api: FakeBotApi, chat: int, n: int, timeout: float = 20) -> list
     return _texts(api, chat)
 
 
-def _buttons(api: FakeBotApi, chat: int) -> list[str]:
-    markup = api.messages_to(chat)[-1].params.get("reply_markup") or "{}"
+def _press(api: FakeBotApi, chat: int, kind: str, label: str | None = None) -> None:
+    """Press a button of the last message to `chat` (signed data, pressed under its own message)."""
+    sent = api.messages_to(chat)[-1]
+    markup = sent.params.get("reply_markup") or "{}"
     markup = json.loads(markup) if isinstance(markup, str) else markup
-    return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+    data = next(b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
+                if b.get("callback_data", "").startswith(kind + ":") and (label is None or label in b["text"]))
+    api.callback(chat, data, message=sent.result)
 
 
 def test_start_question_button_calc_inline_group_and_admin(running) -> None:  # type: ignore[no-untyped-def]
@@ -80,18 +86,17 @@ def test_start_question_button_calc_inline_group_and_admin(running) -> None:  # 
     api.message(USER, "逢甲標竿課程開 4 週，註冊 300 人，線上輔導鐘點總共幾小時？")
     reply = _wait_count(api, USER, 2)[-1]
     assert "36" in reply and "逢甲大學雲端學院試辦磨課師課程教材製作獎勵要點" in reply and "107年7月31日" in reply
-    # A button press: the cited clause verbatim.
-    src = next(b for b in _buttons(api, USER) if b.startswith("src:"))
-    api.callback(USER, src)
+    # A button press (under the message it came with): the cited clause verbatim.
+    _press(api, USER, "s")
     assert "線上輔導鐘點費" in _wait_count(api, USER, 3)[-1]
     # A /calc flow to its result.
     api.message(USER, "/calc")
     _wait_count(api, USER, 4)
-    api.callback(USER, "calc:nkust_credits")
+    _press(api, USER, "m", "高科大磨課師學分")
     _wait_count(api, USER, 6)  # description, then the first question
     api.message(USER, "27")
     _wait_count(api, USER, 7)
-    api.callback(USER, "ch:__skip__")
+    _press(api, USER, "c", "略過")
     result = _wait_count(api, USER, 8)[-1]
     assert "1.5" in result and "學分" in result
     # An inline query.
@@ -168,3 +173,15 @@ def test_staff_commands_refused_to_non_admins_in_every_chat_type(running) -> Non
     replies = _wait_count(api, group, 1)
     assert "不認識這個指令" in replies[0] and "已重新載入" not in replies[0]
     assert proc.poll() is None
+
+
+def test_running_bot_keeps_its_secret_outside_the_database(running: tuple[FakeBotApi, subprocess.Popen[str]]) -> None:
+    import sqlite3
+    import stat
+
+    tmp = WHERE["tmp"]
+    db = tmp / "bot.sqlite3"
+    key = tmp / "bot.sqlite3.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and stat.S_IMODE(db.stat().st_mode) == 0o600
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM meta").fetchone()[0] == 0

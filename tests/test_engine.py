@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.base import CalcResult, Calculator, Param
 from core.engine import Engine
 from core.model import AnswerContext
 from lang.textnorm import fold
@@ -122,7 +121,7 @@ def test_typos_and_chinese_numerals(engine: Engine) -> None:
     calc = engine.answer("高科大線上學習十八小時可以拿幾學分")
     assert calc.kind == "calculation" and calc.result["credits"] == 1
     east = engine.answer("東化遠距課程修課一百二十一人可以有幾位助教")
-    assert east.kind == "calculation" and east.result.get("tas") == 2 or "2" in east.text
+    assert east.kind == "calculation" and east.result["teaching_assistants"] == 2, (east.kind, east.result)
 
 
 def test_simplified_question_gets_a_simplified_reply(engine: Engine) -> None:
@@ -152,37 +151,40 @@ def test_nthu_report_states_its_own_disagreement(engine: Engine) -> None:
     assert "2014" in ans.text and "2013" in ans.text
 
 
-def test_calculation_routes_through_the_router_slot_to_a_stub(kb) -> None:  # type: ignore[no-untyped-def]
-    seen: list[Any] = []
+def test_a_question_s_figures_reach_the_rule_s_inputs(engine: Engine) -> None:
+    ans = engine.answer("高科大學習 20 小時可以拿幾學分？")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_credits" and ans.inputs == {"hours": "20"}
+    assert ans.result["credits"] == 1 and ans.citations[0].entry == "nkust-3"
 
-    from dataclasses import dataclass
 
-    @dataclass(frozen=True)
-    class In:
-        hours: Decimal | None = None
-        weeks: Decimal | None = None
+def test_each_figure_lives_once_a_changed_fact_changes_the_result(tmp_path: Path) -> None:
+    # The rule reads its figures from the entries' verified facts: amend the clause and its fact, and the same
+    # question computes with the new figure (no Python constant restates it).
+    import shutil
 
-    def stub(inp: In) -> CalcResult:
-        seen.append(inp)
-        return CalcResult("nkust_credits", {"credits": Decimal("42")}, "stub 42", "stub 42", ("s",), ("s",), ("nkust-3",))
+    from bootstrap import engine_from
 
-    calc = Calculator("nkust_credits", "t", "t", "nkust-mooc", (Param("hours", "時數", "hours", "number", Decimal(0), Decimal(1000), required=False), Param("weeks", "週", "weeks", "number", Decimal(0), Decimal(99), required=False)), In, stub)
-    from core.matcher import Matcher
-    from core.normalize import Normaliser
-
-    norm = Normaliser(kb.glossary)
-    eng = Engine(kb, norm, Matcher(kb, norm), {"nkust_credits": calc})
-    ans = eng.answer("高科大學習 20 小時可以拿幾學分？")
-    assert ans.kind == "calculation" and ans.result == {"credits": 42} and seen == [In(hours=Decimal(20))]
-    assert ans.citations[0].entry == "nkust-3"
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    src = copy / "sources" / "nkust-mooc.txt"
+    src.write_text(src.read_text(encoding="utf-8").replace("達九小時授予零點五學分", "達八小時授予零點五學分"), encoding="utf-8")
+    entries = copy / "entries" / "nkust-mooc.yaml"
+    text = entries.read_text(encoding="utf-8").replace("達九小時授予零點五學分", "達八小時授予零點五學分")
+    text = text.replace("{name: half_credit_hours, value: 9, unit: hours, text: 達九小時}", "{name: half_credit_hours, value: 8, unit: hours, text: 達八小時}")
+    entries.write_text(text, encoding="utf-8")
+    before = engine_from(ROOT / "knowledge").run_calculator("nkust_credits", {"hours": "8"})
+    after = engine_from(copy).run_calculator("nkust_credits", {"hours": "8"})
+    assert before.result["credits"] == 0.2 and after.result["credits"] == 0.5
 
 
 def test_calculation_missing_a_figure_asks_for_it(engine: Engine) -> None:
-    ans = engine.answer("逢甲標竿課程開 4 週，線上輔導鐘點費怎麼算？")
-    if ans.kind == "calculation":
-        assert "36" in ans.text or "72" in ans.text  # figures enough to compute
-    else:
-        assert ans.needs and "請再提供" in ans.text
+    # The course tier decides the hours a week; without it the reply asks for exactly that, and computes nothing.
+    ans = engine.answer("逢甲磨課師開 4 週，線上輔導鐘點費總共幾小時？")
+    assert ans.kind != "calculation" and ans.needs == ("tier",) and "請再提供：課程等級" in ans.text, (ans.kind, ans.needs)
+    assert ans.calculator == "fcu_tutoring_hours" and not ans.result.get("total_hours")
+    # With the tier given, the same question is computed: (4 + 2) weeks × 6 hours.
+    full = engine.answer("逢甲標竿課程開 4 週，線上輔導鐘點費總共幾小時？")
+    assert full.kind == "calculation" and full.result["total_hours"] == 36
 
 
 def test_tier_upgrade_and_video_hours_questions_run_their_rules(engine: Engine) -> None:

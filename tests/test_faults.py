@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -85,7 +86,8 @@ def test_sigterm_mid_load_then_restart_answers_everything_and_keeps_settings(tmp
         proc = _start(server, db, RATE_LIMITER="off")
         api.message(899, "/lang")
         assert api.wait_for(lambda: bool(api.messages_to(899)), 20)
-        api.callback(899, "setlang:en")
+        menu = api.messages_to(899)[-1]
+        api.callback(899, next(b["callback_data"] for row in json.loads(menu.params["reply_markup"])["inline_keyboard"] for b in row if b["text"] == "English"), message=menu.result)
         assert api.wait_for(lambda: any(s.method == "editmessagetext" for s in api.sent), 20)
         api.delay_s = 0.05
         for u in users:
@@ -141,3 +143,43 @@ def test_database_made_read_only_while_running_answers_go_on(tmp_path: Path) -> 
         finally:
             _chattr("-i", files + [tmp_path])
             assert _stop(proc) == 0
+
+
+def test_an_unreachable_bot_api_is_logged_at_warning_with_the_retry_delay(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening (yet)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log_path = tmp_path / "bot.log"
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN", TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot", BOT_DB_PATH=str(tmp_path / "db.sqlite3"))
+    env.pop("WEBHOOK_URL", None)
+    env.pop("LOG_LEVEL", None)  # the default level
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "bot.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not ("WARNING" in log_path.read_text() and "retrying in" in log_path.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        text = log_path.read_text()
+        line = next(ln for ln in text.splitlines() if "retrying in" in ln)
+        assert "WARNING" in line and "Bot API unreachable" in line and " s" in line and "TEST-TOKEN" not in text
+        with BotApiServer(port=port) as server:  # the API comes back: the bot starts and answers
+            api = server.api
+            assert api.wait_for(lambda: api.polls > 0, 60), log_path.read_text()
+            api.message(720, "高科大學分怎麼算")
+            assert api.wait_for(lambda: bool(api.messages_to(720)), 30)
+            api.down = True  # it goes away while the bot polls, and comes back
+            deadline = time.monotonic() + 60
+            while "during getUpdates" not in log_path.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            line = next(ln for ln in log_path.read_text().splitlines() if "during getUpdates" in ln)
+            assert "WARNING" in line and "retrying in" in line
+            api.down = False
+            api.message(721, "東華遠距教學課程老師多久內要回覆學生問題？")
+            assert api.wait_for(lambda: bool(api.messages_to(721)), 60), log_path.read_text()
+            assert proc.poll() is None
+            assert _stop(proc) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -1,4 +1,4 @@
-"""Properties over arbitrary input: the normaliser, the router, the calculators through the engine, and HTML output."""
+"""Properties over arbitrary input: the normaliser, the binding of figures to rule inputs, the calculators through the engine, and HTML output."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from tests.conftest import ROOT
 from core.engine import Engine
 from core.kb import KnowledgeBase
 from core.normalize import Normaliser
-from core.router import SLOTS, DateSlot, extract
-from frontends.telegram.common import render
+from frontends.telegram.render import answer_html, text_html
 from tests.botapi import check_html
 
 REGISTRY = {c.name: c for c in engine_from(ROOT / "knowledge").calculators()}
-DATED = {name for name, c in REGISTRY.items() if any(p.kind == "date" for p in c.params)}
 _NORMALISERS: dict[int, Normaliser] = {}
 
 
@@ -38,12 +36,13 @@ def test_normaliser_never_raises(kb: KnowledgeBase, text: str) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(sorted(set(SLOTS) | DATED)), nasty)
-def test_router_extracts_or_finds_nothing(kb: KnowledgeBase, name: str, text: str) -> None:
-    calc = REGISTRY[name]
-    params = extract(name, _normaliser(kb).question(text).text, dates=tuple(DateSlot(p.name) for p in calc.params if p.kind == "date"))
+@given(st.sampled_from(sorted(REGISTRY)), nasty)
+def test_binding_fills_only_real_parameters(engine: Engine, name: str, text: str) -> None:
+    planner = engine._planner  # the binding itself, below the engine's interface
+    light, reading = planner.read(text)
+    params = planner.bind(planner.rules[name], light, reading).params
     for key in params:
-        calc.param(key)  # every extracted key is a real parameter
+        REGISTRY[name].param(key)  # every bound key is a real parameter
 
 
 @FUZZ
@@ -60,6 +59,6 @@ def test_calculators_through_the_engine_give_an_answer_or_a_domain_error(engine:
 @FUZZ
 @given(nasty)
 def test_every_reply_renders_to_valid_telegram_html(engine: Engine, text: str) -> None:
-    for part in render(engine.answer(text).text):
+    for part in answer_html(engine.answer(text)) + text_html(text):
         check_html(part)
-        assert len(part.encode("utf-16-le")) // 2 <= 4096
+        assert len(part.encode("utf-16-le", "surrogatepass")) // 2 <= 4096

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from calculators import REGISTRY
+REGISTRY: tuple[str, ...] = ()  # every calculator is a rule definition of the knowledge base
 from core.kb import check
 from core.schema import clause_to_path
 from core.yamlload import load_yaml

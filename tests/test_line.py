@@ -68,7 +68,7 @@ class Harness:
         self.server = server
         self.api = server.api
         self.now = time.time()
-        self.repo = SafeRepository(tmp / "bot.sqlite3")
+        self.repo = SafeRepository(tmp / "bot.sqlite3", SECRET)
         self.db = tmp / "bot.sqlite3"
         self.line = LineApi(TOKEN, server.base_url, delays=(0.05, 0.05))
         self.bot = LineBot(engine, self.repo, self.line, SECRET, flood_limit=flood_limit, push_fallback=push_fallback, clock=lambda: self.now)
@@ -200,7 +200,7 @@ async def test_source_button_feedback_and_comment(h: Harness) -> None:
     assert "已收到您的意見" in plain(done)
     with sqlite3.connect(h.db) as con:
         rows = con.execute("SELECT value, comment FROM feedback ORDER BY id").fetchall()
-    assert rows == [(1, None), (-1, "引用的條文不是我問的那一條")]
+    assert rows == [(-1, "引用的條文不是我問的那一條")]  # one vote per user and answer: the 👎 replaced the 👍
 
 
 async def test_after_thumbs_down_only_the_next_message_is_a_comment(h: Harness) -> None:

@@ -62,7 +62,8 @@ def dense_rank(m: Matcher, content: str, documents: tuple[str, ...] | None, limi
 
 
 def ranked(m: Matcher, content: str, documents: tuple[str, ...] | None, limit: int) -> list[tuple[str, float, float, float, float]]:
-    return [(s.entry.id, s.score, s.cover, s.fuzzy, s.specific) for s in m.rank(content, documents, limit)]
+    """The ranking of one text (`rank` also ranks a long message's sentences one by one, each through `_rank`)."""
+    return [(s.entry.id, s.score, s.cover, s.fuzzy, s.specific) for s in m._rank(content, documents, limit)]
 
 
 @pytest.fixture(scope="module")

@@ -54,14 +54,16 @@ def test_loading_pauses_the_collector_and_restores_it(tmp_path: Path) -> None:
         gc.enable()
 
 
-def test_a_start_from_the_cache_reads_no_yaml_and_loads_no_opencc_for_a_traditional_question(tmp_path: Path) -> None:
+def test_a_start_from_the_cache_validates_nothing_and_loads_no_opencc_for_a_traditional_question(tmp_path: Path) -> None:
     env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
     probe = [sys.executable, "-c", PROBE, "ask", "高科大學習 9 小時可以拿幾學分？"]
     first = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "yaml" in json.loads(first.stdout.strip().splitlines()[-1])  # the first start validated the files
+    assert "rules" in json.loads(first.stdout.strip().splitlines()[-1])
     again = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-2000:]
-    modules = set(json.loads(again.stdout.strip().splitlines()[-1]))
     assert "0.5" in again.stdout
-    assert not modules & {"yaml", "opencc", "jieba"}, sorted(modules & {"yaml", "opencc", "jieba"})
+    code = "import sys, bot; bot.main(sys.argv[1:]); print(); print(sorted(m for m in sys.modules if m in ('rules.validate', 'opencc', 'jieba')))"
+    again = subprocess.run([sys.executable, "-c", code, "ask", "高科大學習 9 小時可以拿幾學分？"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.strip().splitlines()[-1] == "[]"  # no validation, no OpenCC: a Traditional question needs neither

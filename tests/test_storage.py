@@ -12,11 +12,12 @@ import pytest
 from storage.repository import SCHEMA_VERSION, Repository, SafeRepository, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRET = bytes(range(32))
 
 
 @pytest.fixture()
 async def repo():  # type: ignore[no-untyped-def]
-    r = await Repository.open(":memory:")
+    r = await Repository.open(":memory:", SECRET)
     yield r
     await r.close()
 
@@ -65,7 +66,7 @@ async def test_hostile_text_is_stored_verbatim(repo: Repository) -> None:
 async def test_safe_repository_keeps_going_when_the_disk_fails(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
-    safe = SafeRepository(blocker / "db.sqlite3")
+    safe = SafeRepository(blocker / "db.sqlite3", SECRET)
     assert await safe.settings(1) == Settings()
     assert await safe.log_question(1, "private", "q", "answer", [], 0.0, 0.0, "zh") == 0
     assert safe.failures >= 1
@@ -74,13 +75,13 @@ async def test_safe_repository_keeps_going_when_the_disk_fails(tmp_path: Path) -
 
 async def test_safe_repository_reopens_after_the_file_is_deleted(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    safe = SafeRepository(path)
+    safe = SafeRepository(path, SECRET)
     await safe.set_lang(5, "en")
     assert (await safe.settings(5)).lang == "en"
     await safe.close()
     for p in tmp_path.iterdir():
         p.unlink()
-    safe2 = SafeRepository(path)
+    safe2 = SafeRepository(path, SECRET)
     assert await safe2.settings(5) == Settings()  # a new, empty database; no crash
     assert await safe2.log_question(5, "private", "q", "answer", [], 0.0, 0.0, "zh") > 0
     await safe2.close()
@@ -102,7 +103,7 @@ def test_wal_mode_on_disk(tmp_path: Path) -> None:
     import asyncio
 
     async def go() -> None:
-        r = await Repository.open(tmp_path / "x.sqlite3")
+        r = await Repository.open(tmp_path / "x.sqlite3", SECRET)
         await r.close()
 
     asyncio.run(go())

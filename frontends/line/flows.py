@@ -12,7 +12,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rules.base import CalcError, Calculator, Param
+from rules.base import CalcError, Param
+from rules.evaluate import Rule
 
 TTL_S = 10 * 60
 MAX_FLOWS = 20_000
@@ -67,7 +68,7 @@ class Flows:
         return self._flows.pop(key, None)
 
 
-def next_param(flow: Flow, calc: Calculator[Any]) -> Param | None:
+def next_param(flow: Flow, calc: Rule) -> Param | None:
     """The next parameter to ask for, or None when the calculator can run."""
     for p in calc.params:
         if p.name not in flow.params and p.name not in flow.skipped:

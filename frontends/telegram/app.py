@@ -1,4 +1,9 @@
-"""Build the Telegram application: services, handlers in order, the command menu, the retention job; run it."""
+"""Build the Telegram application: typed context, defaults, services, handler groups in the order that decides who
+answers, the command menu, the retention job; run it.
+
+Handler groups: -1 the flood limit (every update, before anything else); 0 the /calc conversation (it stops the
+updates it takes and lets everything else through); 1 everything else.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,28 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
+from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, Defaults, TypeHandler
 
 from config import Config
 from core.engine import Engine
-from frontends.telegram import admin, calc, errors, inline, questions, start
-from frontends.telegram.common import FloodLimiter, PerChatOrder, Services
+from frontends.telegram import admin, calc, errors, feedback, inline, questions, start
+from frontends.telegram.buttons import on_stale
+from frontends.telegram.chats import PerChatOrder, flood_guard
+from frontends.telegram.context import CONTEXT_TYPES, App, Ctx
+from frontends.telegram.network import PatientRequest, reach
+from frontends.telegram.services import FloodLimiter, Services
+from frontends.telegram.texts import TAIPEI_TZ
+from storage.keys import install_secret
 from storage.repository import SafeRepository
 
 log = logging.getLogger(__name__)
+
+FLOOD, FLOWS, HANDLERS = -1, 0, 1  # handler groups, in the order they run
 
 COMMANDS_ZH = [
     BotCommand("start", "開始與範例問題"),
@@ -39,66 +54,44 @@ COMMANDS_EN = [
 ]
 
 
-class RedactToken(logging.Filter):
-    """Keep the bot token out of every log line (httpx logs request URLs)."""
-
-    def __init__(self, token: str):
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            msg = record.getMessage()
-            if self.token in msg:
-                record.msg = msg.replace(self.token, "<token>")
-                record.args = ()
-        return True
-
-
-def install_log_redaction(token: str | None) -> None:
-    """Redact the token in all handlers' output and quieten httpx."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if not token:
-        return
-    flt = RedactToken(token)
-    root = logging.getLogger()
-    for h in root.handlers:
-        h.addFilter(flt)
-    root.addFilter(flt)
-
-
 def build_application(
-    config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder | None = None  # type: ignore[type-arg]
-) -> Application:  # type: ignore[type-arg]
-    """The application with every handler registered, in the order that decides who answers."""
-    b = builder or ApplicationBuilder()
-    b = b.token(config.token or "").concurrent_updates(PerChatOrder(64))
+    config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None
+) -> App:
+    """The application with every handler registered. `builder`: one with its requests already set (tests)."""
+    b: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = builder or ApplicationBuilder().request(PatientRequest(connection_pool_size=64)).get_updates_request(PatientRequest())
+    b = b.context_types(CONTEXT_TYPES).token(config.token or "").concurrent_updates(PerChatOrder(64))
+    b = b.defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), do_quote=False, allow_sending_without_reply=True, tzinfo=TAIPEI_TZ))
     if config.rate_limiter:
-        b = b.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        b = b.rate_limiter(AIORateLimiter(max_retries=3))
     if config.base_url:
         b = b.base_url(config.base_url).base_file_url(config.base_url.replace("/bot", "/file/bot"))
-    b = b.post_init(_post_init).post_shutdown(_post_shutdown)
-    app = b.build()
-    app.bot_data["services"] = Services(
+    app: App = b.post_init(_post_init).post_shutdown(_post_shutdown).build()
+    secret = install_secret(config.db_path, config.user_id_secret)
+    app.bot_data.services = Services(
         config=config,
         engine=engine,
-        repo=repo or SafeRepository(config.db_path),
+        repo=repo or SafeRepository(config.db_path, secret),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
         rebuild=rebuild,
+        secret=secret,
     )
-    calc.register(app)  # first: a pending calculation takes the user's next message
-    start.register(app)
-    admin.register(app)
-    inline.register(app)
-    questions.register(app)
-    start.register_last(app)
-    questions.register_last(app)
+    app.add_handler(TypeHandler(Update, flood_guard), FLOOD)
+    calc.register(app, FLOWS, HANDLERS)
+    start.register(app, HANDLERS)
+    admin.register(app, HANDLERS)
+    feedback.register(app, HANDLERS)
+    questions.register(app, HANDLERS)
+    inline.register(app, HANDLERS)
+    start.register_last(app, HANDLERS)
+    app.add_handler(CallbackQueryHandler(on_stale), HANDLERS)
     errors.register(app)
     return app
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    svc: Services = app.bot_data["services"]
+async def _post_init(app: App) -> None:
+    """Open storage and set the command menu once the bot is reachable (as the maintainers' rules bot does)."""
+    svc = app.bot_data.services
+    assert svc is not None
     await svc.repo.open()
     try:
         await app.bot.set_my_commands(COMMANDS_ZH)
@@ -109,13 +102,15 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         app.job_queue.run_repeating(_purge, interval=86400, first=30, name="retention")
 
 
-async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    svc: Services = app.bot_data["services"]
-    await svc.repo.close()
+async def _post_shutdown(app: App) -> None:
+    svc = app.bot_data.services
+    if svc is not None:
+        await svc.repo.close()
+        svc.close()
 
 
-async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc: Services = context.application.bot_data["services"]
+async def _purge(context: Ctx) -> None:
+    svc = context.svc
     n = await svc.repo.purge(svc.config.log_retention_days)
     if n:
         log.info("retention: deleted %d logged questions older than %d days", n, svc.config.log_retention_days)
@@ -123,9 +118,13 @@ async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) -> int:
     """Run the bot by long polling, or by webhook when WEBHOOK_URL is set."""
-    install_log_redaction(config.token)
     app = build_application(config, engine, rebuild)
     log.info("starting Telegram bot (%s)", "webhook" if config.webhook_url else "polling")
+    # Reach the Bot API first, saying so at WARNING while it cannot be reached; run_polling (or run_webhook) then
+    # goes on in the same event loop with the bot already initialised.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(reach(app.initialize))
     if config.webhook_url:
         path = secrets.token_urlsafe(16)
         app.run_webhook(
@@ -153,7 +152,6 @@ async def serve_telegram(config: Config, engine: Engine, rebuild: Callable[[], E
     owns the loop and the signals. The repository belongs to the caller: it is opened here (idempotent) but not
     closed. A Bot API that cannot be reached at start-up is retried, each attempt logged at WARNING with its delay.
     """
-    install_log_redaction(config.token)
     app = build_application(config, engine, rebuild, repo)
     attempt = 0
     initialized = False

@@ -1,29 +1,32 @@
-"""The one error handler: log the exception with the update, answer politely."""
+"""The one error handler: log the exception (ids only as keyed hashes), apologise in the asker's language."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+
+from frontends.telegram.context import App, Ctx
+from frontends.telegram.texts import t
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Ctx) -> None:
     """Log and apologise; never raise."""
-    where = ""
+    where = type(update).__name__
     if isinstance(update, Update):
-        chat = update.effective_chat
-        where = f"update {update.update_id} chat {chat.id if chat else '-'} type {chat.type if chat else '-'}"
-    log.error("error while handling %s", where or type(update).__name__, exc_info=context.error)
+        chat, user = update.effective_chat, update.effective_user
+        svc = context.svc
+        where = f"update {update.update_id} chat {svc.log_id(chat.id) if chat else '-'} user {svc.log_id(user.id) if user else '-'} type {chat.type if chat else '-'}"
+    log.error("error while handling %s", where, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, "抱歉，處理時發生錯誤，請再試一次。 Sorry, something went wrong; please try again.")
+            await context.bot.send_message(update.effective_chat.id, t(await context.lang(update), "error"))
         except Exception:  # noqa: BLE001 - the apology is best effort
-            log.warning("could not send the apology", exc_info=True)
+            log.warning("could not send the apology", exc_info=False)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: App) -> None:
     """Install the error handler."""
     app.add_error_handler(on_error)

@@ -1,37 +1,44 @@
-"""Inline mode: `@bot 學分` in any chat lists the top matches; each sends the answer with its citation."""
+"""Inline mode: `@bot 學分` in any chat. A query that makes a calculation comes first with its computed figure; then
+the best-matching entries, each sending its answer with its citation."""
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.ext import Application, ContextTypes, InlineQueryHandler
+import hashlib
 
-from frontends.telegram.common import render_answer, services
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.ext import InlineQueryHandler
+
+from core.model import AnswerContext
+from frontends.telegram.context import App, Ctx
+from frontends.telegram.render import answer_html
 
 MAX_RESULTS = 5
+QUERY_MAX = 256
 
 
-async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the best-matching entries for an inline query."""
+async def on_inline(update: Update, context: Ctx) -> None:
+    """The results for an inline query (worked out off the event loop)."""
     iq = update.inline_query
     if iq is None:
         return
-    svc = services(context)
-    query = (iq.query or "").strip()[:256]
-    results = []
+    svc, query = context.svc, (iq.query or "").strip()[:QUERY_MAX]
+    results: list[InlineQueryResultArticle] = []
     if query:
-        for s in svc.engine.suggest(query, MAX_RESULTS):
-            html = render_answer(s.answer)[0]
-            results.append(
-                InlineQueryResultArticle(
-                    id=s.entry[:64],
-                    title=s.title[:100],
-                    description=s.description[:120],
-                    input_message_content=InputTextMessageContent(html, parse_mode="HTML", disable_web_page_preview=True),
-                )
-            )
-    await iq.answer(results, cache_time=60, is_personal=False)
+        ans = await svc.work(svc.engine.answer, query, AnswerContext(lang=await context.lang(update)))
+        if ans.kind == "calculation":
+            key = hashlib.sha256(query.encode()).hexdigest()[:16]
+            results.append(_article(f"calc-{key}", ans.direct, ans.citations[0].label if ans.citations else "", answer_html(ans)[0]))
+        for s in await svc.work(svc.engine.suggest, query, MAX_RESULTS):
+            results.append(_article(s.entry, s.title, s.description, answer_html(s.answer)[0]))
+    await iq.answer(results[:MAX_RESULTS], cache_time=60, is_personal=False)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def _article(result_id: str, title: str, description: str, html: str) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=result_id[:64], title=title[:100], description=description[:120], input_message_content=InputTextMessageContent(html)
+    )
+
+
+def register(app: App, group: int) -> None:
     """Inline queries."""
-    app.add_handler(InlineQueryHandler(on_inline))
+    app.add_handler(InlineQueryHandler(on_inline), group)

@@ -1,0 +1,519 @@
+"""Apply rules to the asker's situation: bind a question's figures to a rule's inputs, then compute forward, solve for
+the asked unknown, compare tiers, or check a plan.
+
+Figures are read by lang.quantities (durations, money, counts, dates, terms, in three scripts); each figure binds to
+the input whose unit it has, and where several inputs share a unit, to the one whose cue words stand near it (cues
+and units are declared on the inputs of the rule definitions, not here). The school and tier words pick the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Literal
+
+from core.talk import asks_check, asks_comparison
+from lang.quantities import Asked, Quantity, Reading, read
+from rules.base import CalcError
+from rules.evaluate import Rule
+
+Intent = Literal["forward", "inverse", "compare", "check"]
+
+CUE_BEFORE = 14  # characters before a figure where a cue word binds it
+CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
+MAX_SEARCH = 100_000  # the largest value an inverse search tries
+
+# Words that mark a figure as the result wanted, not an input (「想拿到 100 小時」, "to reach 100 hours").
+_TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
+# Words that ask for the point where a cap binds (「錄幾小時就到補助上限」).
+_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|the cap|the maximum")
+_CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{0,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
+_ROUGHLY = re.compile(r"(?:快|將近|接近|差不多|大約|大概|約|近|about|around|almost|nearly)\s*$")
+_CLAUSE_END = re.compile(r"[，。；;,、？！?!\n]")
+_HOW_MUCH = re.compile(r"多少|幾|how (?:many|much|long)")
+_NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
+_LIST = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?){2,}")
+_WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
+
+# Input units a question's quantity may fill: a count in 個 (item) fills any count input a cue word points at.
+_COUNT_UNITS = frozenset({"course", "person", "time", "unit_video", "series", "school", "multiple", "credit", "item"})
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A question's figures bound to one rule's inputs."""
+
+    rule: Rule
+    params: dict[str, str]
+    used: frozenset[int]  # indexes of the reading's quantities consumed
+    cued: int  # figures bound thanks to a cue word
+    figures: int  # figures bound in all (choices and yes/no included)
+    unused: int  # figures of the question the rule does not take
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every value named for a choice input
+    missing: int = 0  # required inputs the question leaves out
+
+    @property
+    def score(self) -> float:
+        # A figure bound by a cue word is strong evidence; one bound by its unit alone, weaker; one left over, or a
+        # required input left out, counts against.
+        return 0.6 * self.figures + 0.8 * self.cued - 0.75 * self.unused - 1.0 * self.missing
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with a rule: its binding and the intent."""
+
+    bound: Bound
+    intent: Intent
+    target: tuple[str, str, Decimal] | None = None  # inverse: (input to solve for, output, value to reach); value None = the cap
+    compare: tuple[str, tuple[str, ...]] | None = None  # compare: (choice input, values)
+
+
+@dataclass(frozen=True)
+class Solved:
+    """An inverse answer: the least input value that reaches the target, and the output there and one step below."""
+
+    input: str
+    output: str
+    value: Decimal
+    reached: Decimal
+    below: Decimal | None
+    target: Decimal
+    reachable: bool
+    best: Decimal  # the output at the largest input tried (what can be reached at most)
+    saturate: bool = False  # the target was the cap itself (「到上限」)
+    integral: bool = True
+
+
+class Planner:
+    """Binds figures to rule inputs for the rules of one knowledge base."""
+
+    def __init__(self, rules: Mapping[str, Rule], light: Any):
+        self.rules = dict(rules)
+        self._light = light  # text → lower-case Traditional text (the normaliser's light form)
+        self._cues: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._aliases: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._out_units: dict[tuple[str, str], str | None] = {}
+        for rule in self.rules.values():
+            for name, spec in rule.inputs.items():
+                self._cues[(rule.name, name)] = (
+                    tuple(c for c in (light(w) for w in spec.cues) if c),
+                    tuple(c for c in (light(w) for w in spec.avoid) if c),
+                )
+                if spec.type == "choice":
+                    words: list[tuple[str, str]] = []
+                    for value, choice in rule.choices.get(name, {}).items():
+                        for w in (value, choice.zh, choice.en, *choice.aliases):
+                            lw = light(w)
+                            # A one-character or all-digit alias (上, 1) names a choice only in the step-by-step flow.
+                            if lw and len(lw) >= 2 and not lw.isdigit():
+                                words.append((lw, value))
+                    words.sort(key=lambda wv: -len(wv[0]))
+                    self._aliases[(rule.name, name)] = words
+            for out_name, out in rule.spec.outputs.items():
+                unit = out.unit
+                if unit is None and isinstance(out.value, str):
+                    unit = _unit_of(rule, out.value)
+                self._out_units[(rule.name, out_name)] = unit
+
+    # --- reading --------------------------------------------------------------------------------------
+
+    def read(self, text: str) -> tuple[str, Reading]:
+        """The light form of a question and the figures in it."""
+        light = self._light(text)
+        return light, read(light)
+
+    # --- binding ----------------------------------------------------------------------------------------
+
+    def bind(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None = None) -> Bound:
+        """Bind the question's figures to the rule's inputs: by unit, and by cue words where several inputs share a unit."""
+        reading = _without_ones(_without_rates(text, _with_products(text, reading)))
+        params: dict[str, str] = {}
+        used: set[int] = set()
+        cued = 0
+        figures = 0
+        choices: dict[str, tuple[str, ...]] = {}
+        pairs: list[tuple[float, int, int, str]] = []  # (score, input order, quantity index, input name)
+        mentions: dict[tuple[str, ...], list[str]] = {}  # choice set → values named, in order, not yet given to an input
+        for rank, (name, spec) in enumerate(rule.inputs.items()):
+            if spec.type == "choice":
+                key = tuple(sorted(rule.choices.get(name, {})))
+                if key not in mentions:
+                    mentions[key] = list(self._choices_named(rule, name, text))
+                    if mentions[key]:
+                        choices[name] = tuple(mentions[key])
+                # Two inputs with the same choices (old and new tier) take the values named in turn.
+                if mentions[key]:
+                    params[name] = mentions[key].pop(0)
+                    figures += 1
+                continue
+            if spec.type == "bool":
+                value = self._flag(rule, name, text)
+                if value is not None:
+                    params[name] = "yes" if value else "no"
+                    figures += 1
+                continue
+            if spec.type in ("list", "text"):
+                m = (_WEEKS_TEXT if spec.type == "text" else _LIST).search(text)
+                if m and self._cue_near(rule, name, text, m.start(), m.end()) >= 0:
+                    params[name] = m.group(0)
+                    figures += 1
+                    used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
+                continue
+            for i, q in enumerate(reading.quantities):
+                if not _fits(spec.type, spec.unit, q) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
+                    continue
+                low = reading.quantities[i - 1].end if i > 0 else 0
+                high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
+                near = self._cue_near(rule, name, text, q.start, q.end, low, high)
+                if near < 0:
+                    continue
+                if q.unit == "item" and near == 0:
+                    continue  # 「3 個」 binds only where a cue word says what it counts
+                pairs.append((near, -rank, i, name))
+        taken: set[str] = set()
+        alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
+        for near, _, i, name in sorted(pairs, key=lambda p: (-p[0], -p[1], p[2])):
+            if name in taken or i in used or (near == 0 and alternatives.get(name, set()) & taken):
+                continue
+            q = reading.quantities[i]
+            params[name] = _raw(q, rule.inputs[name].type, rule.inputs[name].unit)
+            taken.add(name)
+            used.add(i)
+            figures += 1
+            cued += near > 0
+        if carried:
+            fresh = set(params)
+            # A figure given now replaces the carried ones it is an alternative to (hours instead of weeks).
+            dropped = {n for group in rule.spec.require if fresh & set(group) for n in group} - fresh
+            for k, v in carried.items():
+                if k in rule.inputs and k not in params and k not in dropped:
+                    params[k] = v
+        unused = sum(1 for i, q in enumerate(reading.quantities) if i not in used and q.kind != "number")
+        missing = len(rule.missing(params))
+        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing)
+
+    def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
+        found: list[tuple[int, str]] = []
+        spans: list[tuple[int, int]] = []
+        for word, value in self._aliases.get((rule.name, name), []):
+            start = text.find(word)
+            while start >= 0:
+                end = start + len(word)
+                if not any(a < end and start < b for a, b in spans):
+                    spans.append((start, end))
+                    found.append((start, value))
+                start = text.find(word, start + 1)
+        return tuple(dict.fromkeys(v for _, v in sorted(found)))
+
+    def _flag(self, rule: Rule, name: str, text: str) -> bool | None:
+        cues, _ = self._cues[(rule.name, name)]
+        for cue in cues:
+            at = text.find(cue)
+            if at >= 0:
+                return not _NEGATED.search(text[max(0, at - 4):at])
+        return None
+
+    def _cue_near(self, rule: Rule, name: str, text: str, start: int, end: int, low: int = 0, high: int | None = None) -> float:
+        """How strongly the words around a figure point at this input: > 0 a cue, 0 none, < 0 an avoid word nearer
+        than any cue (「自籌 30 萬」 is not the subsidy). Words beyond the neighbouring figures (`low`, `high`) belong
+        to those figures, not to this one."""
+        cues, avoid = self._cues[(rule.name, name)]
+        before = text[max(low, start - CUE_BEFORE):start]
+        after = text[end:min(end + CUE_AFTER, len(text) if high is None else high)]
+        # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
+        # figure's own words count as following it (「兩位助教」 is a count of TAs).
+        before = _CLAUSE_END.split(before)[-1]
+        after = text[start:end] + _CLAUSE_END.split(after)[0]
+
+        def nearest(words: tuple[str, ...]) -> int | None:
+            dist = [len(before) - (before.rfind(w) + len(w)) for w in words if before.rfind(w) >= 0]
+            return min(dist) if dist else None
+
+        cue_at, avoid_at = nearest(cues), nearest(avoid)
+        if avoid_at is not None and (cue_at is None or avoid_at < cue_at) and avoid_at <= 6:
+            return -1.0
+        if any(after[:3].startswith(w) or after.startswith(w) for w in avoid if len(w) >= 2) and cue_at is None:
+            return -1.0
+        best = 0.0
+        if cue_at is not None:
+            best = 2.0 + 1.0 / (1 + cue_at)  # nearer is stronger
+        if any(w in after for w in cues):
+            best = max(best, 1.5)
+        return best
+
+    # --- planning ---------------------------------------------------------------------------------------
+
+    def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None) -> Plan | None:
+        """The best rule for a question's figures and what to do with it; None when the figures fit no candidate.
+
+        Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
+        its inputs holds, inverse (one figure is the result wanted, the input is solved for)."""
+        reading = _without_ones(_without_rates(text, _with_products(text, reading)))
+        candidates = list(candidates)
+        top_prior = max((p for _, p in candidates), default=0.0)
+        confirming = bool(_CONFIRM.search(text))
+        options: list[tuple[float, Plan]] = []
+        for rule, prior in candidates:
+            mine = (carried or {}).get(rule.name)
+            if not mine and prior < 0.35 * top_prior:
+                continue  # a cue word in passing does not bring in a rule the question is not about
+            b = self.bind(rule, text, reading, mine)
+            inverse = self._inverse(rule, text, reading, mine, b)
+            if inverse is not None:
+                inv, target = inverse
+                options.append((inv.score + 4.0 * prior + 1.5, Plan(inv, "inverse", target=target)))
+            numeric = bool(b.used)
+            if not numeric and not mine:
+                continue
+            if b.cued == 0 and not mine and prior < 0.6 * top_prior:
+                continue  # figures bound by their unit alone, to a rule the question is not about
+            if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
+                continue  # 「上限是 300 萬嗎」 asks whether the rule says so: the clause answers it
+            options.append((b.score + 4.0 * prior, self._intent(b, text)))
+        if not options:
+            return None
+        return max(options, key=lambda o: o[0])[1]
+
+    def _intent(self, b: Bound, text: str) -> Plan:
+        multi = {k: v for k, v in b.choices.items() if len(v) > 1}
+        if multi:
+            name, values = next(iter(multi.items()))
+            return Plan(b, "compare", compare=(name, values))
+        if asks_check(text) and b.rule.spec.checks:
+            return Plan(b, "check")
+        return Plan(b, "forward")
+
+    def _asked(self, rule: Rule, text: str, reading: Reading) -> list[str]:
+        """The units the question asks for, as this rule's inputs name them: 「幾週」 (read by the reader), and an
+        input's own label or unit beside 多少 / how many (「線上學習時數至少要多少」, "how many course weeks")."""
+        units = [a.unit for a in reading.asked]
+        for m in _HOW_MUCH.finditer(text):
+            window = _CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0]
+            for name, spec in rule.inputs.items():
+                if spec.type not in ("number", "int") or not spec.unit:
+                    continue
+                words = [self._light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
+                if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
+                    units.append(spec.unit)
+        return list(dict.fromkeys(units))
+
+    def _inverse(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None, forward: Bound) -> tuple[Bound, tuple[str, str, Decimal]] | None:
+        """When the question asks for a figure an input holds and gives a result wanted (「想拿到 100 小時，要開幾週」,
+        「錄幾小時就到上限」): the binding of the other figures and (input, output, target; target < 0 = the cap).
+        The input asked for is one no figure of the question fills; the result is a figure no cue word binds."""
+        cued = self._cued_quantities(rule, text, reading, forward)
+        for unit in self._asked(rule, text, reading):
+            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in forward.params]
+            if not unknown:
+                continue
+            for i, q in enumerate(reading.quantities):
+                outs = [o for o, spec in rule.spec.outputs.items() if spec.label_zh and self._out_units.get((rule.name, o)) == q.unit]
+                if not outs or i in cued:
+                    continue
+                if q.unit == unit:
+                    # Same unit as the asked input (hours of video for hours of fees): a result only when the words
+                    # beside it name the output and none names the input.
+                    low = reading.quantities[i - 1].end if i > 0 else 0
+                    high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
+                    if self._cue_near(rule, unknown[0], text, q.start, q.end, low, high) > 0 or not self._label_hits(rule, self._output_near(rule, outs, text, q), text, q):
+                        continue
+                rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i), reading.asked, reading.problems, reading.truncated)
+                b = self.bind(rule, text, rest, carried)
+                params = {k: v for k, v in b.params.items() if k != unknown[0]}
+                b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
+                return b, (unknown[0], self._output_near(rule, outs, text, q), q.value)
+            if _SATURATE.search(text):
+                b = self.bind(rule, text, reading, carried)
+                params = {k: v for k, v in b.params.items() if k != unknown[0]}
+                out = self._saturating(rule, params, unknown[0])
+                if out is not None:
+                    b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
+                    return b, (unknown[0], out, Decimal(-1))
+        return None
+
+    def _cued_quantities(self, rule: Rule, text: str, reading: Reading, b: Bound) -> set[int]:
+        """The figures the forward binding gave to an input by a cue word (they are inputs, not results)."""
+        out: set[int] = set()
+        for i in b.used:
+            q = reading.quantities[i]
+            low = reading.quantities[i - 1].end if i > 0 else 0
+            high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
+            if any(self._cue_near(rule, n, text, q.start, q.end, low, high) > 0 for n in b.params if n in rule.inputs):
+                out.add(i)
+        return out
+
+    def _label_hits(self, rule: Rule, out: str, text: str, q: Quantity) -> int:
+        """How many two-character pieces of an output's label stand near a figure."""
+        near = text[max(0, q.start - 14):q.end + 10]
+        label = self._light(rule.spec.outputs[out].label_zh)
+        return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near)
+
+    def _output_near(self, rule: Rule, outs: list[str], text: str, q: Quantity) -> str:
+        """Of the outputs in a figure's unit, the one whose label's words stand nearest it."""
+        return max(outs, key=lambda o: (self._label_hits(rule, o, text, q), -outs.index(o)))
+
+    def _saturating(self, rule: Rule, params: dict[str, str], name: str) -> str | None:
+        """The labelled output that grows with `name` and then stops at a cap (the one 「到上限」 asks about)."""
+        p = rule.param(name)
+        high = min(p.maximum if p.maximum is not None else Decimal(MAX_SEARCH), Decimal(MAX_SEARCH))
+        low = p.minimum if p.minimum is not None else Decimal(0)
+        try:
+            at_high = rule.run({**params, name: plain(high)}).figures
+            at_half = rule.run({**params, name: plain((high / 2).to_integral_value())}).figures
+            at_low = rule.run({**params, name: plain(low)}).figures
+        except CalcError:
+            return None
+        for o, spec in rule.spec.outputs.items():
+            a, m, z = at_high.get(o), at_half.get(o), at_low.get(o)
+            if spec.label_zh and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in (a, m, z)) and a == m and a > z:  # type: ignore[operator]
+                return o
+        return None
+
+    # --- solving ----------------------------------------------------------------------------------------
+
+    def solve(self, rule: Rule, params: Mapping[str, str], name: str, output: str, target: Decimal) -> Solved | None:
+        """The least value of input `name` for which `output` reaches `target` (the cap when target < 0), by bisection
+        over a non-decreasing rule; None when the rule cannot be run."""
+        p = rule.param(name)
+        low = p.minimum if p.minimum is not None else Decimal(0)
+        high = min(p.maximum if p.maximum is not None else Decimal(MAX_SEARCH), Decimal(MAX_SEARCH))
+        integral = p.kind == "int" or rule.inputs[name].unit in ("week", "month", "person", "course", "unit_video", "series", "time")
+
+        def f(x: Decimal) -> Decimal | None:
+            try:
+                v = rule.run({**params, name: plain(x)}).figures.get(output)
+            except CalcError:
+                return None
+            return Decimal(v) if isinstance(v, (Decimal, int)) and not isinstance(v, bool) else None
+
+        top = f(high)
+        if top is None:
+            return None
+        goal = top if target < 0 else target
+        if top < goal:
+            return Solved(name, output, high, top, None, goal, False, top, target < 0, integral)
+        lo, hi = (low, high)
+        if integral:
+            lo_i, hi_i = int(lo), int(hi)
+            while lo_i < hi_i:
+                mid = (lo_i + hi_i) // 2
+                v = f(Decimal(mid))
+                if v is not None and v >= goal:
+                    hi_i = mid
+                else:
+                    lo_i = mid + 1
+            x = Decimal(lo_i)
+            step = Decimal(1)
+        else:
+            step = Decimal("0.01")
+            lo_c, hi_c = int(lo / step), int(hi / step)
+            while lo_c < hi_c:
+                mid = (lo_c + hi_c) // 2
+                v = f(mid * step)
+                if v is not None and v >= goal:
+                    hi_c = mid
+                else:
+                    lo_c = mid + 1
+            x = (lo_c * step).normalize()
+        reached = f(x)
+        below = f(x - step) if x - step >= low else None
+        return Solved(name, output, x, reached if reached is not None else goal, below, goal, True, top, target < 0, integral)
+
+
+_EACH = re.compile(r"(?:各|每位|每人|每名|每門|每個|每一位|每一門|each|per (?:person|teacher|expert|course))\s*[\u4e00-\u9fff]{0,4}\s*$")
+
+
+def _with_products(text: str, reading: Reading) -> Reading:
+    """「2 位業師各錄 3 個單元」 is 6 unit videos: a count followed within a few words by 各/每位 and another count
+    becomes their product (the first count is consumed)."""
+    qs = list(reading.quantities)
+    out: list[Quantity] = []
+    skip: set[int] = set()
+    for i, q in enumerate(qs):
+        if i in skip:
+            continue
+        if i + 1 < len(qs):
+            nxt = qs[i + 1]
+            between = text[q.end:nxt.start]
+            if q.kind == "count" and nxt.kind in ("count", "duration", "money") and len(between) <= 10 and _EACH.search(between):
+                out.append(replace(nxt, value=q.value * nxt.value, start=q.start, raw=text[q.start:nxt.end], minutes=(nxt.minutes * q.value if nxt.minutes is not None else None)))
+                skip.add(i + 1)
+                continue
+        out.append(q)
+    if len(out) == len(qs):
+        return reading
+    return Reading(tuple(out), reading.asked, reading.problems, reading.truncated)
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as plain digits (never 1.625E+4)."""
+    return format(value, "f")
+
+
+_RATE = re.compile(r"^(?:每|一|1)\s*(?:個)?\s*(?:小時|鐘頭|週|星期|月|人|位|門|單元)")
+_RATE_AFTER = re.compile(r"^\s*(?:算|可以|能|可|要|給|領|拿|支給|補助)?\s*(?:多少|幾|how much)")
+
+
+_ONE = re.compile(r"^(?:一|壹|單|one\b|an?\b)", re.I)
+
+
+def _without_ones(reading: Reading) -> Reading:
+    """「一年最多幾門」, 「一個系列」, "one credit": a unit named with 一/one is the unit of a rule, not the asker's figure
+    (an arabic 1 still counts)."""
+    keep = tuple(q for q in reading.quantities if not (q.value == 1 and _ONE.match(q.raw)))
+    if len(keep) == len(reading.quantities):
+        return reading
+    return Reading(keep, reading.asked, reading.problems, reading.truncated)
+
+
+def _without_rates(text: str, reading: Reading) -> Reading:
+    """「一個鐘頭算多少」, 「每小時多少錢」 ask for a rate: the 1 in them is not a figure to compute with."""
+    keep = tuple(q for q in reading.quantities
+                 if not (q.value == 1 and _RATE.match(text[q.start:q.end]) and _RATE_AFTER.match(text[q.end:q.end + 8])))
+    if len(keep) == len(reading.quantities):
+        return reading
+    return Reading(keep, reading.asked, reading.problems, reading.truncated)
+
+
+def _unit_of(rule: Rule, name: str) -> str | None:
+    if name in rule.inputs:
+        return rule.inputs[name].unit
+    for step in rule.spec.steps:
+        if step.let == name:
+            return step.unit
+    return rule.fact_units.get(name)
+
+
+def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
+    """A quantity can fill an input of this type and unit."""
+    if kind == "date":
+        return q.kind == "date" and q.date is not None
+    if kind not in ("number", "int"):
+        return False
+    if q.kind in ("date", "term", "number"):
+        return False
+    if unit is None:
+        return False
+    if q.unit == unit:
+        return True
+    if unit == "minute":
+        return q.kind == "duration" and q.unit == "hour" and q.minutes is not None
+    if unit == "percent":
+        return q.kind == "percent"
+    return q.unit == "item" and unit in _COUNT_UNITS
+
+
+def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
+    """A quantity as the raw text a rule input takes (durations in the input's unit, hours to 4 places when minutes
+    do not divide evenly: 2 小時 10 分鐘 → 2.1667)."""
+    if kind == "date" and q.date is not None:
+        return q.date.isoformat()
+    value = q.value
+    if unit == "minute" and q.minutes is not None:
+        value = q.minutes
+    elif q.kind == "duration" and not q.exact:
+        value = round(value, 4)
+    return format(value.normalize(), "f")
