@@ -15,7 +15,7 @@ from core.compose import Composer, first_sentence, simplified
 from core.dialogue import EMPTY, DialogueState
 from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Check, Followup, Note, Option
+from core.model import Answer, AnswerContext, Check, Followup, Note, Option, Section
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
 from core.planner import Plan, Planner
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
@@ -138,7 +138,13 @@ class Engine:
                 ans, next_state = carried
                 return self._finish(ans, simple), replace(next_state, at=now, lang=st.lang, simplified=st.simplified)
         ans = self._answer(nq, ctx, lang)
-        next_state = self.state_after(ans, now, nq) if ans.kind not in ("unknown", "chat") else replace(st, at=now)
+        if ans.kind not in ("unknown", "chat"):
+            next_state = self.state_after(ans, now, nq)
+        elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
+            # Refused for a school not covered: the question stays, so 「那高科大呢？」 asks it of a covered one.
+            next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", nq.content),))
+        else:
+            next_state = replace(st, at=now)
         return self._finish(ans, simple), replace(next_state, lang=st.lang, simplified=st.simplified)
 
     def state_after(self, ans: Answer, now: float, nq: Normalised | None = None) -> DialogueState:
@@ -235,12 +241,16 @@ class Engine:
         )
 
     def _is_follow_up(self, nq: Normalised, text: str) -> bool:
-        """A message that only changes something of the last question: marked so, or too short to be a question itself."""
+        """A message that only changes something of the last question: marked so (那…呢, 如果…, what about), or too
+        short to be a question itself; a message that is a complete question on its own starts afresh."""
         if looks_like_follow_up(text):
             return True
         rest = self._matcher.strip(nq.content)
         rest = "".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%")
-        return len(rest) <= 4
+        if len(rest) > 4:
+            return False
+        ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
+        return not (ranked and self._matcher.confident(ranked[0]) and self._matcher.has_topic(nq.content, ranked[0]))
 
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
@@ -312,7 +322,8 @@ class Engine:
 
     def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
         if not self._matcher.strip(nq.content) and not nq.schools:
-            return self._unknown(nq, lang, [], reason="empty")
+            # 「磨課師是什麼？」 is made of words every clause shares: only a definition can answer it.
+            return self._definition(nq, lang) or self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
         if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
             # A ministry named next to a university describes that university's course tiers (a ministry-accepted course).
@@ -338,12 +349,12 @@ class Engine:
             elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
-        calc = self._calculate(nq, ranked, schools, lang)
-        if calc is not None:
-            return calc
         columns = self._columns_in(nq.text)
         if len(schools) >= 2:
             return self._compare_schools(nq, schools, lang, columns)
+        calc = self._calculate(nq, ranked, schools, lang)
+        if calc is not None:
+            return calc
         group = [top]
         if len(schools) != 1:
             group = self._same_topic(top, ranked, schools)
@@ -363,8 +374,12 @@ class Engine:
         return "You did not name a school, and their rules differ; here is each one's rule:" if lang == "en" else "您沒有指明學校，各校規定不同，分列如下："
 
     def _compare_schools(self, nq: Normalised, schools: tuple[str, ...], lang: str, columns: tuple[str, ...]) -> Answer:
-        """Two or more schools named: each school's rule side by side, each cited, and the comparison itself."""
+        """Two or more schools named: each school's rule side by side, each cited, and the comparison itself; with
+        figures, each school's own rule applied to them."""
         en = lang == "en"
+        computed = self._compare_calculations(nq, schools, lang)
+        if computed is not None:
+            return computed
         found: list[tuple[Entry, float]] = []
         missing: list[str] = []
         for school in schools:
@@ -389,6 +404,40 @@ class Engine:
         if len(found) == 1:
             return replace(ans, kind="answer")
         return ans
+
+    def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str) -> Answer | None:
+        """The same figures through each named school's own rule, side by side; None when no school's rule takes them."""
+        en = lang == "en"
+        runs: list[tuple[str, Answer | None]] = []
+        for school in schools:
+            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=40)
+            runs.append((school, self._calculate(nq, ranked, (school,), lang) if ranked else None))
+        done = [(sch, a) for sch, a in runs if a is not None and a.kind == "calculation"]
+        if not done:
+            return None
+        sections = []
+        parts = []
+        for school, a in runs:
+            name = self._compose.doc_name(school, lang)
+            doc = self._kb.documents[school]
+            if a is None or a.kind != "calculation":
+                parts.append(f"{name}: its document has no rule for these figures" if en else f"{name}：文件沒有可套用這些數字的規定")
+                continue
+            parts.append(f"{name}: {a.direct}" if en else f"{name}：{a.direct}")
+            sections.append(Section(document=school, heading=doc.short_en if en else doc.short_zh, direct=a.direct, figures=a.figures, steps=a.steps,
+                                    checks=a.checks, notes=tuple(n for n in a.notes if n.kind in ("reading", "unstated")), citations=a.citations[:1]))
+        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(parts)
+        return Answer(
+            question=nq.original,
+            kind="calculation",
+            direct=head,
+            sections=tuple(sections),
+            citations=tuple(c for sec in sections for c in sec.citations),
+            lang=lang,
+            score=1.0,
+            matched=tuple(c.entry for sec in sections for c in sec.citations),
+            calculator=done[0][1].calculator if done[0][1] else None,
+        )
 
     def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
         """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""

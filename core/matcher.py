@@ -21,7 +21,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
 _DATE = re.compile(r"(?<!\d)(?:\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+)")  # (?<!\d): one try per run of digits, linear
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
-_UNITS = re.compile(r"(?<![\u4e00-\u9fff])(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\b(?:hours?|weeks?|people|ntd?|credits?)\b")
+# A figure with its unit (「9 小時」, "100 people"): no evidence of what is asked about.
+_UNITS = re.compile(r"\d[\d.,]*\s*(?:個)?(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\d[\d.,]*\s*(?:hours?|weeks?|people|ntd?|credits?)\b")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
 
@@ -395,7 +396,7 @@ class Matcher:
 
     def has_topic(self, content: str, s: Scored) -> bool:
         """False when the question is only figures, units and a word or two every clause shares (「補助 100」, 「9 小時」)."""
-        plain = _UNITS.sub(" ", _DIGITS.sub(" ", self.strip(content)))
+        plain = _DIGITS.sub(" ", _UNITS.sub(" ", self.strip(content)))
         if len(plain.replace(" ", "")) >= 3:
             return True
         return any(self.idf.get(t, 0.0) >= self.specific_idf for t in self.terms(plain))

@@ -118,10 +118,12 @@ class Normaliser:
         t = to_traditional(t)
         return unify_variants(t)
 
-    def light(self, text: str) -> str:
+    def light(self, text: str, keep_case: bool = False) -> str:
         """NFKC, lower case, Traditional, unified variants and typos fixed, but figures and words as written: the
-        form the quantity reader and the rules' cue words read."""
-        t = self._base(clean(text))[:MAX_QUESTION_CHARS]
+        form the quantity reader and the rules' cue words read. `keep_case` keeps letters' case (3.5M is millions,
+        3.5m minutes) and every character's position."""
+        t = unicodedata.normalize("NFKC", clean(text))
+        t = unify_variants(to_traditional(t if keep_case else t.lower()))[:MAX_QUESTION_CHARS]
         for wrong, right in self._typos:
             if wrong in t:
                 t = t.replace(wrong, right)

@@ -9,7 +9,7 @@ and units are declared on the inputs of the rule definitions, not here). The sch
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -90,12 +90,13 @@ class Solved:
 class Planner:
     """Binds figures to rule inputs for the rules of one knowledge base."""
 
-    def __init__(self, rules: Mapping[str, Rule], light: Any):
+    def __init__(self, rules: Mapping[str, Rule], light: Callable[..., str]):
         self.rules = dict(rules)
         self._light = light  # text → lower-case Traditional text (the normaliser's light form)
         self._cues: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._aliases: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._out_units: dict[tuple[str, str], str | None] = {}
+        self._title_terms: dict[str, frozenset[str]] = {}
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
                 self._cues[(rule.name, name)] = (
@@ -112,6 +113,9 @@ class Planner:
                                 words.append((lw, value))
                     words.sort(key=lambda wv: -len(wv[0]))
                     self._aliases[(rule.name, name)] = words
+            title = light(rule.title_zh)
+            self._title_terms[rule.name] = frozenset(title[k:k + 2] for k in range(len(title) - 1)) | frozenset(
+                w for w in re.findall(r"[a-z]{3,}", light(rule.title_en)))
             for out_name, out in rule.spec.outputs.items():
                 unit = out.unit
                 if unit is None and isinstance(out.value, str):
@@ -121,9 +125,13 @@ class Planner:
     # --- reading --------------------------------------------------------------------------------------
 
     def read(self, text: str) -> tuple[str, Reading]:
-        """The light form of a question and the figures in it."""
-        light = self._light(text)
-        return light, read(light)
+        """The light form of a question (lower case, for cue words) and the figures in it (read with case kept:
+        3.5M is millions); both have the same length, so spans agree."""
+        cased = self._light(text, keep_case=True)
+        light = cased.lower()
+        if len(light) != len(cased):
+            light = cased = self._light(text)
+        return light, read(cased)
 
     # --- binding ----------------------------------------------------------------------------------------
 
@@ -173,6 +181,22 @@ class Planner:
                 if q.unit == "item" and near == 0:
                     continue  # 「3 個」 binds only where a cue word says what it counts
                 pairs.append((near, -rank, i, name))
+        # An academic term (116 學年度第 1 學期) fills a year input and the term choice that names 第 N 學期.
+        for i, q in enumerate(reading.quantities):
+            if q.kind != "term" or q.term is None:
+                continue
+            year, term = q.term
+            for name, spec in rule.inputs.items():
+                if spec.unit == "academic_year" and name not in params:
+                    params[name] = str(year)
+                    used.add(i)
+                    figures += 1
+                    cued += 1
+                elif spec.type == "choice" and name not in params:
+                    chosen = next((v for v, c in rule.choices.get(name, {}).items() if f"第{term}學期" in c.aliases), None)
+                    if chosen is not None:
+                        params[name] = chosen
+                        figures += 1
         taken: set[str] = set()
         alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
         for near, _, i, name in sorted(pairs, key=lambda p: (-p[0], -p[1], p[2])):
@@ -261,10 +285,11 @@ class Planner:
             if not mine and prior < 0.35 * top_prior:
                 continue  # a cue word in passing does not bring in a rule the question is not about
             b = self.bind(rule, text, reading, mine)
+            named = self._named(rule, text)
             inverse = self._inverse(rule, text, reading, mine, b)
             if inverse is not None:
                 inv, target = inverse
-                options.append((inv.score + 4.0 * prior + 1.5, Plan(inv, "inverse", target=target)))
+                options.append((inv.score + 4.0 * prior + named + 1.5, Plan(inv, "inverse", target=target)))
             numeric = bool(b.used)
             if not numeric and not mine:
                 continue
@@ -272,10 +297,17 @@ class Planner:
                 continue  # figures bound by their unit alone, to a rule the question is not about
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
                 continue  # 「上限是 300 萬嗎」 asks whether the rule says so: the clause answers it
-            options.append((b.score + 4.0 * prior, self._intent(b, text)))
+            options.append((b.score + 4.0 * prior + named, self._intent(b, text)))
         if not options:
             return None
         return max(options, key=lambda o: o[0])[1]
+
+    def _named(self, rule: Rule, text: str) -> float:
+        """How much of the rule's own name the question uses (「線上輔導鐘點費」 names the tutoring rule, not the TAs')."""
+        terms = self._title_terms.get(rule.name, frozenset())
+        if not terms:
+            return 0.0
+        return sum(1 for t in terms if t in text) / len(terms)
 
     def _intent(self, b: Bound, text: str) -> Plan:
         multi = {k: v for k, v in b.choices.items() if len(v) > 1}
@@ -490,7 +522,8 @@ def _unit_of(rule: Rule, name: str) -> str | None:
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
     """A quantity can fill an input of this type and unit."""
     if kind == "date":
-        return q.kind == "date" and q.date is not None
+        # A month of a year (2025 年 9 月, February 2027) stands for its first day.
+        return q.kind == "date" and (q.date is not None or (q.year is not None and q.month is not None))
     if kind not in ("number", "int"):
         return False
     if q.kind in ("date", "term", "number"):
@@ -509,8 +542,10 @@ def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
 def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
     """A quantity as the raw text a rule input takes (durations in the input's unit, hours to 4 places when minutes
     do not divide evenly: 2 小時 10 分鐘 → 2.1667)."""
-    if kind == "date" and q.date is not None:
-        return q.date.isoformat()
+    if kind == "date":
+        if q.date is not None:
+            return q.date.isoformat()
+        return f"{q.year:04d}-{q.month:02d}-01"
     value = q.value
     if unit == "minute" and q.minutes is not None:
         value = q.minutes

@@ -23,9 +23,9 @@ _EMOJI = re.compile(
 
 LangRequest = Literal["en", "zh", "zh-Hans"]
 _LANG_WORDS: tuple[tuple[LangRequest, re.Pattern[str]], ...] = (
-    ("en", re.compile(r"^(?:(?:in|reply in|answer in|use|switch to|speak)?\s*english(?:\s*please)?|english,? please|please (?:reply|answer) in english|請?用英文(?:回答|回覆|說)?|英文版?|換成英文)$", re.I)),
-    ("zh-Hans", re.compile(r"^(?:請?用?簡體(?:中文|字)?(?:回答|回覆)?|简体(?:中文|字)?|用简体(?:回答|回复)?|simplified(?: chinese)?(?: please)?)$", re.I)),
-    ("zh", re.compile(r"^(?:請?用中文(?:回答|回覆|說)?|中文(?:版|就好)?|繁體(?:中文)?|換成中文|(?:in|reply in|answer in)?\s*chinese(?: please)?|traditional chinese)$", re.I)),
+    ("en", re.compile(r"^(?:(?:can you |could you |please )?(?:say|answer|reply|repeat|put) (?:that|this|it) in english|(?:in|reply in|answer in|use|switch to|speak)?\s*english(?:\s*please)?|english,? please|please (?:reply|answer) in english|請?(?:用|改用|換成|以)英文(?:回答|回覆|說|講)?(?:好嗎|可以嗎)?|英文版?|換成英文)$", re.I)),
+    ("zh-Hans", re.compile(r"^(?:請?(?:用|改用|換成|以)?簡體(?:中文|字)?(?:回答|回覆|說)?|请?(?:用|改用|换成|以)?简体(?:中文|字)?(?:回答|回复|说)?|simplified(?: chinese)?(?: please)?|(?:in|reply in|answer in) simplified chinese)$", re.I)),
+    ("zh", re.compile(r"^(?:請?(?:用|改用|換成|以)?(?:繁體)?中文(?:回答|回覆|說)?|中文(?:版|就好)?|請?(?:用|改用|換成|以)?繁體(?:中文|字)?(?:回答|回覆|說)?|(?:in|reply in|answer in)?\s*(?:traditional )?chinese(?: please)?)$", re.I)),
 )
 
 # The last answer, asked about again: its clause, its text verbatim, who handles it.
