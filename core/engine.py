@@ -141,7 +141,7 @@ class Engine:
         if ans.kind not in ("unknown", "chat"):
             next_state = self.state_after(ans, now, nq)
         elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
-            # Refused for a school not covered: the question stays, so 「那高科大呢？」 asks it of a covered one.
+            # Refused for a school not covered: the question stays, so a follow-up naming a covered school asks it there.
             next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", nq.content),))
         else:
             next_state = replace(st, at=now)
