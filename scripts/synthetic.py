@@ -61,10 +61,16 @@ def _load(path: Path) -> Any:
     return _plain(data)
 
 
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Writes shared objects out in full: the loader refuses files with many aliases (core/yamlload.py)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _dump(data: Any, path: Path) -> None:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     with path.open("w", encoding="utf-8") as f:
-        yaml.dump(data, f, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100_000)
+        yaml.dump(data, f, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000)
 
 
 class Source:
