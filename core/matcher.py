@@ -151,12 +151,17 @@ class Matcher:
         avg = sum(lengths) / len(lengths) if lengths else 1.0
         self.norm_len = [K1 * (1 - B + B * n / avg) for n in lengths]
         n = len(entries)
-        # Per term, contiguous: the entries that use it (ascending) and the BM25 term-frequency part.
+        # Per term, contiguous: the entries that use it (ascending) and their weighted frequencies.
         terms_of = np.frombuffer(post_term, dtype=np.int32) if post_term else np.zeros(0, dtype=np.int32)
         order = np.argsort(terms_of, kind="stable")
-        self._post_idx = (np.frombuffer(post_entry, dtype=np.int32)[order] if post_entry else np.zeros(0, dtype=np.int32)).copy()
+        index_type = np.uint16 if n <= 1 << 16 else np.int32  # entry numbers: half the memory up to 65,536 entries
+        self._post_idx = (np.frombuffer(post_entry, dtype=np.int32)[order] if post_entry else np.zeros(0, dtype=np.int32)).astype(index_type)
         freq = np.frombuffer(post_freq, dtype=np.float64)[order] if post_freq else np.zeros(0)
-        self._post_tf = freq * (K1 + 1) / (freq + np.array(self.norm_len)[self._post_idx])
+        # Weighted frequencies are small whole numbers (sums of FIELD_TF): kept in two bytes each, not the eight of
+        # the BM25 part computed from them when a question reads them (exactly the same value).
+        small = freq.astype(np.uint16)
+        self._post_freq = small if np.array_equal(small, freq) else freq
+        self._norm_len = np.array(self.norm_len)
         self._offsets = np.zeros(len(slot) + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms_of, minlength=len(slot)), out=self._offsets[1:])
         self._term_slot = slot
@@ -191,7 +196,7 @@ class Matcher:
         # The entries whose choices hold each character (and English letter pair), for the bounded fuzzy fallback.
         grams_of = np.frombuffer(gram_term, dtype=np.int32) if gram_term else np.zeros(0, dtype=np.int32)
         g_order = np.argsort(grams_of, kind="stable")
-        self._gram_idx = (np.frombuffer(gram_entry, dtype=np.int32)[g_order] if gram_entry else np.zeros(0, dtype=np.int32)).copy()
+        self._gram_idx = (np.frombuffer(gram_entry, dtype=np.int32)[g_order] if gram_entry else np.zeros(0, dtype=np.int32)).astype(index_type)
         self._gram_offsets = np.zeros(len(gram_slot) + 1, dtype=np.int64)
         np.cumsum(np.bincount(grams_of, minlength=len(gram_slot)), out=self._gram_offsets[1:])
         self._gram_slot = gram_slot
@@ -288,7 +293,7 @@ class Matcher:
             # its term's IDF; summed per entry in the order of the question's terms (np.bincount adds in input order).
             pos = np.arange(int(lens.sum())) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
             cand, (cover, specific) = _per_entry(
-                self._post_idx[pos], len(self.entries), np.repeat(w, lens) * self._post_tf[pos], np.repeat(np.where(w >= self.specific_idf, w, 0.0), lens)
+                self._post_idx[pos], len(self.entries), np.repeat(w, lens) * self._tf(pos), np.repeat(np.where(w >= self.specific_idf, w, 0.0), lens)
             )
             if allowed is not None:
                 keep = allowed[self._doc_num[cand]]
@@ -320,6 +325,11 @@ class Matcher:
             Scored(self.entries[i], self.doc_of[i], float(score[p]), float(c[p]), float(fuzzy[p]), float(specific[p]))
             for p, i in zip(best.tolist(), cand[best].tolist())
         ]
+
+    def _tf(self, pos: np.ndarray) -> np.ndarray:
+        """The BM25 term-frequency part of the postings at `pos`."""
+        freq = self._post_freq[pos].astype(np.float64)
+        return freq * (K1 + 1) / (freq + self._norm_len[self._post_idx[pos]])
 
     def _allowed(self, documents: tuple[str, ...] | None) -> np.ndarray | None:
         """Per document number: whether a ranking restricted to `documents` keeps it (None: every document)."""

@@ -38,7 +38,8 @@ def dense_rank(m: Matcher, content: str, documents: tuple[str, ...] | None, limi
             continue
         lo, hi = m._offsets[k], m._offsets[k + 1]
         idx = m._post_idx[lo:hi]
-        cover[idx] += q_idf[t] * m._post_tf[lo:hi]
+        freq = m._post_freq[lo:hi].astype(np.float64)  # the BM25 term-frequency part, computed as at build time
+        cover[idx] += q_idf[t] * (freq * (K1 + 1) / (freq + np.array(m.norm_len)[idx]))
         if q_idf[t] >= m.specific_idf:
             specific[idx] += q_idf[t]
     mask = np.array([d in documents for d in m.doc_of]) if documents else np.ones(n, dtype=bool)
