@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import signal
@@ -15,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from config import Config
 from core.cache import KnowledgeCache, cache_key, code_version
@@ -24,6 +23,9 @@ from core.kb import KnowledgeBase, KnowledgeBaseError, load
 from core.matcher import Matcher
 from core.normalize import Normaliser
 from logsetup import configure_logging
+
+if TYPE_CHECKING:
+    import asyncio  # imported where a server runs: the command line does without it
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -115,6 +117,8 @@ def calculator_names() -> list[str]:
 def run(config: Config, console: bool = False) -> int:
     """Run the front ends the configuration asks for: LINE when its channel secret and access token are set,
     Telegram when its token is set, both in one event loop when both are, the console chat when neither is."""
+    import asyncio
+
     configure_logging(config)  # before anything can log a secret (idempotent: bot.py has done it already)
     engine = engine_or_exit(config)
     line = config.line_enabled and not console
@@ -128,6 +132,8 @@ def run(config: Config, console: bool = False) -> int:
 
 async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> int:
     """The servers in one loop with one engine and one repository, until SIGTERM or SIGINT."""
+    import asyncio
+
     from storage.keys import install_secret
     from storage.repository import SafeRepository
 
@@ -175,6 +181,8 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
 
 async def _heartbeat(path: Path, stop: asyncio.Event) -> None:
     """Touch `path` every 30 s while running (the container's HEALTHCHECK when no webhook port is served)."""
+    import asyncio
+
     while not stop.is_set():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +197,8 @@ async def _heartbeat(path: Path, stop: asyncio.Event) -> None:
 
 def line_setup(config: Config) -> int:
     """`python bot.py line-setup`: create or replace the default rich menu."""
+    import asyncio
+
     if not config.line_channel_access_token:
         print("line-setup needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_API_BASE_URL for a test server)", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ import pytest
 import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = {"telegram", "linebot", "aiohttp", "matplotlib", "PIL", "httpx", "aiosqlite", "jieba"}
+HEAVY = {"telegram", "linebot", "aiohttp", "matplotlib", "PIL", "httpx", "aiosqlite", "jieba", "asyncio"}
 PROBE = "import json, sys, bot; rc = bot.main(sys.argv[1:]); print(); print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
 
 
