@@ -38,7 +38,6 @@ _OUR_PACKAGES = ("core", "rules", "lang")
 _SAFE_GLOBALS = {
     "builtins": {"set", "frozenset", "slice", "range", "complex", "bytearray", "bytes"},
     "collections": {"OrderedDict", "defaultdict", "deque"},
-    "copyreg": {"_reconstructor"},
     "decimal": {"Decimal"},
     "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
     "re": {"_compile"},
