@@ -151,7 +151,7 @@ class Engine:
                     for word in (spec.zh, spec.en, *spec.aliases):
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
-        self._columns.sort(key=lambda wc: -len(wc[0]))
+        self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
         self._rules = dict(calculators)
         self._planner = Planner(self._rules, normaliser.light)
 
