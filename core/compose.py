@@ -252,7 +252,7 @@ class Composer:
         values = [r.figures.get(primary) for _, r in runs]
         direct = ("; " if en else "；").join(parts)
         if len(runs) == 2 and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in values):
-            diff = abs(Decimal(values[0]) - Decimal(values[1]))  # type: ignore[arg-type]
+            diff = abs(Decimal(values[0]) - Decimal(values[1]))
             result["difference"] = _json_number(diff)
             direct += (f"; the difference is {_display(rule, primary, diff, lang)}." if en else f"；相差 {_display(rule, primary, diff, lang)}。")
         base = self.calculation(question, rule.name, runs[0][1], lang, rule.entry, carried=note)

@@ -248,7 +248,10 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
         for rng in parsed.uncovered_ok:
             allowed_uncovered.setdefault(doc_id, set()).update(rng.span())
         for i, entry in enumerate(parsed.entries):
-            at = lambda *loc: line_of(data, ("entries", i, *loc))  # noqa: E731
+
+            def at(*loc: str | int, i: int = i) -> int:
+                return line_of(data, ("entries", i, *loc))
+
             if entry.id in entry_where:
                 first = entry_where[entry.id]
                 problems.append(Problem(name, at("id"), f"duplicate entry id {entry.id} (first at {first[0]}:{first[1]})"))

@@ -328,8 +328,9 @@ class Matcher:
 
     def _tf(self, pos: np.ndarray) -> np.ndarray:
         """The BM25 term-frequency part of the postings at `pos`."""
-        freq = self._post_freq[pos].astype(np.float64)
-        return freq * (K1 + 1) / (freq + self._norm_len[self._post_idx[pos]])
+        freq: np.ndarray = self._post_freq[pos].astype(np.float64)
+        out: np.ndarray = freq * (K1 + 1) / (freq + self._norm_len[self._post_idx[pos]])
+        return out
 
     def _allowed(self, documents: tuple[str, ...] | None) -> np.ndarray | None:
         """Per document number: whether a ranking restricted to `documents` keeps it (None: every document)."""

@@ -188,7 +188,9 @@ class Variant:
 
 
 def _entry_copy(e: dict[str, Any], v: Variant, doc: str, ids: dict[str, str], rules: dict[str, str]) -> dict[str, Any]:
-    t = lambda s: v.text(s, doc)  # noqa: E731
+    def t(s: str) -> str:
+        return v.text(s, doc)
+
     out = dict(e)
     out["id"] = ids[e["id"]]
     for f in ("title", "quote", "answer_zh", "note_zh", "row_label"):

@@ -16,6 +16,21 @@ from core.engine import Engine  # noqa: E402
 from core.kb import KnowledgeBase  # noqa: E402
 
 
+# Every test is in one of three groups, selected with -m: by its file, unless marked itself (a subprocess smoke test
+# in a unit file is e2e).
+HANDLERS = frozenset({"test_telegram.py", "test_telegram_flows.py", "test_telegram_security.py", "test_line.py"})
+E2E = frozenset({"test_e2e.py", "test_line_e2e.py", "test_faults.py", "test_startup.py"})
+GROUPS = ("unit", "handlers", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(m.name in GROUPS for m in item.iter_markers()):
+            continue
+        name = item.path.name
+        item.add_marker(pytest.mark.e2e if name in E2E else pytest.mark.handlers if name in HANDLERS else pytest.mark.unit)
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_knowledge(ROOT / "knowledge")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 
 from core.engine import Engine
 from core.model import AnswerContext
+from frontends.cli import ask_command, calc_command
+from frontends.console import run_console
 from lang.textnorm import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,7 +217,24 @@ def test_any_text_gets_a_contract_answer(engine: Engine, text: str) -> None:
         assert (data["kind"] == "unknown") == (not data["citations"]) or data["kind"] == "clarify"
 
 
-def test_ask_cli_jsonl_keeps_order_and_survives_bad_bytes() -> None:
+def test_ask_jsonl_keeps_order_and_sessions_in_process(engine: Engine) -> None:
+    lines = [
+        "高科大學習 9 小時可以拿幾學分？",
+        "今天天氣如何",
+        json.dumps({"q": "高科大磨課師 9 小時可以拿幾學分？", "session": "a"}, ensure_ascii=False),
+        json.dumps({"q": "What is the maximum subsidy per course at NKUST?", "session": "b"}),
+        json.dumps({"q": "那 18 小時呢？", "session": "a"}, ensure_ascii=False),
+    ]
+    out = io.StringIO()
+    assert ask_command(engine, [], True, stdin=io.StringIO("\n".join(lines) + "\n"), out=out) == 0
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["question"] for r in rows[:2]] == lines[:2] and rows[1]["kind"] == "unknown"
+    assert rows[4]["kind"] == "calculation" and "1 學分" in rows[4]["direct"]  # session a's context, across b's turn
+
+
+@pytest.mark.e2e
+def test_ask_command_smoke_survives_bad_bytes() -> None:
+    """The one subprocess test of `bot.py ask`: real standard input with bytes that are not UTF-8."""
     lines = ["高科大學習 9 小時可以拿幾學分？", "今天天氣如何", "What is the maximum subsidy per course at NKUST?"]
     data = ("\n".join(lines) + "\n").encode() + b"\xff\xfe bad bytes \x00\n"
     run = subprocess.run([sys.executable, "bot.py", "ask", "--json"], cwd=ROOT, input=data, capture_output=True, timeout=120)
@@ -222,29 +242,41 @@ def test_ask_cli_jsonl_keeps_order_and_survives_bad_bytes() -> None:
     out = [json.loads(x) for x in run.stdout.decode().splitlines() if x.strip()]
     assert [o["question"] for o in out[:3]] == lines
     assert len(out) == 4 and out[1]["kind"] == "unknown"
-    one = subprocess.run([sys.executable, "bot.py", "ask", "高科大學分怎麼算"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert one.returncode == 0 and "出處" in one.stdout
 
 
-def test_console_survives_invalid_utf8_and_control_characters() -> None:
+@pytest.mark.e2e
+def test_console_smoke_survives_invalid_utf8_and_control_characters() -> None:
+    """The one subprocess test of `bot.py console`."""
     data = "高科大學分怎麼算\n".encode() + b"\xff\xfe\x00\x1b[31m\n" + "/quit\n".encode()
     run = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input=data, capture_output=True, timeout=120)
     out = run.stdout.decode()
     assert run.returncode == 0 and "出處" in out and "再見" in out
 
 
-def test_console_chat_answers_and_quits() -> None:
-    run = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, input="/help\n高科大學分怎麼算\n/school 東華\n/quit\n", capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0
-    assert "出處" in run.stdout and "預設學校：東華" in run.stdout and "再見" in run.stdout
+def test_console_chat_answers_and_quits(engine: Engine) -> None:
+    out = io.StringIO()
+    assert run_console(engine, stdin=io.StringIO("/help\n高科大學分怎麼算\n/school 東華\n/quit\n不會被讀到\n"), out=out) == 0
+    text = out.getvalue()
+    assert "出處" in text and "預設學校：東華" in text and "再見" in text
+    assert "不會被讀到" not in text
 
 
-def test_calc_cli_computes_lists_and_names_bad_parameters() -> None:
-    run = subprocess.run([sys.executable, "bot.py", "calc", "fcu_tutoring_hours", "tier=benchmark", "course_weeks=4", "online_enrolment=300", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+def test_calc_command_computes_lists_and_names_bad_parameters(engine: Engine) -> None:
+    out = io.StringIO()
+    assert calc_command(engine, "fcu_tutoring_hours", ["tier=benchmark", "course_weeks=4", "online_enrolment=300"], True, False, out=out) == 0
+    res = json.loads(out.getvalue())
+    assert res["kind"] == "calculation" and 36 in res["result"].values() and res["citations"][0]["document"] == "fcu-mooc-reward"
+    bad = io.StringIO()
+    assert calc_command(engine, "nkust_credits", ["hours=-3"], True, False, out=bad) == 1
+    assert json.loads(bad.getvalue())["error"]["param"] == "hours"
+    listing = io.StringIO()
+    assert calc_command(engine, None, [], False, True, out=listing) == 0
+    assert "moe_budget_check" in listing.getvalue() and "subsidy" in listing.getvalue()
+
+
+@pytest.mark.e2e
+def test_calc_command_smoke() -> None:
+    """The one subprocess test of `bot.py calc`."""
+    run = subprocess.run([sys.executable, "bot.py", "calc", "nkust_credits", "hours=9", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout)
-    assert out["kind"] == "calculation" and 36 in out["result"].values() and out["citations"][0]["document"] == "fcu-mooc-reward"
-    bad = subprocess.run([sys.executable, "bot.py", "calc", "nkust_credits", "hours=-3", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert bad.returncode == 1 and json.loads(bad.stdout)["error"]["param"] == "hours"
-    listing = subprocess.run([sys.executable, "bot.py", "calc", "--list"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert listing.returncode == 0 and "moe_budget_check" in listing.stdout and "subsidy" in listing.stdout
+    assert json.loads(run.stdout)["result"]["credits"] == 0.5

@@ -185,6 +185,7 @@ def _run(args: list[str], env_extra: dict[str, str] | None = None, stdin: str = 
     return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.e2e
 def test_bot_refuses_to_start_on_an_invalid_knowledge_base(broken: Path) -> None:
     name, _ = _mutate(broken, "nkust-mooc", "每一學分授予以十八小時為原則", "每一學分授予以十六小時為原則")
     run = _run(["ask", "高科大學分怎麼算"], {"KNOWLEDGE_DIR": str(broken)})
@@ -194,6 +195,7 @@ def test_bot_refuses_to_start_on_an_invalid_knowledge_base(broken: Path) -> None
     assert run.returncode == 1 and "refusing to start" in run.stderr
 
 
+@pytest.mark.e2e
 def test_check_command_exit_codes(broken: Path) -> None:
     ok = _run(["check"])
     assert ok.returncode == 0 and "coverage" in ok.stdout
@@ -202,6 +204,7 @@ def test_check_command_exit_codes(broken: Path) -> None:
     assert bad.returncode == 1 and "duplicate entry id" in bad.stdout
 
 
+@pytest.mark.e2e
 def test_kb_json_lists_every_entry(kb) -> None:  # type: ignore[no-untyped-def]
     run = _run(["kb", "--json"])
     assert run.returncode == 0
