@@ -25,6 +25,7 @@ from core.talk import (
     asks_comparison,
     asks_definition,
     asks_difference,
+    asks_how_computed,
     asks_procedure,
     defines_only,
     language_request,
@@ -44,6 +45,7 @@ OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
 LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
 SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
+HOW_COMPUTED_RATIO = 0.8  # 「怎麼算」: a clause a rule applies, this close to the best, leads
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
 MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
@@ -153,6 +155,7 @@ class Engine:
                             self._columns.append((normaliser.base(word), spec.zh))
         self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
         self._rules = dict(calculators)
+        self._rule_homes = frozenset(r.entry for r in calculators.values())  # the clauses that set a rule
         self._planner = Planner(self._rules, normaliser.light)
 
     # --- conversation -----------------------------------------------------------------------------------
@@ -523,6 +526,12 @@ class Engine:
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
         columns = self._columns_in(nq.text)
+        if asks_how_computed(nq.text):
+            # 「學分怎麼算？」 asks for the rule: a close clause that sets a rule leads.
+            ruled = next((s for s in ranked if s.score >= ranked[0].score * HOW_COMPUTED_RATIO and s.entry.id in self._rule_homes), None)
+            if ruled is not None and ruled is not ranked[0]:
+                ranked = [ruled, *(s for s in ranked if s is not ruled)]
+                top = ruled
         if len(schools) >= 2:
             return self._compare_schools(nq, schools, lang, columns)
         calc = self._calculate(nq, ranked, schools, lang)

@@ -179,6 +179,15 @@ def asks_difference(text: str) -> bool:
     return bool(_DIFFERENCE.search(t)) and len(t.strip()) <= 30
 
 
+# How a figure is worked out: 怎麼算, 如何計算, how is it calculated.
+_HOW_COMPUTED = re.compile(r"怎麼算|怎麼計算|如何計算|如何算|怎樣算|怎樣計算|怎麼換算|算法|計算方式|how (?:is|are|do|does) [^?]{0,40}(?:calculated|computed|counted|worked out)|how to (?:calculate|compute|count)", re.I)
+
+
+def asks_how_computed(text: str) -> bool:
+    """Asks how a figure is worked out (「學分怎麼算？」): the clause a rule applies answers it."""
+    return bool(_HOW_COMPUTED.search(text))
+
+
 def asks_comparison(text: str) -> bool:
     """Asks to compare (比較, 哪個多, 差多少, versus)."""
     return bool(_COMPARE.search(text))
