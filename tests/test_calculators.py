@@ -177,6 +177,16 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_material_assistants", {"tier": "accepted", "months": 6}, {"months_paid": 4, "total_hours": 344, "months_capped": True}),
     ("fcu_material_assistants", {"tier": "spoc"}, {"months_paid": 4, "total_hours": 172}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 4, "hourly_wage": 200}, {"amount": D(34400)}),
+    # both MOE columns give 2 assistants, so 「教育部課程」 is enough: 2 × 43 × 4 = 344 h × NT$183 = 62,952
+    ("fcu_material_assistants", {"tier": "教育部課程", "months": 4, "hourly_wage": 183}, {"total_hours": D(344), "amount": D(62952)}),
+    ("fcu_material_assistants", {"tier": "accepted", "other_tier": "spoc", "months": 4}, {"total_hours": D(344), "other_tier_total_hours": D(172), "tier_difference": D(172)}),
+    # two tiers side by side: 6 h × (8 − 4) = 24; (8 + 2) weeks × (12 − 8) = 40 above 1,000 registrants
+    ("fcu_recording_fee", {"tier": "benchmark", "other_tier": "spoc", "video_hours": 6}, {"hourly_fee_count": D(48), "other_tier_hourly_fee_count": D(24), "tier_difference": D(24)}),
+    ("fcu_recording_fee", {"tier": "spoc", "video_list": "6,8,10"}, {"video_hours": D(24), "hourly_fee_count": D(96)}),
+    ("fcu_recording_fee", {"tier": "accepted", "video_hours": "3.75", "more_video_hours": "4.25"}, {"video_hours": D(8), "hourly_fee_count": D(48)}),
+    ("fcu_tutoring_hours", {"tier": "benchmark", "other_tier": "accepted", "course_weeks": 8, "online_enrolment": 1500}, {"total_hours": D(120), "other_tier_total_hours": D(80), "tier_difference": D(40)}),
+    ("fcu_tutoring_hours", {"tier": "benchmark", "online_enrolment": 1001}, {"hours_per_week": D(12)}),
+    ("fcu_teaching_assistants", {"classroom_students": 130, "online_enrolment": 2600, "weeks": 16}, {"ta_total_hours": D(320), "tutor_total_hours": D(480), "total_hours": D(800)}),
     # fcu_video_hours (第二條: 6 至 18 小時為原則 = 360 to 1,080 minutes)
     ("fcu_video_hours", {"videos": "360"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
     ("fcu_video_hours", {"videos": "359"}, {"fcu_total_hours_ok": False}),
