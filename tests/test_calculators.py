@@ -187,6 +187,16 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_tutoring_hours", {"tier": "benchmark", "other_tier": "accepted", "course_weeks": 8, "online_enrolment": 1500}, {"total_hours": D(120), "other_tier_total_hours": D(80), "tier_difference": D(40)}),
     ("fcu_tutoring_hours", {"tier": "benchmark", "online_enrolment": 1001}, {"hours_per_week": D(12)}),
     ("fcu_teaching_assistants", {"classroom_students": 130, "online_enrolment": 2600, "weeks": 16}, {"ta_total_hours": D(320), "tutor_total_hours": D(480), "total_hours": D(800)}),
+    # fcu_hours_total (附表): recording 9 × 8 = 72; tutoring (6 + 2) × 6 = 48; assistants 2 × 43 × 4 = 344; in all 464
+    ("fcu_hours_total", {"tier": "benchmark", "video_hours": 9, "course_weeks": 6, "online_enrolment": 700, "assistants_full": True},
+     {"recording_hours": D(72), "tutoring_hours": D(48), "assistant_hours": D(344), "total_hours": D(464)}),
+    ("fcu_hours_total", {"tier": "accepted", "video_hours": 12, "course_weeks": 8, "online_enrolment": 1300}, {"tutoring_hours": D(80), "total_hours": D(152)}),
+    # fcu_shared_reward (【說明】4.) from the tier and video hours: 12 × 6 = 72 shared by 2 → 36; 15 × 8 = 120 at 60/40 → 72 and 48
+    ("fcu_shared_reward", {"teachers": 2, "tier": "accepted", "video_hours": 12}, {"fee_hours_total": D(72), "fee_hours_each": D(36)}),
+    ("fcu_shared_reward", {"lead_pct": 60, "co_pct": 40, "tier": "benchmark", "video_hours": 15}, {"fee_hours_total": D(120), "fee_hour_shares": "72,48"}),
+    # fcu_tier_upgrade with the assistants at the cap: 20 + 40 + 172 = 232
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "video_hours": 10, "course_weeks": 8, "online_enrolment": 600, "assistants_full": True},
+     {"recording_difference": D(20), "tutoring_difference": D(40), "assistant_hours_difference": D(172), "total_difference": D(232)}),
     # fcu_video_hours (第二條: 6 至 18 小時為原則 = 360 to 1,080 minutes)
     ("fcu_video_hours", {"videos": "360"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
     ("fcu_video_hours", {"videos": "359"}, {"fcu_total_hours_ok": False}),
@@ -826,6 +836,7 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     *[("fcu_tutoring_hours", {"tier": t, "course_weeks": 4, "online_enrolment": 1000, "hourly_rate": 1}) for t in ("benchmark", "accepted", "spoc")],
     ("fcu_teaching_assistants", {"classroom_students": 41, "online_enrolment": 501, "weeks": 18}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 9, "hourly_wage": 190}),
+    ("fcu_hours_total", {"tier": "spoc", "video_hours": 10, "course_weeks": 4, "months": 6}),
     ("fcu_recording_fee", {"tier": "accepted", "video_hours": 3, "run": 3, "projects": 2}),
     ("fcu_recording_fee", {"tier": "spoc", "video_hours": 3, "run": 2}),
     ("fcu_video_hours", {"weeks": "60,60;60", "used_in_course": False}),
@@ -935,6 +946,7 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_tutoring_hours": "fcu-table-tutoring",
         "fcu_teaching_assistants": "fcu-table-ta-1",
         "fcu_material_assistants": "fcu-table-material-assistant-2",
+        "fcu_hours_total": "fcu-table",
         "fcu_video_hours": "fcu-2",
         "fcu_trial_period": "fcu-7",
         "fcu_higher_tier": "fcu-notes-1",
