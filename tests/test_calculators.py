@@ -271,6 +271,22 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"checks_run": 5, "eligible": True}),
     # partial figures: each check runs only with its figure; eligible covers the checks run
     ("moe_series_eligibility", {"courses": 4}, {"courses_ok": True, "eligible": True, "checks_run": 1, "checks_not_run": "new_courses_ok,new_course_hours_ok"}),
+    # 2 own + 3 others' = 5 > 4; new courses of 3 + 4 + 4 = 11 < 12 (1 short); 12 − 7.5 = 4.5 short
+    ("moe_series_eligibility", {"series_applied": 2, "series_of_others": 3}, {"series_participating": D(5), "series_participating_ok": False}),
+    ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours_list": "3,4,4"}, {"new_course_hours": D(11), "new_course_hours_short": D(1)}),
+    ("moe_series_eligibility", {"new_course_hours": "7.5"}, {"new_course_hours_short": D("4.5")}),
+    # moe_budget_check without a subsidy: worked out from the self-funding (÷ 10%; × 85/15 locally), staff pay (÷ 60%), equipment (÷ 5%)
+    ("moe_budget_check", {"self_funding": 250000}, {"max_subsidy_for_self_funding": D(2500000)}),
+    ("moe_budget_check", {"self_funding": 300000, "local_government": True}, {"max_subsidy_for_self_funding": D(1700000)}),
+    ("moe_budget_check", {"personnel_costs": 1500000}, {"min_subsidy_for_personnel": D(2500000)}),
+    ("moe_budget_check", {"equipment": 120000}, {"min_subsidy_for_equipment": D(2400000)}),
+    ("moe_budget_check", {"series_type": "refine", "refine_courses": 4}, {"cap": D(800000)}),
+    ("moe_budget_check", {"subsidy": 2500000, "personnel_pct": 60, "equipment_pct": 5}, {"personnel_and_equipment": D(1625000), "left_for_other_items": D(875000)}),
+    ("moe_budget_check", {"subsidy": 2000000, "personnel_costs": 1100000, "equipment": 80000}, {"personnel_room": D(100000), "equipment_room": D(20000)}),
+    ("moe_budget_check", {"subsidy": 850000, "local_government": True}, {"min_self_funding": D(150000), "min_plan_total": D(1000000)}),
+    # moe_staff_limit (九、(二)1.(2)): at most 10
+    ("moe_staff_limit", {"staff_count": 10}, {"staff_ok": True}),
+    ("moe_staff_limit", {"staff_count": 12}, {"staff_ok": False, "over_by": D(2)}),
     ("moe_series_eligibility", {"courses": 2}, {"courses_ok": False, "eligible": False, "checks_run": 1}),
     ("moe_series_eligibility", {"new_courses": 1}, {"new_courses_ok": False, "eligible": False, "checks_run": 1, "checks_not_run": "courses_ok,new_course_hours_ok"}),
     ("moe_series_eligibility", {"new_courses": 2}, {"new_courses_ok": True, "eligible": True, "checks_run": 1}),
@@ -305,6 +321,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     # moe_progress_report_due (七、(二)5.): August's progress on 9/5; December's on 1/5 of the next year
     ("moe_progress_report_due", {"work_month": 8}, {"due_month": 9, "due_day": 5}),
     ("moe_progress_report_due", {"work_month": 12, "year": 106}, {"due_month": 1, "due_date": "2018-01-05"}),
+    ("moe_progress_report_due", {"work_month_of_year": "106.09.01"}, {"due_date": "2017-10-05"}),
     # moe_southbound_registrants (七、(二)5.): 4 courses × 300 = 1,200; 350 + 280 + 420 = 1,050 ≥ 900 but course 2 is short
     ("moe_southbound_registrants", {"courses": 4}, {"min_total": 1200}),
     ("moe_southbound_registrants", {"registrants": "350,280,420"}, {"total": 1050, "min_total": 900, "every_course_ok": False, "lowest_course": 2}),
@@ -312,6 +329,10 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     # moe_instalments (十一、(一)2.): 50/40/10 of the approved amount; claim within 40 days (106.07.01 → 106.08.10)
     ("moe_instalments", {"approved_amount": "250萬"}, {"instalment_1": D(1250000), "instalment_2": D(1000000), "instalment_3": D(250000)}),
     ("moe_instalments", {"approval_date": "106.07.01", "claimed_on": "106.08.10"}, {"first_claim_by": "2017-08-10", "claimed_in_time": True}),
+    # an instalment stands for the approved funding: 900,000 ÷ 50% = 1,800,000 (third 10% = 180,000); 1,000,000 ÷ 40% = 2,500,000
+    ("moe_instalments", {"first_instalment": 900000}, {"approved_amount": D(1800000), "instalment_3": D(180000)}),
+    ("moe_instalments", {"second_instalment": 1000000}, {"approved_amount": D(2500000)}),
+    ("moe_instalments", {"approved_amount": 1800000, "spent": 700000}, {"instalment_1": D(900000), "first_instalment_left": D(200000), "instalment_2": D(720000)}),
     ("moe_instalments", {"approval_date": "106.07.01", "claimed_on": "106.08.11"}, {"claimed_in_time": False}),
     # moe_reviews (十二、(一)): month 8 and month 16 after approval
     ("moe_reviews", {"approval_date": "106.07.01"}, {"midterm_from": "2018-02-01", "midterm_to": "2018-02-28", "final_from": "2018-10-01", "final_to": "2018-10-31"}),
@@ -851,6 +872,8 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("fcu_research_credit", {"tier": "benchmark", "moe_grant": 1000000, "prior_credits": 0}),
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 1, "personnel_costs": 1, "equipment": 1, "staff_count": 1}),
     ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
+    ("moe_budget_check", {"self_funding": 300000, "local_government": True, "personnel_costs": 1, "equipment": 1}),
+    ("moe_staff_limit", {"staff_count": 12}),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
     ("moe_series_totals", {"series": 2, "refine_courses": 1}),
     ("moe_programme_period", {"on_date": "107.01.01"}),
@@ -957,6 +980,7 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_material_award": "fcu-table-material-award",
         "fcu_research_credit": "fcu-table-research",
         "moe_budget_check": "moe-9-1",
+        "moe_staff_limit": "moe-9-2-1-2",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
         "ndhu_budget": "ndhu-budget",
