@@ -344,6 +344,20 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("moe_review_score", {"plan_score": 80, "course_score": 70, "presentation_score": 90}, {"score": D(77)}),
     ("moe_review_score", {"plan_score": 90, "course_score": 85, "presentation_score": 75}, {"score": D("86.5")}),
     # ndhu_teaching_assistants (3、(三)1.)
+    # ndhu_teaching_assistants: a second course (150 → 2 TAs 60,000; 60 → 1 TA 30,000; 90,000) and a second semester (60,000 × 2)
+    ("ndhu_teaching_assistants", {"enrolment": 150, "other_enrolment": 60}, {"max_semester_amount": D(60000), "both_courses_amount": D(90000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 180, "tas": 2, "months": 5, "other_semester_months": 5}, {"year_amount": D(120000)}),
+    # ndhu_ta_budget_total: 2 × 6,000 × 5 = 60,000 + 8 h × 1,021.1 = 68,168.8; 30,000 + 6 × 1,021.1 + 40 × 190 = 43,726.6
+    ("ndhu_ta_budget_total", {"enrolment": 140, "tas": 2, "recording_hours": 8}, {"ta_total": D(60000), "total": D("68168.8")}),
+    ("ndhu_ta_budget_total", {"enrolment": 100, "months": 5, "recording_hours": 6, "work_study_hours": 40}, {"total": D("43726.6")}),
+    # one budget line on its own: 30 × (1,000 + 21.1) = 30,633; 80 × 190 = 15,200
+    ("ndhu_recording_budget", {"recording_hours": 30}, {"recording_fee": D(30000), "supplementary_premium": D(633), "recording_total": D(30633)}),
+    ("ndhu_work_study_pay", {"work_study_hours": 80}, {"work_study_pay": D(15200)}),
+    # ndhu_work_hours: ≤ 8 h a day, ≤ 5 days in a row, ≤ 5 days in 7
+    ("ndhu_work_hours", {"daily_hours": 9}, {"daily_hours_ok": False, "min_break_minutes": D(60)}),
+    ("ndhu_work_hours", {"daily_hours": 4, "days_in_row": 6}, {"consecutive_days_ok": False}),
+    ("ndhu_work_hours", {"days_worked": 6, "period_days": 7}, {"window_days_ok": False}),
+    ("ndhu_work_hours", {"daily_hours": 8, "days_in_row": 5, "days_worked": 5}, {"hours_ok": True}),
     ("ndhu_teaching_assistants", {"enrolment": 0}, {"teaching_assistants": 1}),
     ("ndhu_teaching_assistants", {"enrolment": 120}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
     ("ndhu_teaching_assistants", {"enrolment": 121}, {"teaching_assistants": 2, "max_semester_amount": D(60000)}),
@@ -907,6 +921,10 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("ndhu_report_self_rating", {"ratings": "5,4,6"}),
     ("ndhu_teaching_assistants", {"tas": 2, "current_student": False}),
     ("ndhu_budget", {"work_study_hours": 4, "schedule": "4,8", "labour_insurance": 10, "labour_pension": 10, "items_cost": 10}),
+    ("ndhu_ta_budget_total", {"tas": 2, "months": 3, "recording_hours": 1, "work_study_hours": 1}),
+    ("ndhu_recording_budget", {"recording_hours": 2}),
+    ("ndhu_work_study_pay", {"work_study_hours": 2}),
+    ("ndhu_work_hours", {"daily_hours": 9, "days_in_row": 6, "days_worked": 6}),
     ("nkust_course_structure", {"weeks": "10;12"}),
     ("nkust_course_structure", {"videos": "12,8"}),
 ]
@@ -983,6 +1001,10 @@ def test_rule_clause_is_cited_first() -> None:
         "moe_staff_limit": "moe-9-2-1-2",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
+        "ndhu_ta_budget_total": "ndhu-3-3-1",
+        "ndhu_recording_budget": "ndhu-budget-recording-fee",
+        "ndhu_work_study_pay": "ndhu-budget-work-study",
+        "ndhu_work_hours": "ndhu-budget-work-study-2",
         "ndhu_budget": "ndhu-budget",
         "nkust_course_structure": "nkust-2-1-1",
         "nkust_recording_fee": "nkust-4-1-2-1",
