@@ -345,6 +345,18 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("moe_review_score", {"plan_score": 90, "course_score": 85, "presentation_score": 75}, {"score": D("86.5")}),
     # ndhu_teaching_assistants (3、(三)1.)
     # ndhu_teaching_assistants: a second course (150 → 2 TAs 60,000; 60 → 1 TA 30,000; 90,000) and a second semester (60,000 × 2)
+    # ndhu_application_term (2、(1)1.): a distance course the semester before, a MOOC a year before; terms Aug–Jan and Feb–Jul
+    ("ndhu_application_term", {"planned_start": "2025-09-01", "course_type": "distance"}, {"ndhu_application_semester": "113-2", "ndhu_latest_application_reading": "2025-07-31"}),
+    ("ndhu_application_term", {"planned_start": "2026-09-01"}, {"ndhu_application_semester": "114-1", "ndhu_latest_application_reading": "2026-01-31"}),
+    ("ndhu_application_term", {"opening_year": 115, "opening_term": "second"}, {"ndhu_application_semester": "114-2"}),
+    # ndhu_distance_plan minimums: 18 weeks → 9 sessions of an hour; 48 h in all → 24 online; 10 units → 10 quizzes; replies in 2 weeks are late
+    ("ndhu_distance_plan", {"semester_weeks": 18}, {"min_sync_sessions": D(9), "min_sync_hours": D(9)}),
+    ("ndhu_distance_plan", {"total_hours": 48}, {"min_online_hours": D(24)}),
+    ("ndhu_distance_plan", {"units": 10}, {"min_unit_quizzes": D(10)}),
+    ("ndhu_distance_plan", {"reply_weeks": 2}, {"reply_ok": False}),
+    # ndhu_course_structure from figures: 45 min a week is under an hour; a 20-minute video is over 15
+    ("ndhu_course_structure", {"weekly_minutes": 45}, {"ndhu_weekly_time_ok": False}),
+    ("ndhu_course_structure", {"video_minutes": 20}, {"ndhu_one_video_ok": False}),
     ("ndhu_teaching_assistants", {"enrolment": 150, "other_enrolment": 60}, {"max_semester_amount": D(60000), "both_courses_amount": D(90000)}),
     ("ndhu_teaching_assistants", {"enrolment": 180, "tas": 2, "months": 5, "other_semester_months": 5}, {"year_amount": D(120000)}),
     # ndhu_ta_budget_total: 2 × 6,000 × 5 = 60,000 + 8 h × 1,021.1 = 68,168.8; 30,000 + 6 × 1,021.1 + 40 × 190 = 43,726.6
@@ -925,6 +937,7 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("ndhu_recording_budget", {"recording_hours": 2}),
     ("ndhu_work_study_pay", {"work_study_hours": 2}),
     ("ndhu_work_hours", {"daily_hours": 9, "days_in_row": 6, "days_worked": 6}),
+    ("ndhu_application_term", {"opening_year": 116, "opening_term": "first", "course_type": "distance"}),
     ("nkust_course_structure", {"weeks": "10;12"}),
     ("nkust_course_structure", {"videos": "12,8"}),
 ]
@@ -1005,6 +1018,7 @@ def test_rule_clause_is_cited_first() -> None:
         "ndhu_recording_budget": "ndhu-budget-recording-fee",
         "ndhu_work_study_pay": "ndhu-budget-work-study",
         "ndhu_work_hours": "ndhu-budget-work-study-2",
+        "ndhu_application_term": "ndhu-2-1-1",
         "ndhu_budget": "ndhu-budget",
         "nkust_course_structure": "nkust-2-1-1",
         "nkust_recording_fee": "nkust-4-1-2-1",
