@@ -29,7 +29,6 @@ COPY bot.py bootstrap.py config.py logsetup.py ./
 COPY lang ./lang
 COPY rules ./rules
 COPY core ./core
-COPY calculators ./calculators
 COPY frontends ./frontends
 COPY storage ./storage
 COPY knowledge ./knowledge

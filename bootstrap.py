@@ -5,45 +5,102 @@
 
 from __future__ import annotations
 
-import asyncio
+import gc
 import logging
 import signal
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from config import Config
+from core.cache import KnowledgeCache, cache_key, code_version
 from core.engine import Engine
 from core.kb import KnowledgeBase, KnowledgeBaseError, load
 from core.matcher import Matcher
 from core.normalize import Normaliser
 from logsetup import configure_logging
 
+if TYPE_CHECKING:
+    import asyncio  # imported where a server runs: the command line does without it
+
 log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent
+CODE = ("core", "rules", "lang", "bootstrap.py")  # what validates and indexes: part of the cache key
 HEARTBEAT_S = 30.0  # how often a running server touches its heartbeat file (scripts/healthcheck.py reads it)
 
 
-def load_knowledge(knowledge_dir: Path) -> KnowledgeBase:
-    """Load and validate the knowledge base (raises KnowledgeBaseError naming every problem)."""
-    return load(knowledge_dir, ())
+@lru_cache(maxsize=1)
+def _code() -> str:
+    return code_version(ROOT, CODE)
 
 
-def build_engine(kb: KnowledgeBase) -> Engine:
-    """The answering core over a validated knowledge base; its rule definitions are the calculators."""
-    normaliser = Normaliser(kb.glossary, kb.institutions)
-    return Engine(kb, normaliser, Matcher(kb, normaliser), kb.rules)
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The garbage collector off while the knowledge base is read and indexed (hundreds of thousands of new objects,
+    none of them garbage, rescanned at every collection otherwise); what was built is then frozen, so that later
+    collections never walk it again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
-def engine_from(knowledge_dir: Path) -> Engine:
+def load_knowledge(knowledge_dir: Path, cache_dir: Path | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base (raises KnowledgeBaseError naming every problem).
+
+    With a cache directory, a knowledge base validated earlier from exactly these files by exactly this code is read
+    back from it instead, and a freshly validated one is written to it (core/cache.py). `check` never comes here.
+    """
+    with _gc_paused():
+        if cache_dir is None:
+            return load(knowledge_dir, ())
+        key = cache_key(knowledge_dir, _code())
+        store = KnowledgeCache(cache_dir, key)
+        cached = store.load_kb()
+        if cached is not None:
+            log.debug("knowledge base from the cache (%s)", key[:12])
+            return cached
+        kb = replace(load(knowledge_dir, ()), cache_key=key)
+        if cache_key(knowledge_dir, _code()) == key:  # not edited while it was being read
+            store.store_kb(kb)
+        return kb
+
+
+def build_engine(kb: KnowledgeBase, cache_dir: Path | None = None) -> Engine:
+    """The answering core over a validated knowledge base; its rule definitions are the calculators. With a cache
+    directory and a knowledge base loaded through it, the engine built earlier (normaliser, index and all) is read
+    back from it, or built and written to it."""
+    with _gc_paused():
+        store = KnowledgeCache(cache_dir, kb.cache_key) if cache_dir is not None and kb.cache_key else None
+        cached = store.load_engine(kb) if store is not None else None
+        if cached is not None:
+            log.debug("engine from the cache (%s)", kb.cache_key[:12])
+            return cached
+        normaliser = Normaliser(kb.glossary, kb.institutions)
+        engine = Engine(kb, normaliser, Matcher(kb, normaliser), kb.rules)
+        if store is not None:
+            store.store_engine(kb, engine)
+        return engine
+
+
+def engine_from(knowledge_dir: Path, cache_dir: Path | None = None) -> Engine:
     """Load, validate and build in one step (raises KnowledgeBaseError)."""
-    return build_engine(load_knowledge(knowledge_dir))
+    return build_engine(load_knowledge(knowledge_dir, cache_dir), cache_dir)
 
 
 def engine_or_exit(config: Config, err: TextIO = sys.stderr) -> Engine:
-    """The engine for the configured knowledge base; on an invalid one, print the problems and exit with status 1."""
+    """The engine for the configured knowledge base (through the configured cache); on an invalid one, print the
+    problems and exit with status 1."""
     try:
-        return engine_from(config.knowledge_dir)
+        return engine_from(config.knowledge_dir, config.cache_dir)
     except KnowledgeBaseError as exc:
         for problem in exc.problems[:50]:
             print(problem, file=err)
@@ -60,6 +117,8 @@ def calculator_names() -> list[str]:
 def run(config: Config, console: bool = False) -> int:
     """Run the front ends the configuration asks for: LINE when its channel secret and access token are set,
     Telegram when its token is set, both in one event loop when both are, the console chat when neither is."""
+    import asyncio
+
     configure_logging(config)  # before anything can log a secret (idempotent: bot.py has done it already)
     engine = engine_or_exit(config)
     line = config.line_enabled and not console
@@ -73,6 +132,8 @@ def run(config: Config, console: bool = False) -> int:
 
 async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> int:
     """The servers in one loop with one engine and one repository, until SIGTERM or SIGINT."""
+    import asyncio
+
     from storage.keys import install_secret
     from storage.repository import SafeRepository
 
@@ -96,7 +157,7 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
     if telegram:
         from frontends.telegram.app import serve_telegram
 
-        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir), repo, stop))
+        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir), repo, stop))
     tasks = [asyncio.ensure_future(j) for j in jobs]
     status = 0
     try:
@@ -120,6 +181,8 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
 
 async def _heartbeat(path: Path, stop: asyncio.Event) -> None:
     """Touch `path` every 30 s while running (the container's HEALTHCHECK when no webhook port is served)."""
+    import asyncio
+
     while not stop.is_set():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,6 +197,8 @@ async def _heartbeat(path: Path, stop: asyncio.Event) -> None:
 
 def line_setup(config: Config) -> int:
     """`python bot.py line-setup`: create or replace the default rich menu."""
+    import asyncio
+
     if not config.line_channel_access_token:
         print("line-setup needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_API_BASE_URL for a test server)", file=sys.stderr)
         return 2

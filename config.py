@@ -36,6 +36,7 @@ class Config:
     line_port: int = 8080
     line_api_base_url: str | None = None  # the Messaging API (and its data API) at another address, e.g. a test server
     line_push_fallback: bool = False  # push (billed) when a reply token has expired or was refused
+    cache_dir: Path | None = ROOT / "data" / "cache"  # the validated knowledge base and its index (None: no cache)
 
     @property
     def heartbeat_path(self) -> Path:
@@ -94,11 +95,16 @@ class Config:
             if raw in ("0", "off", "false", "no"):
                 return False
             raise ConfigError(f"{name}: {raw!r} is not on or off")
+        db_path = Path(e["BOT_DB_PATH"]) if e.get("BOT_DB_PATH") else ROOT / "data" / "bot.sqlite3"
+        # CACHE_DIR: where the validated knowledge base and its built index are kept between starts (safe to delete);
+        # default `cache/` beside the database; "off" for none.
+        raw_cache = (e.get("CACHE_DIR") or "").strip()
+        cache_dir = None if raw_cache.lower() in ("off", "none", "0", "false", "no") else Path(raw_cache) if raw_cache else db_path.parent / "cache"
         return cls(
             token=(e.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
             base_url=(e.get("TELEGRAM_BASE_URL") or "").strip() or None,
             admin_ids=frozenset(admins),
-            db_path=Path(e["BOT_DB_PATH"]) if e.get("BOT_DB_PATH") else ROOT / "data" / "bot.sqlite3",
+            db_path=db_path,
             knowledge_dir=Path(e["KNOWLEDGE_DIR"]) if e.get("KNOWLEDGE_DIR") else ROOT / "knowledge",
             webhook_url=(e.get("WEBHOOK_URL") or "").strip() or None,
             webhook_port=_int("WEBHOOK_PORT", 8443, 1, 65535),
@@ -113,6 +119,7 @@ class Config:
             line_port=_int("LINE_PORT", 8080, 1, 65535),
             line_api_base_url=(e.get("LINE_API_BASE_URL") or "").strip().rstrip("/") or None,
             line_push_fallback=_flag("LINE_PUSH_FALLBACK", False),
+            cache_dir=cache_dir,
         )
 
 

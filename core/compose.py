@@ -180,7 +180,11 @@ class Composer:
                 Check(label=c.label_en if en else c.label_zh, passed=c.passed, detail=c.detail_en if en else c.detail_zh, guideline=c.guideline, entry=c.entry)
                 for c in res.checks
             )
-            figures = tuple(Figure(f.name, f.label_en if en else f.label_zh, f.display_en if en else f.display_zh) for f in res.shown)
+            figures = tuple(
+                Figure(f.name, f.label_en if en else f.label_zh, f.display_en if en else f.display_zh,
+                       value=format(f.value, "f") if isinstance(f.value, Decimal) else "", unit=f.unit or "")
+                for f in res.shown
+            )
         return Answer(
             question=question,
             kind="calculation",

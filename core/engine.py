@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from core.compose import Composer, first_sentence, simplified
 from core.dialogue import EMPTY, DialogueState
 from core.kb import KnowledgeBase
 from core.matcher import Matcher, Scored
-from core.model import Answer, AnswerContext, Check, Followup, Note, Option
+from core.model import Answer, AnswerContext, Check, Followup, Note, Option, Section
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
 from core.planner import Plan, Planner
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
@@ -23,6 +24,7 @@ from core.talk import (
     SmallTalkBook,
     asks_comparison,
     asks_definition,
+    asks_difference,
     asks_procedure,
     defines_only,
     language_request,
@@ -31,8 +33,8 @@ from core.talk import (
     without_procedure_words,
 )
 from lang.textnorm import collapse_ws
-from rules.base import CalcError
-from rules.evaluate import Rule
+from rules.base import CalcError, num
+from rules.evaluate import Rule, format_value
 
 SUGGESTION_FLOOR = 0.22
 INLINE_FLOOR = 0.25
@@ -42,7 +44,9 @@ OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
 LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
 SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
-FOLLOW_UP_MAX_CHARS = 14  # a message this short, once figures and names are taken out, is read as a follow-up
+TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
+MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
+MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,52 @@ class Suggestion:
     answer: Answer
 
 
+@dataclass(frozen=True)
+class _Fig:
+    """A numeric figure of an answer kept in the dialogue state (to say how far apart two results are)."""
+
+    doc: str
+    section: int
+    name: str
+    label: str
+    value: str
+    unit: str
+    display: str
+
+    def dump(self) -> str:
+        return "\t".join((self.doc, str(self.section), self.name, self.label, self.value, self.unit, self.display))
+
+    @staticmethod
+    def parse(text: str) -> _Fig:
+        doc, section, name, label, value, unit, display = text.split("\t")
+        return _Fig(doc, int(section), name, label, value, unit, display)
+
+
+def _figures_of(ans: Answer) -> tuple[str, ...]:
+    """The numeric figures of a calculation (of each school's section), as state entries."""
+    if ans.kind != "calculation":
+        return ()
+    out: list[str] = []
+    parts = [(s.document, s.figures) for s in ans.sections] or [(ans.citations[0].document if ans.citations else "", ans.figures)]
+    for i, (doc, figures) in enumerate(parts):
+        for f in figures:
+            if f.value:
+                clean_label = f.label.replace("\t", " ")
+                out.append(_Fig(doc, i, f.name, clean_label, f.value, f.unit, f.display.replace("\t", " ")).dump())
+    return tuple(out[:MAX_FIGURES])
+
+
+def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
+    """The next state, remembering the last answer's figures as the previous ones."""
+    before = tuple(("prev_fig", v) for k, v in st.extra if k == "fig")
+    return replace(nxt, extra=tuple((k, v) for k, v in nxt.extra if k != "prev_fig") + before)
+
+
+def _said(st: DialogueState) -> tuple[str, ...]:
+    """The messages of the conversation's current thread, oldest first."""
+    return tuple(v for k, v in st.extra if k == "said")
+
+
 class Engine:
     """The answering core. Built once (see bootstrap) from a validated knowledge base; never raises for any input text."""
 
@@ -92,13 +142,16 @@ class Engine:
         for p in kb.conversation.procedures:
             self._procedures.setdefault(p.document, []).append(p)
         self._columns: list[tuple[str, str]] = []  # (normalised word, table column header) for readable table citations
+        headers = {column for e in kb.entries for column in e.cells}
         for rule in calculators.values():
             for values in getattr(rule, "choices", {}).values():
                 for spec in values.values():
+                    if spec.zh not in headers:
+                        continue  # a choice that is no table's column (a term, a platform)
                     for word in (spec.zh, spec.en, *spec.aliases):
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
-        self._columns.sort(key=lambda wc: -len(wc[0]))
+        self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
         self._rules = dict(calculators)
         self._planner = Planner(self._rules, normaliser.light)
 
@@ -136,14 +189,28 @@ class Engine:
             carried = self._follow_up(nq, st, ctx, lang)
             if carried is not None:
                 ans, next_state = carried
-                return self._finish(ans, simple), replace(next_state, at=now, lang=st.lang, simplified=st.simplified)
+                return self._finish(ans, simple), replace(_keep_previous(next_state, st), at=now, lang=st.lang, simplified=st.simplified)
+        if st.question and asks_difference(said):
+            diff = self._difference(text, st, lang)
+            if diff is not None:
+                return self._finish(diff, simple), replace(st, at=now)
         ans = self._answer(nq, ctx, lang)
-        next_state = self.state_after(ans, now, nq) if ans.kind not in ("unknown", "chat") else replace(st, at=now)
+        if ans.kind not in ("unknown", "chat"):
+            next_state = _keep_previous(self.state_after(ans, now, nq), st)
+        elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
+            # Refused for a school not covered: the question stays, so a follow-up naming a covered school asks it there.
+            next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", self._norm.without_names(nq.content)),))
+        else:
+            next_state = replace(st, at=now)
         return self._finish(ans, simple), replace(next_state, lang=st.lang, simplified=st.simplified)
 
-    def state_after(self, ans: Answer, now: float, nq: Normalised | None = None) -> DialogueState:
-        """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button)."""
+    def state_after(self, ans: Answer, now: float, nq: Normalised | None = None, said: tuple[str, ...] = ()) -> DialogueState:
+        """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button).
+        `said`: the messages of the thread before this one (whose figures a follow-up to another school carries)."""
         q = nq or self._norm.question(ans.question)
+        thread = (*said, q.original)
+        if len(thread) > MAX_THREAD:
+            thread = (thread[0], *thread[1 - MAX_THREAD:])  # the question that opened the thread, and the latest turns
         return DialogueState(
             question=ans.question,
             kind=ans.kind,
@@ -153,7 +220,8 @@ class Engine:
             params=tuple((k, str(v)) for k, v in ans.inputs.items() if k in self._param_names(ans.calculator)),
             lang=None,
             at=now,
-            extra=(("content", q.content),),
+            extra=(("content", q.content),) + ((("intent", ans.intent),) if ans.intent else ()) + tuple(("said", t) for t in thread)
+            + tuple(("fig", f) for f in _figures_of(ans)),
         )
 
     def _param_names(self, calculator: str | None) -> set[str]:
@@ -235,12 +303,16 @@ class Engine:
         )
 
     def _is_follow_up(self, nq: Normalised, text: str) -> bool:
-        """A message that only changes something of the last question: marked so, or too short to be a question itself."""
+        """A message that only changes something of the last question: marked so (那…呢, 如果…, what about), or too
+        short to be a question itself; a message that is a complete question on its own starts afresh."""
         if looks_like_follow_up(text):
             return True
         rest = self._matcher.strip(nq.content)
         rest = "".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%")
-        return len(rest) <= 4
+        if len(rest) > 4:
+            return False
+        ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
+        return not (ranked and self._matcher.confident(ranked[0]) and self._matcher.has_topic(nq.content, ranked[0]))
 
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
@@ -249,16 +321,30 @@ class Engine:
         en = lang == "en"
         if nq.uncovered and not named:
             return self._refuse(nq, lang), st
+        if named and self._only_tiers(named, st, nq):
+            named = ()  # 「換成部定的錄取課程呢？」 names a tier of the university's own table, not the ministry's document
         if named and set(named) != set(st.schools):
             school = named[0]
             name = self._compose.doc_name(school, lang)
             carried = f"Same question for {name}:" if en else f"延續上一題，改問{name}："
             topics = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            calc = self._calculate_for_school(nq, st, school, content, lang, carried, topics)
+            if calc is not None:
+                return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
             ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics)
             if ans.kind == "unknown":
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
-            return ans, self.state_after(ans, 0.0, replace(nq, content=content))
+            return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
+        if not named and len(st.schools) >= 2:
+            # After schools side by side, figures are worked through each school's rule (「如果 6 週、130 人，各能補多少？」).
+            light, reading = self._planner.read(nq.original)
+            if reading.quantities and not reading.problems:
+                both = replace(nq, content=f"{content} {nq.content}".strip())
+                compared = self._compare_calculations(both, st.schools, lang)
+                if compared is not None:
+                    compared = replace(compared, notes=(Note("carried", "Same schools, with these figures:" if en else "延續上一題的學校，代入這些數字："), *compared.notes))
+                    return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if st.calculator and st.calculator in self._rules:
             rule = self._rules[st.calculator]
             light, reading = self._planner.read(nq.original)
@@ -266,15 +352,108 @@ class Engine:
                 problem = reading.problems[0]
                 return Answer(question=nq.original, kind="clarify", direct=problem.message_en if en else problem.message_zh, lang=lang), st
             plan = self._planner.plan(light, reading, [(rule, 1.0)], carried={rule.name: dict(st.params)})
+            if plan is not None and plan.intent == "forward" and dict(st.extra).get("intent") == "check" and rule.spec.checks:
+                plan = replace(plan, intent="check")  # 「改成 9 萬呢？」 after 「這樣可以嗎？」 asks for the verdict again
             if plan is not None:
                 old = dict(st.params)
                 changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
                 what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
                 carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
-                done = self._execute(plan, nq.original, lang, light, note=carried)
+                done = self._execute(plan, nq.original, lang, light, note=carried, focus=st.entries[0] if st.entries else None)
                 if done is not None:
-                    return done, self.state_after(done, 0.0, replace(nq, content=content))
+                    return done, self.state_after(done, 0.0, replace(nq, content=content), _said(st))
+        columns = self._columns_in(nq.text)
+        lead = self._kb.by_id.get(st.entries[0]) if st.entries else None
+        if columns and lead is not None and any(c in lead.cells for c in columns):
+            # Another tier of the same table row (「錄取課程呢？」 after the benchmark course's column).
+            name = "、".join(columns) if not en else ", ".join(columns)
+            ans = self._compose.single(nq.original, lead, 1.0, lang, columns)
+            ans = replace(ans, notes=(Note("carried", f"Same question, for {name}:" if en else f"延續上一題，改問{name}："), *ans.notes))
+            return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
         return None
+
+    def _only_tiers(self, named: tuple[str, ...], st: DialogueState, nq: Normalised) -> bool:
+        """The ministry named in a follow-up about a university's answer names one of that university's course tiers."""
+        if not all(s in self._ministries for s in named) or not st.schools or any(s in self._ministries for s in st.schools):
+            return False
+        return bool(self._columns_in(nq.text))
+
+    def _difference(self, question: str, st: DialogueState, lang: str) -> Answer | None:
+        """「差多少？」: how far apart the last two results are (two schools side by side, or this answer and the one
+        before it), in the unit they share; None when there are no two such figures."""
+        now = [_Fig.parse(v) for k, v in st.extra if k == "fig"]
+        before = [_Fig.parse(v) for k, v in st.extra if k == "prev_fig"]
+        pair: tuple[_Fig, _Fig] | None = None
+        firsts = [next(f for f in now if f.section == i) for i in dict.fromkeys(f.section for f in now)]
+        if len(firsts) >= 2 and firsts[0].unit == firsts[1].unit:
+            pair = (firsts[0], firsts[1])
+        else:
+            for f in now:
+                g = next((g for g in before if g.name == f.name and g.value != f.value), None)
+                if g is not None:
+                    pair = (f, g)
+                    break
+        if pair is None:
+            return None
+        a, b = pair
+        gap = abs(Decimal(a.value) - Decimal(b.value))
+        en = lang == "en"
+        shown = format_value(gap, None, a.unit or None, lang)
+        label = a.label
+        name_a = self._compose.doc_name(a.doc, lang) if a.doc != b.doc else ""
+        name_b = self._compose.doc_name(b.doc, lang) if a.doc != b.doc else ""
+        side_a = f"{name_a} {a.display}".strip() if name_a else a.display
+        side_b = f"{name_b} {b.display}".strip() if name_b else b.display
+        if en:
+            direct = f"The difference is {shown} ({label}: {side_a} vs {side_b})."
+        else:
+            direct = f"相差 {shown}（{label}：{side_a} 對 {side_b}）。"
+        step = f"{format_value(Decimal(a.value), None, a.unit or None, lang)} − {format_value(Decimal(b.value), None, a.unit or None, lang)}"
+        if Decimal(a.value) < Decimal(b.value):
+            step = f"{format_value(Decimal(b.value), None, a.unit or None, lang)} − {format_value(Decimal(a.value), None, a.unit or None, lang)}"
+        entries = [self._kb.by_id[i] for i in st.entries if i in self._kb.by_id][:4]
+        return Answer(
+            question=question,
+            kind="calculation",
+            direct=direct,
+            steps=(f"{step} = {shown}",),
+            notes=(Note("carried", "About the last two results." if en else "延續上一題的結果。"),),
+            citations=tuple(self._compose.citation(e, lang) for e in entries),
+            lang=lang,
+            score=1.0,
+            matched=tuple(e.id for e in entries),
+        )
+
+    def _calculate_for_school(self, nq: Normalised, st: DialogueState, school: str, content: str, lang: str, note: str, topics: set[str]) -> Answer | None:
+        """The last calculation through another school's own rule: the figures of the last question, read again for
+        that school's rule by their units and cue words (修課 100 人 is the enrolment there too), with this message's
+        figures on top (「改成另一校呢？」, 「換成某校開 7 週呢？」); None when no rule of that school takes them."""
+        ranked = self._matcher.rank(f"{content} {nq.content}".strip(), (school,), limit=40)
+        candidates = self._candidate_rules(ranked, (school,))
+        if not candidates:
+            return None
+        # The rule on the last answer's topic is the same calculation (TAs there are TAs here).
+        candidates = sorted(((r, p * (TOPIC_BOOST if self._rule_topics(r) & topics else 1.0)) for r, p in candidates), key=lambda rp: -rp[1])
+        light, reading = self._planner.read(nq.original)
+        if reading.problems:
+            return None
+        carried: dict[str, dict[str, str]] = {rule.name: {} for rule, _ in candidates}
+        for earlier in _said(st) or (st.question,):
+            # Each earlier message's figures, later ones over earlier ones (「100 人」, then 「改成 130 人」).
+            before_light, before = self._planner.read(earlier)
+            for rule, _ in candidates:
+                carried[rule.name].update(self._planner.bind(rule, before_light, before).params)
+        if not reading.quantities and not (st.kind == "calculation" and any(carried.values())):
+            return None  # no figures now, and the last answer computed nothing: the clause answers
+        plan = self._planner.plan(light, reading, candidates, carried)
+        if plan is None:
+            return None
+        done = self._execute(plan, nq.original, lang, light, note=note, focus=ranked[0].entry.id if ranked else None)
+        return done if done is not None and done.kind == "calculation" else None
+
+    def _rule_topics(self, rule: Rule) -> set[str]:
+        entries = [self._kb.by_id[i] for i in (rule.entry, *rule.spec.applies) if i in self._kb.by_id]
+        return {t for e in entries for t in (e.topic, *e.topics) if t}
 
     def _show_param(self, rule: Rule, name: str, raw: str, lang: str) -> str:
         """A parameter's value as people read it (a tier's label, NT$ amounts)."""
@@ -283,7 +462,11 @@ class Engine:
             return choice.en if lang == "en" else choice.zh
         p = rule.param(name)
         unit = p.unit_en if lang == "en" else p.unit_zh
-        return f"{raw} {unit}".strip() if unit not in ("元", "NT$") else f"NT${raw}"
+        try:
+            shown = num(Decimal(raw))
+        except ArithmeticError:
+            shown = raw
+        return f"{shown} {unit}".strip() if unit not in ("元", "NT$") else f"NT${shown}"
 
     def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str]) -> Answer:
         """The last question about another school: its clause on the same topic, or a plain statement that its document
@@ -312,7 +495,8 @@ class Engine:
 
     def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
         if not self._matcher.strip(nq.content) and not nq.schools:
-            return self._unknown(nq, lang, [], reason="empty")
+            # 「磨課師是什麼？」 is made of words every clause shares: only a definition can answer it.
+            return self._definition(nq, lang) or self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
         if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
             # A ministry named next to a university describes that university's course tiers (a ministry-accepted course).
@@ -338,12 +522,12 @@ class Engine:
             elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
-        calc = self._calculate(nq, ranked, schools, lang)
-        if calc is not None:
-            return calc
         columns = self._columns_in(nq.text)
         if len(schools) >= 2:
             return self._compare_schools(nq, schools, lang, columns)
+        calc = self._calculate(nq, ranked, schools, lang)
+        if calc is not None:
+            return calc
         group = [top]
         if len(schools) != 1:
             group = self._same_topic(top, ranked, schools)
@@ -363,8 +547,12 @@ class Engine:
         return "You did not name a school, and their rules differ; here is each one's rule:" if lang == "en" else "您沒有指明學校，各校規定不同，分列如下："
 
     def _compare_schools(self, nq: Normalised, schools: tuple[str, ...], lang: str, columns: tuple[str, ...]) -> Answer:
-        """Two or more schools named: each school's rule side by side, each cited, and the comparison itself."""
+        """Two or more schools named: each school's rule side by side, each cited, and the comparison itself; with
+        figures, each school's own rule applied to them."""
         en = lang == "en"
+        computed = self._compare_calculations(nq, schools, lang)
+        if computed is not None:
+            return computed
         found: list[tuple[Entry, float]] = []
         missing: list[str] = []
         for school in schools:
@@ -389,6 +577,40 @@ class Engine:
         if len(found) == 1:
             return replace(ans, kind="answer")
         return ans
+
+    def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str) -> Answer | None:
+        """The same figures through each named school's own rule, side by side; None when no school's rule takes them."""
+        en = lang == "en"
+        runs: list[tuple[str, Answer | None]] = []
+        for school in schools:
+            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=40)
+            runs.append((school, self._calculate(nq, ranked, (school,), lang) if ranked else None))
+        done = [(sch, a) for sch, a in runs if a is not None and a.kind == "calculation"]
+        if not done:
+            return None
+        sections = []
+        parts = []
+        for school, a in runs:
+            name = self._compose.doc_name(school, lang)
+            doc = self._kb.documents[school]
+            if a is None or a.kind != "calculation":
+                parts.append(f"{name}: its document has no rule for these figures" if en else f"{name}：文件沒有可套用這些數字的規定")
+                continue
+            parts.append(f"{name}: {a.direct}" if en else f"{name}：{a.direct}")
+            sections.append(Section(document=school, heading=doc.short_en if en else doc.short_zh, direct=a.direct, figures=a.figures, steps=a.steps,
+                                    checks=a.checks, notes=tuple(n for n in a.notes if n.kind in ("reading", "unstated")), citations=a.citations[:1]))
+        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(parts)
+        return Answer(
+            question=nq.original,
+            kind="calculation",
+            direct=head,
+            sections=tuple(sections),
+            citations=tuple(c for sec in sections for c in sec.citations),
+            lang=lang,
+            score=1.0,
+            matched=tuple(c.entry for sec in sections for c in sec.citations),
+            calculator=done[0][1].calculator if done[0][1] else None,
+        )
 
     def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
         """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""
@@ -576,12 +798,12 @@ class Engine:
             else:
                 verdict = ("Complies: " if en else "符合：") + ("; " if en else "；").join(c.label for c in ans.checks)
             ans = replace(ans, direct=verdict, details=(ans.direct, *ans.details))
-        return replace(ans, inputs=dict(params))
+        return replace(ans, inputs=dict(params), intent=plan.intent)
 
     def _refuse(self, nq: Normalised, lang: str) -> Answer:
         """A question about a body the knowledge base does not cover: say so, naming it."""
         en = lang == "en"
-        names = (", " if en else "、").join(nq.uncovered)
+        names = ", ".join(nq.uncovered_en or nq.uncovered) if en else "、".join(nq.uncovered)
         head = (f"The knowledge base does not include the rules of {names}; I cannot answer for it, and I won't answer with another school's rules." if en
                 else f"知識庫沒有收錄「{names}」的規定，無法回答，也不會拿其他學校的規定來猜。")
         return self._compose.unknown(nq.original, head, lang)

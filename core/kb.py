@@ -29,7 +29,6 @@ from lang.textnorm import fold, fold_with_lines
 from core.yamlload import Problem, UnsafeFileError, line_of, load_yaml, read_knowledge_file
 from rules.evaluate import PRECISION, Rule
 from rules.spec import RuleFile
-from rules.validate import check_spec, run_tests
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 
@@ -59,6 +58,7 @@ class KnowledgeBase:
     conversation: ConversationFile = field(default_factory=ConversationFile)  # knowledge/conversation.yaml
     smalltalk: SmallTalkFile | None = None  # knowledge/smalltalk.yaml
     rule_coverage: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry id → rules that apply it
+    cache_key: str = ""  # the key of the on-disk cache it was stored under (core/cache.py); empty when not cached
 
     def document_of(self, entry: Entry) -> Document:
         """The document an entry belongs to."""
@@ -310,8 +310,9 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
                 if calc not in names:
                     problems.append(Problem(name, line_of(data, ("entries", i, "calculators", j)), f"{entry.id}: unknown calculator {calc}"))
 
+    with_entries = set(entry_document.values())
     for doc_id in documents:
-        if doc_id in sources and not any(entry_document[e.id] == doc_id for e in entries):
+        if doc_id in sources and doc_id not in with_entries:
             problems.append(Problem(f"knowledge/entries/{doc_id}.yaml", 1, f"no entries for {doc_id}"))
 
     coverage = _coverage(sources, covered, allowed_uncovered)
@@ -386,6 +387,8 @@ def _load_rules(
     root: Path, documents: dict[str, Document], entries: list[Entry], entry_document: dict[str, str], problems: list[Problem]
 ) -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
     """Read knowledge/rules/*.yaml: validate each definition against the entries' facts, bind it, run its test rows."""
+    from rules.validate import check_spec, run_tests  # only when validating (a start from the cache does not)
+
     with localcontext() as ctx:
         ctx.prec = PRECISION  # a fraction fact ("2/3") is bound as its quotient to the evaluator's precision
         facts: dict[str, dict[str, tuple[Decimal, str]]] = {e.id: {f.name: (f.decimal(), f.unit) for f in e.facts} for e in entries}
@@ -393,6 +396,9 @@ def _load_rules(
     rules: dict[str, Rule] = {}
     applied: dict[str, list[str]] = {}
     folder = root / "rules"
+    by_document: dict[str, set[str]] = {}
+    for entry_id in ids:
+        by_document.setdefault(entry_document[entry_id], set()).add(entry_id)
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         name = _rel(path, root)
         data, found = load_yaml(path, name, root)
@@ -410,7 +416,7 @@ def _load_rules(
             continue
         if path.stem != doc_id:
             problems.append(Problem(name, line_of(data, ("document",)), f"file name should be {doc_id}.yaml"))
-        own = {i for i in ids if entry_document[i] == doc_id}
+        own = by_document.get(doc_id, set())
         for i, spec in enumerate(rule_file.rules):
             loc: tuple[Any, ...] = ("rules", i)
             if spec.id in rules:

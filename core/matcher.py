@@ -1,11 +1,14 @@
-"""Rank knowledge entries for a question: fuzzy similarity to their questions plus a BM25-style index of character bigrams."""
+"""Rank knowledge entries for a question: fuzzy similarity to their questions plus a BM25-style inverted index of character
+bigrams (only the entries sharing a term with the question are scored)."""
 
 from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -18,7 +21,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z][a-z0-9\-]+")
 _DATE = re.compile(r"(?<!\d)(?:\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-]\s*\d+\s*[./-]\s*\d+)")  # (?<!\d): one try per run of digits, linear
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
-_UNITS = re.compile(r"(?<![\u4e00-\u9fff])(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\b(?:hours?|weeks?|people|ntd?|credits?)\b")
+# A figure with its unit (「9 小時」, "100 people"): no evidence of what is asked about.
+_UNITS = re.compile(r"\d[\d.,]*\s*(?:個)?(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\d[\d.,]*\s*(?:hours?|weeks?|people|ntd?|credits?)\b")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
 _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也就該把讓幾哪誰什怎啦我你他們這那些？?，,。.!！、；;：:「」『』（）()【】《》〈〉~～…·“”\"'"
 
@@ -26,7 +30,10 @@ _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也�
 _KEEP = ("目的", "要點", "是否", "會議", "委員會", "能力", "可能", "何時", "哪一年", "什麼時候", "在線", "能量", "自我", "其他")
 _HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeholders while glue is removed
 _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
-FUZZY_POOL = 60
+MEMO = 512  # recent questions whose stripped text and terms are kept (several steps of an answer ask again)
+FUZZY_POOL = 60  # entries compared by fuzzy similarity: the best covered ones
+FUZZY_FALLBACK = 400  # at most this many when the question shares no indexed term, whatever the knowledge base's size
+FALLBACK_POSTINGS = 20_000  # and at most this many character postings read to choose them
 LONG_MESSAGE = 30  # characters: a longer message is also scored sentence by sentence
 MAX_PIECES = 12
 _SENTENCES = re.compile(r"[，。？！；,.?!;\n]+")
@@ -43,6 +50,29 @@ K1 = 1.2
 B = 0.6
 UNKNOWN_BIGRAM_IDF = 1.5  # a bigram the knowledge base never uses is mostly a join of two words (要多, 久內)
 
+_LETTERS = re.compile(r"[a-z]+")
+_SEP = "\x1f"  # between an entry's fuzzy choices (normalised text holds no control character)
+
+
+def _grams(text: str) -> list[str]:
+    """What the fuzzy fallback indexes: every character (a shared space is a resemblance too, if the faintest), and
+    every pair of English letters within a word."""
+    out = list(text)
+    for w in _LETTERS.findall(text):
+        out.extend(w[i : i + 2] for i in range(len(w) - 1))
+    return out
+
+
+def _per_entry(idx: np.ndarray, n: int, *weights: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The distinct entries of a concatenation of posting lists (ascending) and each weight summed per entry, in input
+    order. A few postings among many entries are sorted; otherwise counted in one pass over an array of all entries
+    (a memset, far cheaper than sorting as many postings)."""
+    if idx.size * 16 < n:
+        cand, inv = np.unique(idx, return_inverse=True)
+        return cand, [np.bincount(inv, weights=w, minlength=cand.size) for w in weights]
+    cand = np.flatnonzero(np.bincount(idx, minlength=n))
+    return cand, [np.bincount(idx, weights=w, minlength=n)[cand] for w in weights]
+
 
 @dataclass(frozen=True)
 class Scored:
@@ -57,7 +87,13 @@ class Scored:
 
 
 class Matcher:
-    """Index built once per knowledge base; `rank` is pure and deterministic (ties broken by entry id)."""
+    """Index built once per knowledge base; `rank` is pure and deterministic (ties broken by entry id).
+
+    Candidates come from an inverted index: only the entries on the posting lists of the question's terms are
+    scored, so an answer costs what those lists hold, not the number of entries. A question that shares no indexed
+    term with any entry is compared by fuzzy similarity with at most FUZZY_FALLBACK entries, chosen by the
+    characters (and English letter pairs) they share with it.
+    """
 
     def __init__(self, kb: KnowledgeBase, normaliser: Normaliser):
         self.threshold = THRESHOLD
@@ -69,10 +105,16 @@ class Matcher:
         stop = sorted(normaliser.stopwords, key=len, reverse=True)
         self._stop_re = re.compile("|".join(re.escape(w) for w in stop if len(w) > 1 and not w.isascii()) or r"(?!x)x")
         self._stop_ascii = {w for w in stop if w.isascii()}
+        self._memo_strip: dict[str, str] = {}
+        self._memo_terms: dict[str, tuple[str, ...]] = {}
         entries = kb.entries
         self.entries = entries
         self.doc_of = [kb.entry_document[e.id] for e in entries]
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        # Postings gathered flat (term number, entry, weighted frequency) and laid out per term below.
+        slot: dict[str, int] = {}
+        post_term = array("i")
+        post_entry = array("i")
+        post_freq = array("d")
         lengths: list[float] = []
         chars: set[str] = set()
         words: set[str] = set()
@@ -97,51 +139,85 @@ class Matcher:
                 text = " ".join(parts)
                 chars.update("".join(_CJK_RUN.findall(text)))
                 words.update(_WORD.findall(text))
-                for t in self.terms(text):
+                for t in self._terms(self._strip(text)):
                     tf[t] += FIELD_TF[name]
             lengths.append(sum(tf.values()))
             for t, w in tf.items():
-                postings[t][i] = w
-        self.postings = dict(postings)
+                post_term.append(slot.setdefault(t, len(slot)))
+                post_entry.append(i)
+                post_freq.append(w)
         self.kb_chars = frozenset(chars)
         self.kb_words = frozenset(words)
         avg = sum(lengths) / len(lengths) if lengths else 1.0
         self.norm_len = [K1 * (1 - B + B * n / avg) for n in lengths]
         n = len(entries)
-        self.idf = {t: math.log((n + 1) / (len(p) + 0.5)) for t, p in self.postings.items()}
-        # Per term: the entries that use it and the BM25 term-frequency part, as arrays.
-        self._post_idx: dict[str, np.ndarray] = {}
-        self._post_tf: dict[str, np.ndarray] = {}
-        norm_len = np.array(self.norm_len)
-        for t, p in self.postings.items():
-            idx = np.fromiter(p.keys(), dtype=np.int64, count=len(p))
-            freq = np.fromiter(p.values(), dtype=np.float64, count=len(p))
-            self._post_idx[t] = idx
-            self._post_tf[t] = freq * (K1 + 1) / (freq + norm_len[idx])
+        # Per term, contiguous: the entries that use it (ascending) and their weighted frequencies.
+        terms_of = np.frombuffer(post_term, dtype=np.int32) if post_term else np.zeros(0, dtype=np.int32)
+        order = np.argsort(terms_of, kind="stable")
+        index_type = np.uint16 if n <= 1 << 16 else np.int32  # entry numbers: half the memory up to 65,536 entries
+        self._post_idx = (np.frombuffer(post_entry, dtype=np.int32)[order] if post_entry else np.zeros(0, dtype=np.int32)).astype(index_type)
+        freq = np.frombuffer(post_freq, dtype=np.float64)[order] if post_freq else np.zeros(0)
+        # Weighted frequencies are small whole numbers (sums of FIELD_TF): kept in two bytes each, not the eight of
+        # the BM25 part computed from them when a question reads them (exactly the same value).
+        small = freq.astype(np.uint16)
+        self._post_freq = small if np.array_equal(small, freq) else freq
+        self._norm_len = np.array(self.norm_len)
+        self._offsets = np.zeros(len(slot) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms_of, minlength=len(slot)), out=self._offsets[1:])
+        self._term_slot = slot
+        df = np.diff(self._offsets)
+        self.idf = {t: math.log((n + 1) / (int(df[k]) + 0.5)) for t, k in slot.items()}
         # A clause with sub-clauses (a heading, a table, a form, a summary split into parts) yields to a sub-clause that fits as well.
         parents = {(kb.entry_document[e.id], e.path[:k]) for e in entries for k in range(1, len(e.path))}
         self._heading = np.array([HEADING_FACTOR if e.heading or (kb.entry_document[e.id], e.path) in parents else 1.0 for e in entries])
-        self._doc_arr = np.array(self.doc_of)
+        doc_numbers: dict[str, int] = {}
+        self._doc_num = np.array([doc_numbers.setdefault(d, len(doc_numbers)) for d in self.doc_of], dtype=np.int32)
+        self._doc_number = doc_numbers
+        self._doc_entries = {d: np.flatnonzero(self._doc_num == k) for d, k in doc_numbers.items()}
+        self._doc_filters: dict[tuple[str, ...], np.ndarray] = {}
         self._order = sorted(range(n), key=lambda i: entries[i].id)  # for deterministic ties
         self._rank_of_id = np.empty(n, dtype=np.int64)
         for r, i in enumerate(self._order):
             self._rank_of_id[i] = r
         # Fuzzy choices: every stored question and title, normalised, pointing at its entry.
-        self._choices: list[str] = []
-        self._choice_entry: list[int] = []
-        starts: list[int] = []
+        self._entry_choices: list[str] = []  # per entry, joined by _SEP (one object instead of a dozen)
+        gram_slot: dict[str, int] = {}
+        gram_term = array("i")
+        gram_entry = array("i")
         for i, e in enumerate(entries):
-            starts.append(len(self._choices))
-            for q in normalised[i]:
-                s = _DIGITS.sub("", self.strip(self.norm.without_schools(q))) or e.id
-                self._choices.append(s)
-                self._choice_entry.append(i)
-        self._choice_starts = np.array(starts, dtype=np.int64)
-        self._choice_ends = np.array(starts[1:] + [len(self._choices)], dtype=np.int64)
-        self._doc_masks: dict[tuple[str, ...], np.ndarray] = {}
+            mine = tuple(_DIGITS.sub("", self._strip(self.norm.without_schools(q))) or e.id for q in normalised[i])
+            self._entry_choices.append(_SEP.join(mine))
+            grams: set[str] = set()
+            for s in mine:
+                grams.update(_grams(s))
+            for g in grams:
+                gram_term.append(gram_slot.setdefault(g, len(gram_slot)))
+                gram_entry.append(i)
+        # The entries whose choices hold each character (and English letter pair), for the bounded fuzzy fallback.
+        grams_of = np.frombuffer(gram_term, dtype=np.int32) if gram_term else np.zeros(0, dtype=np.int32)
+        g_order = np.argsort(grams_of, kind="stable")
+        self._gram_idx = (np.frombuffer(gram_entry, dtype=np.int32)[g_order] if gram_entry else np.zeros(0, dtype=np.int32)).astype(index_type)
+        self._gram_offsets = np.zeros(len(gram_slot) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(grams_of, minlength=len(gram_slot)), out=self._gram_offsets[1:])
+        self._gram_slot = gram_slot
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What is pickled (core/cache.py): everything but the memos of recent questions."""
+        state = dict(self.__dict__)
+        state["_memo_strip"], state["_memo_terms"] = {}, {}
+        return state
 
     def strip(self, text: str) -> str:
         """Remove stopwords and glue characters, keep content words (school names are already gone)."""
+        memo = self._memo_strip  # the same question is stripped by several steps of an answer
+        done = memo.get(text)
+        if done is None:
+            if len(memo) >= MEMO:
+                memo.clear()
+            done = memo[text] = self._strip(text)
+        return done
+
+    def _strip(self, text: str) -> str:
         t = self._stop_re.sub(" ", _DATE.sub(" ", text))
         for word, mark in _HIDE.items():
             if word in t:
@@ -151,7 +227,16 @@ class Matcher:
 
     def terms(self, text: str) -> list[str]:
         """Lexical terms: CJK character bigrams (a lone character as itself) and English words; numbers are left out."""
-        t = self.strip(text)
+        memo = self._memo_terms
+        done = memo.get(text)
+        if done is None:
+            if len(memo) >= MEMO:
+                memo.clear()
+            done = memo[text] = tuple(self._terms(self.strip(text)))
+        return list(done)
+
+    def _terms(self, t: str) -> list[str]:
+        """The terms of stripped text."""
         out: list[str] = []
         for run in _CJK_RUN.findall(t):
             if len(run) == 1:
@@ -184,62 +269,133 @@ class Matcher:
         stripped = self.strip(content)
         if not q_terms and not stripped:
             return []
-        n = len(self.entries)
+        return self._score(q_terms, stripped, documents, limit)
+
+    def _score(self, q_terms: list[str], stripped: str, documents: tuple[str, ...] | None, limit: int) -> list[Scored]:
+        """The scoring: BM25 cover over the candidates of the inverted index, fuzzy similarity for the best of them."""
         q_idf = {t: self.idf.get(t, UNKNOWN_BIGRAM_IDF) for t in q_terms}
         total = sum(q_idf.values()) * (K1 + 1) or 1.0
-        cover = np.zeros(n)
-        specific = np.zeros(n)
+        allowed = self._allowed(documents)
+        # Candidates: the entries on the posting lists of the question's terms, each list read once.
+        slots: list[int] = []
+        weights: list[float] = []
         for t in q_terms:
-            idx = self._post_idx.get(t)
-            if idx is None:
-                continue
-            w_idf = q_idf[t]
-            cover[idx] += w_idf * self._post_tf[t]
-            if w_idf >= self.specific_idf:
-                specific[idx] += w_idf
+            k = self._term_slot.get(t)
+            if k is not None:
+                slots.append(k)
+                weights.append(q_idf[t])
+        if slots:
+            ks = np.array(slots)
+            lo = self._offsets[ks]
+            lens = self._offsets[ks + 1] - lo
+            w = np.array(weights)
+            # The terms' posting lists one after another (several ranges gathered at once), each posting weighted by
+            # its term's IDF; summed per entry in the order of the question's terms (np.bincount adds in input order).
+            pos = np.arange(int(lens.sum())) + np.repeat(lo - (np.cumsum(lens) - lens), lens)
+            cand, (cover, specific) = _per_entry(
+                self._post_idx[pos], len(self.entries), np.repeat(w, lens) * self._tf(pos), np.repeat(np.where(w >= self.specific_idf, w, 0.0), lens)
+            )
+            if allowed is not None:
+                keep = allowed[self._doc_num[cand]]
+                cand, cover, specific = cand[keep], cover[keep], specific[keep]
+        else:
+            cand = np.zeros(0, dtype=np.int32)
+            cover = specific = np.zeros(0)
         plain = _DIGITS.sub("", stripped)
-        fuzzy = np.zeros(n)
-        mask = self._mask(documents)
+        fuzzy = np.zeros(cand.size)
         if plain:
-            pool = np.flatnonzero(cover > 0) if mask is None else np.flatnonzero((cover > 0) & mask)
-            if pool.size > FUZZY_POOL:
-                pool = pool[np.argpartition(-cover[pool], FUZZY_POOL)[:FUZZY_POOL]]
-            elif pool.size == 0:
-                pool = np.arange(n) if mask is None else np.flatnonzero(mask)
-            pool.sort()
-            choices: list[str] = []
-            starts: list[int] = []
-            for i in pool:
-                starts.append(len(choices))
-                choices.extend(self._choices[self._choice_starts[i] : self._choice_ends[i]])
-            sims = process.cdist([plain], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
-            best = np.maximum.reduceat(sims, np.array(starts, dtype=np.int64)).astype(np.float64) / 100.0
-            best[best < FUZZY_FLOOR] = 0.0
-            fuzzy[pool] = best
+            if cand.size:
+                pos = np.arange(cand.size)
+                if cand.size > FUZZY_POOL:
+                    pos = np.argpartition(-cover, FUZZY_POOL)[:FUZZY_POOL]
+                    pos.sort()
+                fuzzy[pos] = self._fuzzy(plain, cand[pos])
+            else:
+                cand = self._fallback(plain, documents, allowed)
+                cover = specific = np.zeros(cand.size)
+                fuzzy = self._fuzzy(plain, cand)
         c = np.minimum(1.0, cover / total)
-        score = (self.w_cover * c + (1 - self.w_cover) * fuzzy) * self._heading
-        live = (cover > 0) | (fuzzy > 0)
-        if mask is not None:
-            live &= mask
-        cand = np.flatnonzero(live)
-        if cand.size == 0:
+        score = (self.w_cover * c + (1 - self.w_cover) * fuzzy) * self._heading[cand]
+        live = np.flatnonzero((cover > 0) | (fuzzy > 0))
+        if live.size == 0:
             return []
         # Best first; equal scores in entry-id order.
-        order = np.lexsort((self._rank_of_id[cand], -score[cand]))[:limit]
+        best = live[np.lexsort((self._rank_of_id[cand[live]], -score[live]))[:limit]]
         return [
-            Scored(self.entries[i], self.doc_of[i], float(score[i]), float(c[i]), float(fuzzy[i]), float(specific[i]))
-            for i in cand[order]
+            Scored(self.entries[i], self.doc_of[i], float(score[p]), float(c[p]), float(fuzzy[p]), float(specific[p]))
+            for p, i in zip(best.tolist(), cand[best].tolist())
         ]
 
-    def _mask(self, documents: tuple[str, ...] | None) -> np.ndarray | None:
+    def _tf(self, pos: np.ndarray) -> np.ndarray:
+        """The BM25 term-frequency part of the postings at `pos`."""
+        freq = self._post_freq[pos].astype(np.float64)
+        return freq * (K1 + 1) / (freq + self._norm_len[self._post_idx[pos]])
+
+    def _allowed(self, documents: tuple[str, ...] | None) -> np.ndarray | None:
+        """Per document number: whether a ranking restricted to `documents` keeps it (None: every document)."""
         if not documents:
             return None
         key = tuple(sorted(documents))
-        mask = self._doc_masks.get(key)
-        if mask is None:
-            mask = np.isin(self._doc_arr, list(key))
-            self._doc_masks[key] = mask
-        return mask
+        allowed = self._doc_filters.get(key)
+        if allowed is None:
+            allowed = np.zeros(len(self._doc_number), dtype=bool)
+            allowed[[self._doc_number[d] for d in key if d in self._doc_number]] = True
+            if len(self._doc_filters) < 1024:
+                self._doc_filters[key] = allowed
+        return allowed
+
+    def _choices_of(self, i: int) -> list[str]:
+        """An entry's questions and titles, normalised as for fuzzy matching."""
+        return self._entry_choices[i].split(_SEP)
+
+    def _fuzzy(self, plain: str, entries: np.ndarray) -> np.ndarray:
+        """Per entry (ascending indices): its best fuzzy similarity to the question, 0 below FUZZY_FLOOR."""
+        if entries.size == 0:
+            return np.zeros(0)
+        groups = [self._choices_of(i) for i in entries.tolist()]
+        choices = [c for g in groups for c in g]
+        starts = np.zeros(len(groups), dtype=np.int64)
+        np.cumsum([len(g) for g in groups[:-1]], out=starts[1:])
+        sims = process.cdist([plain], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
+        best = np.maximum.reduceat(sims, starts).astype(np.float64) / 100.0
+        best[best < FUZZY_FLOOR] = 0.0
+        return best
+
+    def _fallback(self, plain: str, documents: tuple[str, ...] | None, allowed: np.ndarray | None) -> np.ndarray:
+        """Entries to compare by fuzzy similarity when no indexed term is shared: at most FUZZY_FALLBACK of them.
+
+        An entry that shares no character with the question has similarity 0, so these are the entries sharing the
+        most characters and English letter pairs (weighted by rarity; the rarest read first, at most FALLBACK_POSTINGS
+        postings in all, so a character every entry has is skipped in a large knowledge base). When the named
+        documents are small enough, all their entries. On a knowledge base of fewer than FUZZY_FALLBACK entries this
+        compares every entry that could resemble the question, as scoring them all would.
+        """
+        if documents is not None and allowed is not None:
+            mine = [self._doc_entries[d] for d in dict.fromkeys(documents) if d in self._doc_entries]
+            if sum(m.size for m in mine) <= FUZZY_FALLBACK:
+                return np.sort(np.concatenate(mine)) if mine else np.zeros(0, dtype=np.int32)
+        n = len(self.entries)
+        lists = sorted(
+            (int(self._gram_offsets[k + 1] - self._gram_offsets[k]), k) for g in set(_grams(plain)) if (k := self._gram_slot.get(g)) is not None
+        )
+        idx_parts: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        read = 0
+        for df, k in lists:
+            if read + df > FALLBACK_POSTINGS:
+                break
+            read += df
+            idx_parts.append(self._gram_idx[self._gram_offsets[k] : self._gram_offsets[k + 1]])
+            weights.append(np.full(df, math.log((n + 1) / (df + 0.5))))
+        if not idx_parts:
+            return np.zeros(0, dtype=np.int32)
+        cand, (shared,) = _per_entry(np.concatenate(idx_parts), n, np.concatenate(weights))
+        if allowed is not None:
+            keep = allowed[self._doc_num[cand]]
+            cand, shared = cand[keep], shared[keep]
+        if cand.size > FUZZY_FALLBACK:
+            cand = np.sort(cand[np.lexsort((cand, -shared))[:FUZZY_FALLBACK]])
+        return cand
 
     def oov(self, content: str) -> int:
         """How many characters and English words of the question the knowledge base never uses."""
@@ -250,7 +406,7 @@ class Matcher:
 
     def has_topic(self, content: str, s: Scored) -> bool:
         """False when the question is only figures, units and a word or two every clause shares (「補助 100」, 「9 小時」)."""
-        plain = _UNITS.sub(" ", _DIGITS.sub(" ", self.strip(content)))
+        plain = _DIGITS.sub(" ", _UNITS.sub(" ", self.strip(content)))
         if len(plain.replace(" ", "")) >= 3:
             return True
         return any(self.idf.get(t, 0.0) >= self.specific_idf for t in self.terms(plain))

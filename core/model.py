@@ -85,6 +85,8 @@ class Figure:
     name: str
     label: str
     display: str
+    value: str = ""  # a number's exact value (Decimal as text); empty for dates, labels and checks
+    unit: str = ""  # the figure's unit as the rule names it (TWD, hours, person)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class Answer:
     needs: tuple[str, ...] = ()  # parameters a calculation still needs
     inputs: dict[str, str] = field(default_factory=dict)  # the figures a calculation used, by parameter (raw)
     related: tuple[str, ...] = ()  # related entry ids, for follow-up buttons
+    intent: str = ""  # a calculation's intent: "forward", "inverse", "compare" or "check" (a follow-up keeps it)
 
     @cached_property
     def text(self) -> str:

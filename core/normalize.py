@@ -32,6 +32,7 @@ class Normalised:
     uncovered: tuple[str, ...]  # names of bodies the knowledge base does not cover
     off_topic: tuple[str, ...]  # words of topics the documents never deal with
     truncated: bool
+    uncovered_en: tuple[str, ...] = ()  # the same bodies' English names
 
 
 def _trie_pattern(words: set[str]) -> str:
@@ -88,12 +89,15 @@ class Normaliser:
         self._school_map = dict(school_pairs + mention_pairs)
         self._mention_names = frozenset(n for n, _ in mention_pairs)
         # Names of bodies the knowledge base does not cover, each pointing at how it is named in a refusal.
-        self._uncovered_names: dict[str, str] = {self.base(n): n for n in glossary.uncovered_bodies}
+        # (Chinese, English) for a refusal in either language; the gazetteer's full names first.
+        self._uncovered_names: dict[str, tuple[str, str]] = {}
         for inst in institutions:
             for name in (inst.name_zh, inst.name_en, *inst.aliases):
                 key = self.base(name)
                 if key and key not in self._school_map:
-                    self._uncovered_names.setdefault(key, inst.name_zh)
+                    self._uncovered_names.setdefault(key, (inst.name_zh, inst.name_en or inst.name_zh))
+        for n in glossary.uncovered_bodies:
+            self._uncovered_names.setdefault(self.base(n), (n, n))
         # One pass over covered and uncovered names together, longest first, so that an uncovered name that contains a
         # covered one is not read as the covered one.
         self._any_name_re = self._alternation(list(self._school_map) + list(self._uncovered_names))
@@ -155,6 +159,10 @@ class Normaliser:
         """Normalised text with the names of schools and bodies taken out (as questions are matched)."""
         return re.sub(r"\s+", " ", self._school_re.sub(" ", normalised)).strip()
 
+    def without_names(self, normalised: str) -> str:
+        """Normalised text with every name of a school or body taken out, covered or not."""
+        return re.sub(r"\s+", " ", self._any_name_re.sub(" ", normalised)).strip()
+
     def question(self, text: str) -> Normalised:
         """Normalise a user's question and find the schools it names."""
         raw = clean(text)
@@ -170,18 +178,23 @@ class Normaliser:
         t = self.base(raw)
         found: list[str] = []
         uncovered: list[str] = []
+        uncovered_en: list[str] = []
         for m in self._any_name_re.finditer(t):
             name = m.group(0)
             if name in self._school_map:
                 found.append(self._school_map[name])
             else:
-                uncovered.append(self._uncovered_names[name])
+                zh, en = self._uncovered_names[name]
+                uncovered.append(zh)
+                uncovered_en.append(en)
         schools = tuple(dict.fromkeys(found))
         content = self._any_name_re.sub(lambda m: " " if m.group(0) in self._school_map and m.group(0) not in self._mention_names else m.group(0), t)
         content = re.sub(r"\s+", " ", content)
         if not schools:
             # Any other university named (X大學, X科大) is one the knowledge base does not cover.
-            uncovered += [m.group(0) for m in _OTHER_UNIVERSITY.finditer(content) if m.group(1) not in _NOT_A_NAME]
+            others = [m.group(0) for m in _OTHER_UNIVERSITY.finditer(content) if m.group(1) not in _NOT_A_NAME]
+            uncovered += others
+            uncovered_en += others
         off = tuple(dict.fromkeys(m.group(0) for m in self._off_re.finditer(t)))
         return Normalised(
             original=text,
@@ -190,6 +203,7 @@ class Normaliser:
             lang=lang,
             schools=schools,
             uncovered=tuple(dict.fromkeys(uncovered)),
+            uncovered_en=tuple(dict.fromkeys(uncovered_en)),
             off_topic=off,
             truncated=truncated,
         )

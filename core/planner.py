@@ -143,7 +143,7 @@ class Planner:
         cued = 0
         figures = 0
         choices: dict[str, tuple[str, ...]] = {}
-        pairs: list[tuple[float, int, int, str]] = []  # (score, input order, quantity index, input name)
+        pairs: list[tuple[float, float, int, int, str]] = []  # (score, likeness to a carried figure, input order, quantity index, input name)
         mentions: dict[tuple[str, ...], list[str]] = {}  # choice set → values named, in order, not yet given to an input
         for rank, (name, spec) in enumerate(rule.inputs.items()):
             if spec.type == "choice":
@@ -180,7 +180,7 @@ class Planner:
                     continue
                 if q.unit == "item" and near == 0:
                     continue  # 「3 個」 binds only where a cue word says what it counts
-                pairs.append((near, -rank, i, name))
+                pairs.append((near, _likeness(q, (carried or {}).get(name)) if near == 0 else 0.0, -rank, i, name))
         # An academic term (116 學年度第 1 學期) fills a year input and the term choice that names 第 N 學期.
         for i, q in enumerate(reading.quantities):
             if q.kind != "term" or q.term is None:
@@ -199,7 +199,9 @@ class Planner:
                         figures += 1
         taken: set[str] = set()
         alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
-        for near, _, i, name in sorted(pairs, key=lambda p: (-p[0], -p[1], p[2])):
+        # Without cue words, a figure in a follow-up replaces the carried figure it is most like (「改成 9 萬」 after a
+        # budget of 200 萬 with 12 萬 of equipment is the equipment).
+        for near, _, _, i, name in sorted(pairs, key=lambda p: (-p[0], -p[1], -p[2], p[3])):
             if name in taken or i in used or (near == 0 and alternatives.get(name, set()) & taken):
                 continue
             q = reading.quantities[i]
@@ -517,6 +519,22 @@ def _unit_of(rule: Rule, name: str) -> str | None:
         if step.let == name:
             return step.unit
     return rule.fact_units.get(name)
+
+
+def _likeness(q: Quantity, carried: str | None) -> float:
+    """How alike a new figure and a carried one are in size: 1 for equal, towards 0 as they are orders of magnitude
+    apart; 0 without a carried figure."""
+    if carried is None:
+        return 0.0
+    try:
+        old = abs(Decimal(carried))
+    except ArithmeticError:
+        return 0.0
+    new = abs(Decimal(q.value))
+    if old == 0 or new == 0:
+        return 0.5 if old == new else 0.0
+    ratio = max(old, new) / min(old, new)
+    return float(1 / (1 + ratio.log10()))
 
 
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:

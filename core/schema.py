@@ -9,13 +9,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lang.numbers import NumberError, parse_chinese_integer
+from rules.pickling import CompactPickle
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _SNAKE = r"^[a-z][a-z0-9_]*$"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+class _Frozen(CompactPickle, BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class DocDate(_Frozen):

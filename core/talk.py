@@ -23,9 +23,9 @@ _EMOJI = re.compile(
 
 LangRequest = Literal["en", "zh", "zh-Hans"]
 _LANG_WORDS: tuple[tuple[LangRequest, re.Pattern[str]], ...] = (
-    ("en", re.compile(r"^(?:(?:in|reply in|answer in|use|switch to|speak)?\s*english(?:\s*please)?|english,? please|please (?:reply|answer) in english|請?用英文(?:回答|回覆|說)?|英文版?|換成英文)$", re.I)),
-    ("zh-Hans", re.compile(r"^(?:請?用?簡體(?:中文|字)?(?:回答|回覆)?|简体(?:中文|字)?|用简体(?:回答|回复)?|simplified(?: chinese)?(?: please)?)$", re.I)),
-    ("zh", re.compile(r"^(?:請?用中文(?:回答|回覆|說)?|中文(?:版|就好)?|繁體(?:中文)?|換成中文|(?:in|reply in|answer in)?\s*chinese(?: please)?|traditional chinese)$", re.I)),
+    ("en", re.compile(r"^(?:(?:can you |could you |please )?(?:say|answer|reply|repeat|put) (?:that|this|it) in english|(?:in|reply in|answer in|use|switch to|speak)?\s*english(?:\s*please)?|english,? please|please (?:reply|answer) in english|請?(?:用|改用|換成|以)英文(?:回答|回覆|說|講)?(?:好嗎|可以嗎)?|英文版?|換成英文)$", re.I)),
+    ("zh-Hans", re.compile(r"^(?:請?(?:用|改用|換成|以)?簡體(?:中文|字)?(?:回答|回覆|說)?|请?(?:用|改用|换成|以)?简体(?:中文|字)?(?:回答|回复|说)?|simplified(?: chinese)?(?: please)?|(?:in|reply in|answer in) simplified chinese)$", re.I)),
+    ("zh", re.compile(r"^(?:請?(?:用|改用|換成|以)?(?:繁體)?中文(?:回答|回覆|說)?|中文(?:版|就好)?|請?(?:用|改用|換成|以)?繁體(?:中文|字)?(?:回答|回覆|說)?|(?:in|reply in|answer in)?\s*(?:traditional )?chinese(?: please)?)$", re.I)),
 )
 
 # The last answer, asked about again: its clause, its text verbatim, who handles it.
@@ -34,7 +34,9 @@ _REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|
 _REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
 
 # A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成另一校的話呢？」, "what about 12?").
-_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再|what about|how about|and if|and for|if|instead|what if|same for|and)\b|呢[？?]?$|的話[？?呢]*$|^(?:then|and)\s", re.I)
+_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再)|^(?:what about|how about|and if|and for|if|instead|what if|same for|and|then)\b|呢[？?]?$|的話[？?呢]*$", re.I)
+# An acknowledgement before the follow-up itself: 「好，那…」, 「謝謝～那…」, "ok, what about", "thanks. And …".
+_ACK = re.compile(r"^(?:(?:ok(?:ay)?|thanks?(?: you)?|thx|great|cool|got it|i see|alright|好的?|嗯+|喔+|哦+|噢|謝謝|感謝|了解|瞭解|收到|明白|原來如此)[\s,.!~，。！～、]*){1,3}", re.I)
 # A checklist, not a rule: 要準備哪些東西, 步驟, 流程, 要交哪些文件.
 _PROCEDURE = re.compile(r"準備(?:哪些|什麼|甚麼|那些|些什麼)|要準備|需要準備|步驟|流程|程序|要交(?:哪些|什麼)|繳交(?:哪些|什麼)|哪些文件|什麼文件|哪些表|什麼表|文件清單|表單|怎麼申請|如何申請|申請方式|申請要|checklist|what (?:do i|should i) (?:need|prepare|submit)|which (?:forms|documents)|how (?:do|can) i apply|steps|procedure|process", re.I)
 # A comparison between schools or tiers.
@@ -140,8 +142,9 @@ def reference(text: str) -> Reference | None:
 
 
 def looks_like_follow_up(text: str) -> bool:
-    """Marked as a follow-up (那…呢, 如果…, 換成…, what about …)."""
+    """Marked as a follow-up (那…呢, 如果…, 換成…, what about …), after any acknowledgement (「好，那…」, "ok, what about")."""
     t = to_traditional(unicodedata.normalize("NFKC", text).strip())
+    t = _ACK.sub("", t, count=1)
     return bool(_FOLLOW.search(t))
 
 
@@ -164,6 +167,16 @@ def defines_only(text: str, term: str) -> bool:
     rest = _DEFINE.sub(" ", text.replace(term, " ", 1))
     rest = _PUNCT.sub(" ", _DEFINE_FILLER.sub(" ", rest))
     return len(re.findall(r"[\u3400-\u9fff]", rest)) <= 3 and len(re.findall(r"[a-z]{2,}", rest, re.I)) <= 2
+
+
+# How far apart two results are: 差多少, 相差幾小時, 多了多少, how much more.
+_DIFFERENCE = re.compile(r"差(?:多少|幾|了多少|距|額)|相差|差別是多少|(?<![最至])多了?多少|(?<![最至])少了?多少|(?<![最至])多幾|(?<![最至])少幾|(?:the )?difference|how much (?:more|less)|how many more|how many fewer", re.I)
+
+
+def asks_difference(text: str) -> bool:
+    """Asks how far apart two results are (「差多少？」 after two figures)."""
+    t = to_traditional(unicodedata.normalize("NFKC", text))
+    return bool(_DIFFERENCE.search(t)) and len(t.strip()) <= 30
 
 
 def asks_comparison(text: str) -> bool:

@@ -1230,6 +1230,11 @@ class _Reader:
             return None
         if c == "%":
             return _PERCENT, k + 1
+        if c == "-" and _is_letter(self.ch(k + 1)):
+            # "a 5-week course", "a 90-minute lecture": a unit joined to its figure by a hyphen
+            word, end = self.word_at(k + 1)
+            entry = _EN_UNITS.get(word)
+            return (entry, end) if entry is not None and entry[1] != "person" else None
         if _is_letter(c):
             word, end = self.word_at(k)
             if word == "academic":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Conversion artefacts in the source texts that carry no words of the document.
 _ARTEFACTS = re.compile(
@@ -59,8 +60,76 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("tw2s")
 
 
+_TABLE = Path(__file__).with_name("s2tw_changes.txt")
+_CHECK_UP_TO = 4000  # longer texts (the knowledge base's, while indexing) go to OpenCC without looking first
+
+
+@lru_cache(maxsize=1)
+def opencc_fingerprint() -> str:
+    """A SHA-256 of the installed OpenCC's data folder (configurations and dictionaries), read without loading OpenCC;
+    empty when it cannot be found. What OpenCC converts, and so the index built from converted text, depends on it."""
+    import hashlib
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("opencc")
+        if spec is None or spec.origin is None:
+            return ""
+        share = Path(spec.origin).resolve().parent / "clib" / "share" / "opencc"
+        h = hashlib.sha256()
+        for path in sorted(share.iterdir()):
+            if path.is_file():
+                data = path.read_bytes()
+                h.update(f"{path.name} {len(data)}\n".encode() + data)
+        return h.hexdigest()
+    except (OSError, ImportError, ValueError):
+        return ""
+
+
+@lru_cache(maxsize=1)
+def _s2tw_changes() -> tuple[frozenset[str], dict[str, tuple[tuple[str, int], ...]], re.Pattern[str]] | None:
+    """What OpenCC's s2tw can change (lang/s2tw_changes.txt, written by scripts/opencc_table.py): the characters it
+    converts wherever they stand, and by character the phrases that change a character otherwise left alone, with
+    its position in them. None when the table is missing or was read from another OpenCC data folder than the
+    installed one (see opencc_fingerprint): then every text is converted."""
+    try:
+        lines = [line for line in _TABLE.read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")]
+    except OSError:
+        return None
+    if len(lines) < 2 or not lines[0] or lines[0] != opencc_fingerprint():
+        return None
+    index: dict[str, list[tuple[str, int]]] = {}
+    for line in lines[2:]:
+        phrase, _, at = line.partition("\t")
+        j = int(at)
+        index.setdefault(phrase[j], []).append((phrase, j))
+    chars = re.compile("[" + "".join(re.escape(c) for c in index) + "]") if index else re.compile(r"(?!x)x")
+    return frozenset(lines[1]), {c: tuple(v) for c, v in index.items()}, chars
+
+
+def _unchanged_by_s2tw(text: str) -> bool:
+    """True when OpenCC's s2tw would return the text as it is: no character it always converts, and no phrase it
+    converts. (OpenCC changes text only where an entry whose value differs from its key matches, so that key, with
+    its changed character, is in the text.)"""
+    table = _s2tw_changes()
+    if table is None or len(text) > _CHECK_UP_TO:
+        return False
+    always, phrases, chars = table
+    if not always.isdisjoint(text):
+        return False
+    for m in chars.finditer(text):
+        p = m.start()
+        for phrase, j in phrases[m.group(0)]:
+            if p >= j and text.startswith(phrase, p - j):
+                return False
+    return True
+
+
 def to_traditional(text: str) -> str:
-    """Convert Simplified characters to Traditional, Taiwan forms (character level, OpenCC s2tw)."""
+    """Convert Simplified characters to Traditional, Taiwan forms (OpenCC s2tw). Text that OpenCC would leave as it
+    is (most questions, written in Traditional) is returned without loading OpenCC's dictionaries."""
+    if _unchanged_by_s2tw(text):
+        return text
     return str(_s2t().convert(text))
 
 

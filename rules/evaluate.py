@@ -55,6 +55,7 @@ class Shown:
     display_zh: str
     display_en: str
     unit: str | None
+    value: Any = None  # the figure itself (Decimal for numbers), for comparing two results
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,7 @@ class Rule:
             unit = out.unit or (env.units.get(out.value) if isinstance(out.value, str) else None)
             labels = env.choices.get(out.value) if isinstance(out.value, str) else None
             if out.show and out.label_zh:
-                shown.append(Shown(name, out.label_zh, out.label_en, format_value(value, None, unit, "zh", labels), format_value(value, None, unit, "en", labels), unit))
+                shown.append(Shown(name, out.label_zh, out.label_en, format_value(value, None, unit, "zh", labels), format_value(value, None, unit, "en", labels), unit, _tidy(value)))
         if checks:
             figures.setdefault("all_checks_pass", all(c.passed for c in checks))
         summary_zh, summary_en = self._answer(env, checks)

@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.pickling import CompactPickle
+
 Expr = Any  # validated by rules.validate: number | name | {op: args}
 
 _SNAKE = r"^[a-z][a-z0-9_]*$"
@@ -27,8 +29,8 @@ InputType = Literal["number", "int", "choice", "bool", "date", "list", "text"]
 NoteKind = Literal["reading", "warning", "note", "unstated"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+class _Frozen(CompactPickle, BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class ChoiceSpec(_Frozen):

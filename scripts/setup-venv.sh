@@ -18,3 +18,12 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
   echo "$sum" > "$stamp"
 fi
+# Bytecode of the project's modules, compiled again only when a .py file changed: without it (PYTHONDONTWRITEBYTECODE
+# set, or a read-only checkout) every start compiles them all, about half a second.
+pystamp=".venv/.compiled"
+src="$(ls ./*.py) core rules lang frontends storage"
+# shellcheck disable=SC2086
+if [ ! -f "$pystamp" ] || [ -n "$(find $src -name '*.py' -newer "$pystamp" -print -quit 2>/dev/null)" ]; then
+  # shellcheck disable=SC2086
+  .venv/bin/python -m compileall -q -j 0 $src >/dev/null && touch "$pystamp"
+fi

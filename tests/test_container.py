@@ -66,6 +66,9 @@ def test_bytecode_is_compiled_and_every_package_is_copied() -> None:
     packages = [p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name not in ("tests", "scripts")]
     missing = [m for m in modules + packages + ["knowledge"] if not re.search(rf"(^|\s){re.escape(m)}(\s|$)", copied)]
     assert missing == []
+    # Every source a COPY names exists (a removed package left in the Dockerfile breaks the build).
+    sources = [src for i in INSTRUCTIONS if i.startswith("COPY ") and "--from" not in i for src in i.split()[1:-1]]
+    assert sources and [s for s in sources if not (ROOT / s).exists()] == []
 
 
 def test_the_build_shows_the_knowledge_base_problems_and_checks_health() -> None:

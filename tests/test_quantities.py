@@ -301,6 +301,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("兩萬一般課程", ["money:TWD:20000"]),
     ("1st semester", []),
     ("幾點開始", []),
+    ("a 5-week course", ["count:week:5"]),
+    ("a two-week break", ["count:week:2"]),
+    ("a 90-minute lecture", ["duration:hour:1.5"]),
+    ("pages 5-7", ["number::5", "number::7"]),
+    ("a 3-student team", ["number::3"]),
 ]
 
 

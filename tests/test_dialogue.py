@@ -1,0 +1,145 @@
+"""Conversations turn by turn through `Engine.converse`: what a follow-up carries, what starts afresh, and the
+dialogue state's own rules (expiry, the session store). Figures asserted here are computed by the rules from the
+knowledge base's facts; none is written in the code."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from core.dialogue import EMPTY, DialogueState, Sessions
+from core.engine import Engine
+from core.model import Answer, AnswerContext
+
+
+def talk(engine: Engine, *turns: str, lang: str | None = None) -> list[Answer]:
+    """The answers of one conversation, a turn a second."""
+    state = EMPTY
+    out = []
+    for i, text in enumerate(turns):
+        ans, state = engine.converse(text, AnswerContext(lang=lang), state, float(i + 1))
+        out.append(ans)
+    return out
+
+
+def docs(ans: Answer) -> list[str]:
+    return list(dict.fromkeys(c.document for c in ans.citations))
+
+
+def test_a_figure_change_keeps_the_rule_and_the_clause_asked_about(engine: Engine) -> None:
+    first, second = talk(engine, "教育部补助 200 万，设备费最多能编多少？", "那 400 万呢？")
+    assert first.kind == second.kind == "calculation"
+    assert second.citations[0].path == first.citations[0].path  # the equipment clause leads again
+    assert "200,000" in second.text and "延续上一题" in second.text
+
+
+def test_a_new_figure_replaces_the_carried_figure_it_is_most_like_and_the_verdict_is_given_again(engine: Engine) -> None:
+    first, second = talk(engine, "教育部計畫補助 200 萬，設備費編 12 萬可以嗎？", "改成 9 萬呢？")
+    assert first.direct.startswith("不符合")
+    assert second.inputs["equipment"] == "90000" and second.inputs["subsidy"] == "2000000"
+    assert second.direct.startswith("符合")
+    assert "設備費 NT$90,000" in second.text  # what was carried over, figures as people write them
+
+
+def test_naming_another_school_runs_that_schools_rule_on_the_same_figures(engine: Engine) -> None:
+    first, second = talk(engine, "逢甲磨課師教材用在實體課，修課 100 人，可以有幾名教學助理？", "改成東華呢？")
+    assert docs(first) == ["fcu-mooc-reward"] and first.kind == "calculation"
+    assert second.kind == "calculation" and docs(second)[0] == "ndhu-elearning"
+    assert second.inputs.get("enrolment") == "100"
+    assert "1 位" in second.direct
+
+
+def test_a_school_change_with_a_new_figure_keeps_the_topic(engine: Engine) -> None:
+    answers = talk(engine, "東華遠距課修課 80 人，一學期助教經費最多多少？", "換成高科大開 7 週的磨課師呢？", "那東華呢？")
+    assert [a.kind for a in answers] == ["calculation"] * 3
+    assert docs(answers[1])[0] == "nkust-mooc" and "90" in answers[1].direct  # (7 + 2) weeks × 10 hours
+    # Back to the first school: its figures come from the first question of the thread.
+    assert docs(answers[2])[0] == "ndhu-elearning" and answers[2].inputs.get("enrolment") == "80"
+
+
+def test_figures_after_schools_side_by_side_go_through_each_schools_rule(engine: Engine) -> None:
+    first, second = talk(engine, "逢甲跟東華的教學助理名額各怎麼算？", "如果實體課 200 人呢？")
+    assert set(docs(first)) == {"fcu-mooc-reward", "ndhu-elearning"}
+    assert second.kind == "calculation"
+    assert {s.document for s in second.sections} == {"fcu-mooc-reward", "ndhu-elearning"}
+    by_school = {s.document: s.direct for s in second.sections}
+    assert "5 名" in by_school["fcu-mooc-reward"] and "2 位" in by_school["ndhu-elearning"]
+
+
+def test_a_refusal_for_an_uncovered_school_names_it_and_a_covered_school_then_gets_the_question(engine: Engine) -> None:
+    refused, answered = talk(engine, "Does NTU give credits for MOOCs?", "ok, what about NKUST?")
+    assert refused.kind == "unknown" and "National Taiwan University" in refused.text
+    assert answered.kind == "answer" and docs(answered) == ["nkust-mooc"] and "18" in answered.text
+
+
+def test_an_acknowledgement_before_a_follow_up_does_not_hide_it(engine: Engine) -> None:
+    first, second = talk(engine, "高科大磨課師 9 小時可以拿幾學分？", "好的，那 18 小時呢？")
+    assert second.kind == "calculation" and second.calculator == first.calculator
+    assert "1 學分" in second.direct
+
+
+def test_a_follow_up_marked_by_if_before_chinese_words_is_a_follow_up(engine: Engine) -> None:
+    _, second = talk(engine, "高科大、東華的教學助理補助有什麼不一樣？", "如果課程 6 週、修課 130 人，各能補多少？")
+    assert {s.document for s in second.sections} == {"nkust-mooc", "ndhu-elearning"}
+
+
+def test_a_complete_new_question_starts_afresh(engine: Engine) -> None:
+    _, second = talk(engine, "高科大磨課師 9 小時可以拿幾學分？", "東華遠距教學課程一門課可以有幾位教學助理？")
+    assert docs(second) == ["ndhu-elearning"]
+    assert "延續" not in second.text
+
+
+def test_references_point_at_the_last_answer(engine: Engine) -> None:
+    first, which, quote = talk(engine, "逢甲標竿課程錄製鐘點費怎麼算？", "這是哪一條規定？", "原文")
+    assert which.citations[0].entry == first.citations[0].entry
+    assert quote.citations[0].entry == first.citations[0].entry
+
+
+def test_the_state_expires_after_fifteen_minutes_of_silence(engine: Engine) -> None:
+    _, state = engine.converse("高科大磨課師 9 小時可以拿幾學分？", AnswerContext(), EMPTY, 0.0)
+    assert state.fresh(60.0) and not state.fresh(15 * 60 + 1.0)
+    late, _ = engine.converse("那 18 小時呢？", AnswerContext(), state, 15 * 60 + 1.0)
+    assert late.kind != "calculation" or "延續" not in late.text
+
+
+def test_sessions_forget_idle_conversations_and_keep_a_bounded_number() -> None:
+    s = Sessions(ttl=10, limit=2)
+    st = replace(DialogueState(question="q"), at=0.0)
+    s.put("a", st)
+    assert s.get("a", 5.0) == st and s.get("a", 11.0) == EMPTY
+    for key in ("a", "b", "c"):
+        s.put(key, st)
+    assert len(s) == 2 and s.get("a", 1.0) == EMPTY  # the oldest conversation went first
+
+
+@pytest.mark.parametrize("text", ["你好", "謝謝", "好的", "👍", "hello", "thanks"])
+def test_small_talk_mid_conversation_keeps_the_context(engine: Engine, text: str) -> None:
+    _, chat, follow = talk(engine, "高科大磨課師 9 小時可以拿幾學分？", text, "那 18 小時呢？")
+    assert chat.kind == "chat" and not chat.citations
+    assert follow.kind == "calculation" and "1 學分" in follow.direct
+
+
+def test_another_tier_of_the_same_table_row_quotes_that_tiers_cell(engine: Engine) -> None:
+    first, second = talk(engine, "逢甲標竿課程對教師評鑑有什麼幫助？", "錄取課程呢？")
+    assert second.citations[0].entry == first.citations[0].entry
+    assert "錄取課程" in second.citations[0].label and "標竿課程" not in second.citations[0].label
+    assert "延續上一題" in second.text
+
+
+def test_a_ministry_named_as_a_universitys_tier_is_a_tier_change_and_the_difference_is_computed(engine: Engine) -> None:
+    first, second, gap = talk(engine, "逢甲 SPOC 課程錄了 9 小時，可以領幾小時的獎勵金？", "如果換成教育部錄取課程呢？", "差多少")
+    assert first.calculator == second.calculator and docs(second) == ["fcu-mooc-reward"]
+    assert first.result["hourly_fee_count"] == 36 and second.result["hourly_fee_count"] == 54
+    assert gap.kind == "calculation" and "相差 18" in gap.direct
+
+
+def test_the_difference_between_two_schools_results(engine: Engine) -> None:
+    _, gap = talk(engine, "錄 10 小時影片，高科大跟東華的錄製鐘點費各可以編多少？", "差多少")
+    assert gap.kind == "calculation" and set(docs(gap)) == {"nkust-mooc", "ndhu-elearning"}
+    assert "NT$40,000" in gap.direct
+
+
+def test_how_much_at_most_is_not_a_difference(engine: Engine) -> None:
+    _, second = talk(engine, "錄 10 小時影片，高科大跟東華的錄製鐘點費各可以編多少？", "那東華最多多少錢")
+    assert "相差" not in second.direct

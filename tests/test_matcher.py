@@ -1,0 +1,158 @@
+"""The matcher's inverted index: the same ranking as scoring every entry densely, and a bounded fuzzy fallback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from rapidfuzz import fuzz, process
+
+import core.matcher as matcher_module
+from core.kb import KnowledgeBase
+from core.matcher import _DIGITS, FUZZY_FALLBACK, FUZZY_FLOOR, FUZZY_POOL, K1, UNKNOWN_BIGRAM_IDF, Matcher
+from core.normalize import Normaliser
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [json.loads(line)["q"] for line in (ROOT / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+NO_TERM = ["嗨", "😀😀😀", "asdfqwer zxcv", "ㄅㄆㄇㄈ", "wat is teh purpse of teh guidlines", "？？？"]
+
+
+def dense_rank(m: Matcher, content: str, documents: tuple[str, ...] | None, limit: int) -> list[tuple[str, float, float, float, float]]:
+    """The ranking as the matcher computed it before it had candidates: every entry scored, the fuzzy fallback over
+    every entry (of the documents asked for) when none shares a term."""
+    q_terms = list(dict.fromkeys(m.terms(content)))
+    stripped = m.strip(content)
+    if not q_terms and not stripped:
+        return []
+    n = len(m.entries)
+    q_idf = {t: m.idf.get(t, UNKNOWN_BIGRAM_IDF) for t in q_terms}
+    total = sum(q_idf.values()) * (K1 + 1) or 1.0
+    cover = np.zeros(n)
+    specific = np.zeros(n)
+    for t in q_terms:
+        k = m._term_slot.get(t)
+        if k is None:
+            continue
+        lo, hi = m._offsets[k], m._offsets[k + 1]
+        idx = m._post_idx[lo:hi]
+        freq = m._post_freq[lo:hi].astype(np.float64)  # the BM25 term-frequency part, computed as at build time
+        cover[idx] += q_idf[t] * (freq * (K1 + 1) / (freq + np.array(m.norm_len)[idx]))
+        if q_idf[t] >= m.specific_idf:
+            specific[idx] += q_idf[t]
+    mask = np.array([d in documents for d in m.doc_of]) if documents else np.ones(n, dtype=bool)
+    plain = _DIGITS.sub("", stripped)
+    fuzzy = np.zeros(n)
+    if plain:
+        pool = np.flatnonzero((cover > 0) & mask)
+        if pool.size > FUZZY_POOL:
+            pool = pool[np.argpartition(-cover[pool], FUZZY_POOL)[:FUZZY_POOL]]
+        elif pool.size == 0:
+            pool = np.flatnonzero(mask)
+        for i in pool:
+            sims = process.cdist([plain], m._choices_of(i), scorer=fuzz.ratio, dtype=np.uint8)[0]
+            best = float(sims.max()) / 100.0
+            fuzzy[i] = best if best >= FUZZY_FLOOR else 0.0
+    c = np.minimum(1.0, cover / total)
+    score = (m.w_cover * c + (1 - m.w_cover) * fuzzy) * m._heading
+    cand = np.flatnonzero(((cover > 0) | (fuzzy > 0)) & mask)
+    order = np.lexsort((m._rank_of_id[cand], -score[cand]))[:limit]
+    return [(m.entries[i].id, float(score[i]), float(c[i]), float(fuzzy[i]), float(specific[i])) for i in cand[order]]
+
+
+def ranked(m: Matcher, content: str, documents: tuple[str, ...] | None, limit: int) -> list[tuple[str, float, float, float, float]]:
+    """The ranking of one text (`rank` also ranks a long message's sentences one by one, each through `_rank`)."""
+    return [(s.entry.id, s.score, s.cover, s.fuzzy, s.specific) for s in m._rank(content, documents, limit)]
+
+
+@pytest.fixture(scope="module")
+def parts(kb: KnowledgeBase) -> tuple[Normaliser, Matcher]:
+    norm = Normaliser(kb.glossary, kb.institutions)
+    return norm, Matcher(kb, norm)
+
+
+def test_inverted_index_ranks_every_evaluation_question_as_dense_scoring(parts: tuple[Normaliser, Matcher]) -> None:
+    norm, m = parts
+    compared = 0
+    for q in QUESTIONS + NO_TERM:
+        nq = norm.question(q)
+        content = nq.content or nq.text
+        for documents, limit in ((nq.schools or None, 40), (None, 3)):
+            assert ranked(m, content, documents, limit) == dense_rank(m, content, documents, limit), (q, documents)
+            compared += 1
+    assert compared == 2 * (len(QUESTIONS) + len(NO_TERM))
+
+
+class _CountingProcess:
+    """rapidfuzz's `process`, counting the stored questions each fuzzy comparison reads."""
+
+    def __init__(self) -> None:
+        self.compared: list[int] = []
+
+    def cdist(self, queries: Any, choices: list[str], **kwargs: Any) -> Any:
+        self.compared.append(len(choices))
+        return process.cdist(queries, choices, **kwargs)
+
+
+def _scaled(kb: KnowledgeBase, copies: int) -> KnowledgeBase:
+    """The knowledge base with every entry repeated `copies` times under new ids (in memory)."""
+    entries = list(kb.entries)
+    entry_document = dict(kb.entry_document)
+    for k in range(1, copies):
+        for e in kb.entries:
+            new = e.model_copy(update={"id": f"{e.id}-x{k}"})
+            entries.append(new)
+            entry_document[new.id] = kb.entry_document[e.id]
+    return KnowledgeBase(
+        documents=kb.documents, entries=tuple(entries), glossary=kb.glossary, sources=kb.sources, entry_document=entry_document,
+        by_id={e.id: e for e in entries}, rules=kb.rules, institutions=kb.institutions,
+    )
+
+
+@pytest.fixture(scope="module")
+def scaled(kb: KnowledgeBase) -> tuple[Normaliser, Matcher]:
+    big = _scaled(kb, 4)
+    norm = Normaliser(big.glossary, big.institutions)
+    return norm, Matcher(big, norm)
+
+
+@pytest.mark.parametrize("question", NO_TERM)
+def test_a_question_sharing_no_term_compares_a_bounded_number_of_entries(
+    scaled: tuple[Normaliser, Matcher], question: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    norm, m = scaled
+    counting = _CountingProcess()
+    monkeypatch.setattr(matcher_module, "process", counting)
+    nq = norm.question(question)
+    content = nq.content or nq.text
+    assert not any(t in m._term_slot for t in m.terms(content))  # no indexed term: the fallback
+    m.rank(content, None, 40)
+    largest = sorted(len(m._choices_of(i)) for i in range(len(m.entries)))[-FUZZY_FALLBACK:]
+    stored = sum(len(m._choices_of(i)) for i in range(len(m.entries)))
+    assert sum(counting.compared) <= sum(largest) < stored  # at most FUZZY_FALLBACK entries, far from all
+    if not any(ch in m.kb_chars or ch.isascii() for ch in question):
+        assert counting.compared == []  # nothing shares a character: nothing to compare
+
+
+def test_the_fallback_is_bounded_whatever_the_size(kb: KnowledgeBase, scaled: tuple[Normaliser, Matcher], monkeypatch: pytest.MonkeyPatch) -> None:
+    counting = _CountingProcess()
+    monkeypatch.setattr(matcher_module, "process", counting)
+    _, big = scaled
+    norm = Normaliser(kb.glossary, kb.institutions)
+    small = Matcher(kb, norm)
+    content = norm.question("wat is teh purpse of teh guidlines").content
+    small.rank(content, None, 40)
+    big.rank(content, None, 40)
+    at_1x, at_4x = counting.compared
+    assert len(big.entries) == 4 * len(small.entries)
+    assert at_4x <= at_1x * 1.5  # four times the entries, not four times the comparisons
+
+
+def test_a_named_school_without_shared_terms_is_compared_with_its_own_entries(parts: tuple[Normaliser, Matcher]) -> None:
+    norm, m = parts
+    nq = norm.question("高科大 asdfqwer")
+    assert nq.schools
+    for s in m.rank(nq.content or nq.text, nq.schools, 40):
+        assert s.document in nq.schools

@@ -1,0 +1,69 @@
+"""Start-up: the command line imports nothing of the chat front ends or plotting, and loading leaves the garbage
+collector as it found it."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bootstrap
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = {"telegram", "linebot", "aiohttp", "matplotlib", "PIL", "httpx", "aiosqlite", "jieba", "asyncio"}
+PROBE = "import json, sys, bot; rc = bot.main(sys.argv[1:]); print(); print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+
+
+@pytest.mark.parametrize("argv", [["ask", "高科大學分怎麼算"], ["ask", "--json"], ["check"], ["calc", "--list"], ["calc", "nkust_credits", "hours=9"]])
+def test_the_command_line_imports_nothing_it_does_not_use(argv: list[str], tmp_path: Path) -> None:
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    run = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=ROOT, env=env, input="高科大學分怎麼算\n", capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    modules = set(json.loads(run.stdout.strip().splitlines()[-1]))
+    assert "core" in modules
+    assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+def test_loading_pauses_the_collector_and_restores_it(tmp_path: Path) -> None:
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(seen)
+    try:
+        kb = bootstrap.load_knowledge(ROOT / "knowledge", tmp_path / "cache")  # validates (a cold cache): ~10⁶ objects
+        bootstrap.build_engine(kb, tmp_path / "cache")
+    finally:
+        gc.callbacks.remove(seen)
+    assert collections == []
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        bootstrap.engine_from(ROOT / "knowledge", tmp_path / "cache")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_start_from_the_cache_validates_nothing_and_loads_no_opencc_for_a_traditional_question(tmp_path: Path) -> None:
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    probe = [sys.executable, "-c", PROBE, "ask", "高科大學習 9 小時可以拿幾學分？"]
+    first = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "rules" in json.loads(first.stdout.strip().splitlines()[-1])
+    again = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "0.5" in again.stdout
+    code = "import sys, bot; bot.main(sys.argv[1:]); print(); print(sorted(m for m in sys.modules if m in ('rules.validate', 'opencc', 'jieba')))"
+    again = subprocess.run([sys.executable, "-c", code, "ask", "高科大學習 9 小時可以拿幾學分？"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.strip().splitlines()[-1] == "[]"  # no validation, no OpenCC: a Traditional question needs neither
