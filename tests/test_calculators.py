@@ -66,6 +66,9 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"recording_granted": D(200000), "expert_granted": D(10000), "other_granted": D(20000), "total_requested": D(295000), "total_granted": D(140000)}),
     ("nkust_production_subsidy", {"video_hours": 1, "courses_this_year": 3}, {"yearly_course_limit_ok": True}),
     ("nkust_production_subsidy", {"video_hours": 1, "courses_this_year": 4}, {"yearly_course_limit_ok": False}),
+    # a plan checked item by item: 6 h allow 30,000; other costs at most 20,000
+    ("nkust_production_subsidy", {"video_hours": 6, "recording_fee_requested": 30000, "other_costs_requested": 20000}, {"all_checks_pass": True, "total_granted": D(50000)}),
+    ("nkust_production_subsidy", {"video_hours": 6, "recording_fee_requested": 30000, "other_costs_requested": 30000}, {"all_checks_pass": False, "other_granted": D(20000)}),
     # nkust_operation_ta (四、(一)3.): (weeks + 2) × 10 h
     ("nkust_operation_ta", {"course_weeks": 6}, {"weeks_paid": 8, "max_ta_hours": D(80)}),
     ("nkust_operation_ta", {"course_weeks": 9}, {"weeks_paid": 11, "max_ta_hours": D(110)}),
