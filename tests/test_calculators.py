@@ -66,11 +66,32 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"recording_granted": D(200000), "expert_granted": D(10000), "other_granted": D(20000), "total_requested": D(295000), "total_granted": D(140000)}),
     ("nkust_production_subsidy", {"video_hours": 1, "courses_this_year": 3}, {"yearly_course_limit_ok": True}),
     ("nkust_production_subsidy", {"video_hours": 1, "courses_this_year": 4}, {"yearly_course_limit_ok": False}),
+    # a plan checked item by item: 6 h allow 30,000; other costs at most 20,000
+    ("nkust_production_subsidy", {"video_hours": 6, "recording_fee_requested": 30000, "other_costs_requested": 20000}, {"all_checks_pass": True, "total_granted": D(50000)}),
+    ("nkust_production_subsidy", {"video_hours": 6, "recording_fee_requested": 30000, "other_costs_requested": 30000}, {"all_checks_pass": False, "other_granted": D(20000)}),
     # nkust_operation_ta (四、(一)3.): (weeks + 2) × 10 h
     ("nkust_operation_ta", {"course_weeks": 6}, {"weeks_paid": 8, "max_ta_hours": D(80)}),
     ("nkust_operation_ta", {"course_weeks": 9}, {"weeks_paid": 11, "max_ta_hours": D(110)}),
     ("nkust_operation_ta", {"course_weeks": 2}, {"weeks_paid": 4, "max_ta_hours": D(40)}),
     ("nkust_operation_ta", {"course_weeks": 6, "self_study": "是"}, {"max_ta_hours": D(0), "weeks_paid": 0}),
+    ("nkust_operation_ta", {"course_weeks": 6, "hourly_wage": 190}, {"max_ta_hours": D(80), "amount": D(15200)}),
+    ("nkust_operation_ta", {"course_weeks": 4, "other_course_weeks": 8}, {"max_ta_hours": D(60), "both_courses_ta_hours": D(160)}),
+    # one item of 四、(一)2. on its own: 5,000 an hour (pro rata, within the 140,000 course cap); 2,000 a unit up to 10,000; other costs up to 20,000
+    ("nkust_recording_fee", {"video_hours": 9}, {"recording_fee": D(45000)}),
+    ("nkust_recording_fee", {"video_hours": "6.5"}, {"recording_fee": D(32500)}),
+    ("nkust_recording_fee", {"video_hours": 29}, {"fee_by_hours": D(145000), "recording_fee": D(140000), "remaining_under_cap": D(0)}),
+    ("nkust_expert_fee", {"expert_units": 4}, {"expert_fee": D(8000)}),
+    ("nkust_expert_fee", {"expert_units": 6}, {"fee_by_units": D(12000), "expert_fee": D(10000)}),
+    ("nkust_other_costs", {"requested": 22000}, {"other_granted": D(20000), "excess": D(2000), "within_other_cap": False}),
+    ("nkust_other_costs", {"requested": 15000}, {"other_granted": D(15000), "excess": D(0), "within_other_cap": True}),
+    ("nkust_yearly_total", {"courses": 3}, {"yearly_total": D(420000), "yearly_courses_ok": True}),
+    ("nkust_yearly_total", {"courses": 4}, {"courses_counted": D(3), "yearly_total": D(420000), "yearly_courses_ok": False}),
+    # nkust_weekly_video (二、(一)): 50–60 minutes a week, 2–9 weeks and ≤ 10-minute units as a rule, no recorded lectures
+    ("nkust_weekly_video", {"weekly_minutes": 40, "course_weeks": 11}, {"short_by_minutes": D(10), "weekly_minutes_ok": False, "weeks_ok": False}),
+    ("nkust_weekly_video", {"videos_per_week": 6, "video_minutes": 9, "course_weeks": 8}, {"weekly_minutes": D(54), "nkust_ok": True}),
+    ("nkust_weekly_video", {"videos_per_week": 4, "video_minutes": 15}, {"weekly_minutes": D(60), "weekly_minutes_ok": True, "video_length_ok": False}),
+    ("nkust_weekly_video", {"weekly_minutes": 61}, {"over_by_minutes": D(1), "weekly_minutes_ok": False}),
+    ("nkust_weekly_video", {"lectures_per_week": 2, "video_minutes": 50}, {"weekly_minutes": D(100), "no_lecture_capture": False}),
     # nkust_review_committee (四、(三)): ⌈members × 2/3⌉ exactly: 3 → 2, 4 → 3, 5 → 4, 6 → 4
     ("nkust_review_committee", {"members": 3}, {"min_recommendations": 2, "committee_size_ok": True}),
     ("nkust_review_committee", {"members": 4}, {"min_recommendations": 3}),
@@ -87,6 +108,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("nkust_graduation_credits", {"courses": 4, "credits_each": 3}, {"total_credits": D(12), "counted_credits": D(9), "excess_credits": D(3), "within_cap": False}),
     ("nkust_graduation_credits", {"course_credits": "2,2,3,2"}, {"total_credits": D(9), "counted_credits": D(9), "within_cap": True}),
     ("nkust_graduation_credits", {"course_credits": "0.5,0.2,1"}, {"counted_credits": D("1.7"), "excess_credits": D(0)}),
+    ("nkust_graduation_credits", {"credits_total": 10}, {"total_credits": D(10), "counted_credits": D(9), "excess_credits": D(1)}),
+    ("nkust_credits", {"hours": 9}, {"credits": D("0.5"), "weeks_equivalent": D(5)}),
     # nkust_award (四、(二)): by 31 January, courses completed the previous calendar year; NT$30,000 at most; once per course
     ("nkust_award", {"year": 115}, {"deadline": "2026-01-31", "results_from": "2025-01-01", "results_to": "2025-12-31"}),
     ("nkust_award", {"completed_on": "2025-12-20"}, {"deadline": "2026-01-31", "completed_last_year": True}),
@@ -157,6 +180,25 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_material_assistants", {"tier": "accepted", "months": 6}, {"months_paid": 4, "total_hours": 344, "months_capped": True}),
     ("fcu_material_assistants", {"tier": "spoc"}, {"months_paid": 4, "total_hours": 172}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 4, "hourly_wage": 200}, {"amount": D(34400)}),
+    # both MOE columns give 2 assistants, so 「教育部課程」 is enough: 2 × 43 × 4 = 344 h × NT$183 = 62,952
+    ("fcu_material_assistants", {"tier": "教育部課程", "months": 4, "hourly_wage": 183}, {"total_hours": D(344), "amount": D(62952)}),
+    ("fcu_material_assistants", {"tier": "accepted", "other_tier": "spoc", "months": 4}, {"total_hours": D(344), "other_tier_total_hours": D(172), "tier_difference": D(172)}),
+    # two tiers side by side: 6 h × (8 − 4) = 24; (8 + 2) weeks × (12 − 8) = 40 above 1,000 registrants
+    ("fcu_recording_fee", {"tier": "benchmark", "other_tier": "spoc", "video_hours": 6}, {"hourly_fee_count": D(48), "other_tier_hourly_fee_count": D(24), "tier_difference": D(24)}),
+    ("fcu_recording_fee", {"tier": "spoc", "video_list": "6,8,10"}, {"video_hours": D(24), "hourly_fee_count": D(96)}),
+    ("fcu_recording_fee", {"tier": "accepted", "video_hours": "3.75", "more_video_hours": "4.25"}, {"video_hours": D(8), "hourly_fee_count": D(48)}),
+    ("fcu_tutoring_compare", {"tier": "benchmark", "other_tier": "accepted", "course_weeks": 8, "online_enrolment": 1500}, {"total_hours": D(120), "other_tier_total_hours": D(80), "tier_difference": D(40)}),
+    ("fcu_teaching_assistants", {"classroom_students": 130, "online_enrolment": 2600, "weeks": 16}, {"ta_total_hours": D(320), "tutor_total_hours": D(480), "total_hours": D(800)}),
+    # fcu_hours_total (附表): recording 9 × 8 = 72; tutoring (6 + 2) × 6 = 48; assistants 2 × 43 × 4 = 344; in all 464
+    ("fcu_hours_total", {"tier": "benchmark", "video_hours": 9, "course_weeks": 6, "online_enrolment": 700, "assistants_full": True},
+     {"recording_hours": D(72), "tutoring_hours": D(48), "assistant_hours": D(344), "total_hours": D(464)}),
+    ("fcu_hours_total", {"tier": "accepted", "video_hours": 12, "course_weeks": 8, "online_enrolment": 1300}, {"tutoring_hours": D(80), "total_hours": D(152)}),
+    # fcu_shared_reward (【說明】4.) from the tier and video hours: 12 × 6 = 72 shared by 2 → 36; 15 × 8 = 120 at 60/40 → 72 and 48
+    ("fcu_shared_reward", {"teachers": 2, "tier": "accepted", "video_hours": 12}, {"fee_hours_total": D(72), "fee_hours_each": D(36)}),
+    ("fcu_shared_reward", {"lead_pct": 60, "co_pct": 40, "tier": "benchmark", "video_hours": 15}, {"fee_hours_total": D(120), "fee_hour_shares": "72,48"}),
+    # fcu_tier_upgrade with the assistants at the cap: 20 + 40 + 172 = 232
+    ("fcu_tier_upgrade", {"old_tier": "spoc", "new_tier": "accepted", "video_hours": 10, "course_weeks": 8, "online_enrolment": 600, "assistants_full": True},
+     {"recording_difference": D(20), "tutoring_difference": D(40), "assistant_hours_difference": D(172), "total_difference": D(232)}),
     # fcu_video_hours (第二條: 6 至 18 小時為原則 = 360 to 1,080 minutes)
     ("fcu_video_hours", {"videos": "360"}, {"total_hours": D(6), "fcu_total_hours_ok": True}),
     ("fcu_video_hours", {"videos": "359"}, {"fcu_total_hours_ok": False}),
@@ -231,6 +273,22 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
      {"checks_run": 5, "eligible": True}),
     # partial figures: each check runs only with its figure; eligible covers the checks run
     ("moe_series_eligibility", {"courses": 4}, {"courses_ok": True, "eligible": True, "checks_run": 1, "checks_not_run": "new_courses_ok,new_course_hours_ok"}),
+    # 2 own + 3 others' = 5 > 4; new courses of 3 + 4 + 4 = 11 < 12 (1 short); 12 − 7.5 = 4.5 short
+    ("moe_series_eligibility", {"series_applied": 2, "series_of_others": 3}, {"series_participating": D(5), "series_participating_ok": False}),
+    ("moe_series_eligibility", {"courses": 5, "new_courses": 3, "new_course_hours_list": "3,4,4"}, {"new_course_hours": D(11), "new_course_hours_short": D(1)}),
+    ("moe_series_eligibility", {"new_course_hours": "7.5"}, {"new_course_hours_short": D("4.5")}),
+    # moe_budget_check without a subsidy: worked out from the self-funding (÷ 10%; × 85/15 locally), staff pay (÷ 60%), equipment (÷ 5%)
+    ("moe_budget_check", {"self_funding": 250000}, {"max_subsidy_for_self_funding": D(2500000)}),
+    ("moe_budget_check", {"self_funding": 300000, "local_government": True}, {"max_subsidy_for_self_funding": D(1700000)}),
+    ("moe_budget_check", {"personnel_costs": 1500000}, {"min_subsidy_for_personnel": D(2500000)}),
+    ("moe_budget_check", {"equipment": 120000}, {"min_subsidy_for_equipment": D(2400000)}),
+    ("moe_budget_check", {"series_type": "refine", "refine_courses": 4}, {"cap": D(800000)}),
+    ("moe_budget_check", {"subsidy": 2500000, "personnel_pct": 60, "equipment_pct": 5}, {"personnel_and_equipment": D(1625000), "left_for_other_items": D(875000)}),
+    ("moe_budget_check", {"subsidy": 2000000, "personnel_costs": 1100000, "equipment": 80000}, {"personnel_room": D(100000), "equipment_room": D(20000)}),
+    ("moe_budget_check", {"subsidy": 850000, "local_government": True}, {"min_self_funding": D(150000), "min_plan_total": D(1000000)}),
+    # moe_staff_limit (九、(二)1.(2)): at most 10
+    ("moe_staff_limit", {"staff_count": 10}, {"staff_ok": True}),
+    ("moe_staff_limit", {"staff_count": 12}, {"staff_ok": False, "over_by": D(2)}),
     ("moe_series_eligibility", {"courses": 2}, {"courses_ok": False, "eligible": False, "checks_run": 1}),
     ("moe_series_eligibility", {"new_courses": 1}, {"new_courses_ok": False, "eligible": False, "checks_run": 1, "checks_not_run": "courses_ok,new_course_hours_ok"}),
     ("moe_series_eligibility", {"new_courses": 2}, {"new_courses_ok": True, "eligible": True, "checks_run": 1}),
@@ -265,6 +323,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     # moe_progress_report_due (七、(二)5.): August's progress on 9/5; December's on 1/5 of the next year
     ("moe_progress_report_due", {"work_month": 8}, {"due_month": 9, "due_day": 5}),
     ("moe_progress_report_due", {"work_month": 12, "year": 106}, {"due_month": 1, "due_date": "2018-01-05"}),
+    ("moe_progress_report_due", {"work_month_of_year": "106.09.01"}, {"due_date": "2017-10-05"}),
     # moe_southbound_registrants (七、(二)5.): 4 courses × 300 = 1,200; 350 + 280 + 420 = 1,050 ≥ 900 but course 2 is short
     ("moe_southbound_registrants", {"courses": 4}, {"min_total": 1200}),
     ("moe_southbound_registrants", {"registrants": "350,280,420"}, {"total": 1050, "min_total": 900, "every_course_ok": False, "lowest_course": 2}),
@@ -272,6 +331,10 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     # moe_instalments (十一、(一)2.): 50/40/10 of the approved amount; claim within 40 days (106.07.01 → 106.08.10)
     ("moe_instalments", {"approved_amount": "250萬"}, {"instalment_1": D(1250000), "instalment_2": D(1000000), "instalment_3": D(250000)}),
     ("moe_instalments", {"approval_date": "106.07.01", "claimed_on": "106.08.10"}, {"first_claim_by": "2017-08-10", "claimed_in_time": True}),
+    # an instalment stands for the approved funding: 900,000 ÷ 50% = 1,800,000 (third 10% = 180,000); 1,000,000 ÷ 40% = 2,500,000
+    ("moe_instalments", {"first_instalment": 900000}, {"approved_amount": D(1800000), "instalment_3": D(180000)}),
+    ("moe_instalments", {"second_instalment": 1000000}, {"approved_amount": D(2500000)}),
+    ("moe_instalments", {"approved_amount": 1800000, "spent": 700000}, {"instalment_1": D(900000), "first_instalment_left": D(200000), "instalment_2": D(720000)}),
     ("moe_instalments", {"approval_date": "106.07.01", "claimed_on": "106.08.11"}, {"claimed_in_time": False}),
     # moe_reviews (十二、(一)): month 8 and month 16 after approval
     ("moe_reviews", {"approval_date": "106.07.01"}, {"midterm_from": "2018-02-01", "midterm_to": "2018-02-28", "final_from": "2018-10-01", "final_to": "2018-10-31"}),
@@ -283,6 +346,32 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("moe_review_score", {"plan_score": 80, "course_score": 70, "presentation_score": 90}, {"score": D(77)}),
     ("moe_review_score", {"plan_score": 90, "course_score": 85, "presentation_score": 75}, {"score": D("86.5")}),
     # ndhu_teaching_assistants (3、(三)1.)
+    # ndhu_teaching_assistants: a second course (150 → 2 TAs 60,000; 60 → 1 TA 30,000; 90,000) and a second semester (60,000 × 2)
+    # ndhu_application_term (2、(1)1.): a distance course the semester before, a MOOC a year before; terms Aug–Jan and Feb–Jul
+    ("ndhu_application_term", {"planned_start": "2025-09-01", "course_type": "distance"}, {"ndhu_application_semester": "113-2", "ndhu_latest_application_reading": "2025-07-31"}),
+    ("ndhu_application_term", {"planned_start": "2026-09-01"}, {"ndhu_application_semester": "114-1", "ndhu_latest_application_reading": "2026-01-31"}),
+    ("ndhu_application_term", {"opening_year": 115, "opening_term": "second"}, {"ndhu_application_semester": "114-2"}),
+    # ndhu_distance_plan minimums: 18 weeks → 9 sessions of an hour; 48 h in all → 24 online; 10 units → 10 quizzes; replies in 2 weeks are late
+    ("ndhu_distance_plan", {"semester_weeks": 18}, {"min_sync_sessions": D(9), "min_sync_hours": D(9)}),
+    ("ndhu_distance_plan", {"total_hours": 48}, {"min_online_hours": D(24)}),
+    ("ndhu_distance_plan", {"units": 10}, {"min_unit_quizzes": D(10)}),
+    ("ndhu_distance_plan", {"reply_weeks": 2}, {"reply_ok": False}),
+    # ndhu_course_structure from figures: 45 min a week is under an hour; a 20-minute video is over 15
+    ("ndhu_course_structure", {"weekly_minutes": 45}, {"ndhu_weekly_time_ok": False}),
+    ("ndhu_course_structure", {"video_minutes": 20}, {"ndhu_one_video_ok": False}),
+    ("ndhu_teaching_assistants", {"enrolment": 150, "other_enrolment": 60}, {"max_semester_amount": D(60000), "both_courses_amount": D(90000)}),
+    ("ndhu_teaching_assistants", {"enrolment": 180, "tas": 2, "months": 5, "other_semester_months": 5}, {"year_amount": D(120000)}),
+    # ndhu_ta_budget_total: 2 × 6,000 × 5 = 60,000 + 8 h × 1,021.1 = 68,168.8; 30,000 + 6 × 1,021.1 + 40 × 190 = 43,726.6
+    ("ndhu_ta_budget_total", {"enrolment": 140, "tas": 2, "recording_hours": 8}, {"ta_total": D(60000), "total": D("68168.8")}),
+    ("ndhu_ta_budget_total", {"enrolment": 100, "months": 5, "recording_hours": 6, "work_study_hours": 40}, {"total": D("43726.6")}),
+    # one budget line on its own: 30 × (1,000 + 21.1) = 30,633; 80 × 190 = 15,200
+    ("ndhu_recording_budget", {"recording_hours": 30}, {"recording_fee": D(30000), "supplementary_premium": D(633), "recording_total": D(30633)}),
+    ("ndhu_work_study_pay", {"work_study_hours": 80}, {"work_study_pay": D(15200)}),
+    # ndhu_work_hours: ≤ 8 h a day, ≤ 5 days in a row, ≤ 5 days in 7
+    ("ndhu_work_hours", {"daily_hours": 9}, {"daily_hours_ok": False, "min_break_minutes": D(60)}),
+    ("ndhu_work_hours", {"daily_hours": 4, "days_in_row": 6}, {"consecutive_days_ok": False}),
+    ("ndhu_work_hours", {"days_worked": 6, "period_days": 7}, {"window_days_ok": False}),
+    ("ndhu_work_hours", {"daily_hours": 8, "days_in_row": 5, "days_worked": 5}, {"hours_ok": True}),
     ("ndhu_teaching_assistants", {"enrolment": 0}, {"teaching_assistants": 1}),
     ("ndhu_teaching_assistants", {"enrolment": 120}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
     ("ndhu_teaching_assistants", {"enrolment": 121}, {"teaching_assistants": 2, "max_semester_amount": D(60000)}),
@@ -786,10 +875,18 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("nkust_production_subsidy", {"video_hours": "2.5", "expert_units": 6, "staff_fee_requested": 100000, "other_costs_requested": 30000, "courses_this_year": 4}),
     ("nkust_operation_ta", {"course_weeks": 12, "self_study": True}),
     ("nkust_operation_ta", {"course_weeks": 6}),
+    ("nkust_operation_ta", {"course_weeks": 6, "other_course_weeks": 4, "hourly_wage": 190}),
+    ("nkust_recording_fee", {"video_hours": 30}),
+    ("nkust_expert_fee", {"expert_units": 6}),
+    ("nkust_other_costs", {"requested": 25000}),
+    ("nkust_yearly_total", {"courses": 4}),
+    ("nkust_weekly_video", {"lectures_per_week": 2, "video_minutes": 50, "course_weeks": 12, "lecture_capture": True}),
     *[("fcu_recording_fee", {"tier": t, "video_hours": 5, "hourly_rate": 1000}) for t in ("benchmark", "accepted", "spoc")],
     *[("fcu_tutoring_hours", {"tier": t, "course_weeks": 4, "online_enrolment": 1000, "hourly_rate": 1}) for t in ("benchmark", "accepted", "spoc")],
     ("fcu_teaching_assistants", {"classroom_students": 41, "online_enrolment": 501, "weeks": 18}),
     ("fcu_material_assistants", {"tier": "spoc", "months": 9, "hourly_wage": 190}),
+    ("fcu_hours_total", {"tier": "spoc", "video_hours": 10, "course_weeks": 4, "months": 6}),
+    ("fcu_tutoring_compare", {"tier": "spoc", "other_tier": "benchmark", "course_weeks": 4, "online_enrolment": 1001}),
     ("fcu_recording_fee", {"tier": "accepted", "video_hours": 3, "run": 3, "projects": 2}),
     ("fcu_recording_fee", {"tier": "spoc", "video_hours": 3, "run": 2}),
     ("fcu_video_hours", {"weeks": "60,60;60", "used_in_course": False}),
@@ -804,6 +901,8 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("fcu_research_credit", {"tier": "benchmark", "moe_grant": 1000000, "prior_credits": 0}),
     ("moe_budget_check", {"subsidy": 2000000, "local_government": True, "self_funding": 1, "personnel_costs": 1, "equipment": 1, "staff_count": 1}),
     ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
+    ("moe_budget_check", {"self_funding": 300000, "local_government": True, "personnel_costs": 1, "equipment": 1}),
+    ("moe_staff_limit", {"staff_count": 12}),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
     ("moe_series_totals", {"series": 2, "refine_courses": 1}),
     ("moe_programme_period", {"on_date": "107.01.01"}),
@@ -837,6 +936,11 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("ndhu_report_self_rating", {"ratings": "5,4,6"}),
     ("ndhu_teaching_assistants", {"tas": 2, "current_student": False}),
     ("ndhu_budget", {"work_study_hours": 4, "schedule": "4,8", "labour_insurance": 10, "labour_pension": 10, "items_cost": 10}),
+    ("ndhu_ta_budget_total", {"tas": 2, "months": 3, "recording_hours": 1, "work_study_hours": 1}),
+    ("ndhu_recording_budget", {"recording_hours": 2}),
+    ("ndhu_work_study_pay", {"work_study_hours": 2}),
+    ("ndhu_work_hours", {"daily_hours": 9, "days_in_row": 6, "days_worked": 6}),
+    ("ndhu_application_term", {"opening_year": 116, "opening_term": "first", "course_type": "distance"}),
     ("nkust_course_structure", {"weeks": "10;12"}),
     ("nkust_course_structure", {"videos": "12,8"}),
 ]
@@ -899,6 +1003,8 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_tutoring_hours": "fcu-table-tutoring",
         "fcu_teaching_assistants": "fcu-table-ta-1",
         "fcu_material_assistants": "fcu-table-material-assistant-2",
+        "fcu_hours_total": "fcu-table",
+        "fcu_tutoring_compare": "fcu-table-tutoring",
         "fcu_video_hours": "fcu-2",
         "fcu_trial_period": "fcu-7",
         "fcu_higher_tier": "fcu-notes-1",
@@ -909,10 +1015,21 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_material_award": "fcu-table-material-award",
         "fcu_research_credit": "fcu-table-research",
         "moe_budget_check": "moe-9-1",
+        "moe_staff_limit": "moe-9-2-1-2",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",
+        "ndhu_ta_budget_total": "ndhu-3-3-1",
+        "ndhu_recording_budget": "ndhu-budget-recording-fee",
+        "ndhu_work_study_pay": "ndhu-budget-work-study",
+        "ndhu_work_hours": "ndhu-budget-work-study-2",
+        "ndhu_application_term": "ndhu-2-1-1",
         "ndhu_budget": "ndhu-budget",
         "nkust_course_structure": "nkust-2-1-1",
+        "nkust_recording_fee": "nkust-4-1-2-1",
+        "nkust_expert_fee": "nkust-4-1-2-2",
+        "nkust_other_costs": "nkust-4-1-2-4",
+        "nkust_yearly_total": "nkust-4-1-2",
+        "nkust_weekly_video": "nkust-2-1-2",
         "ndhu_course_structure": "ndhu-2-2-2",
         "ndhu_distance_plan": "ndhu-2-2-table",
         "ndhu_report_self_rating": "ndhu-att4",
