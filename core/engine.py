@@ -156,7 +156,7 @@ class Engine:
         self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
         self._rules = dict(calculators)
         self._rule_homes = frozenset(r.entry for r in calculators.values())  # the clauses that set a rule
-        self._planner = Planner(self._rules, normaliser.light)
+        self._planner = Planner(self._rules, normaliser.light, normaliser.base)
 
     # --- conversation -----------------------------------------------------------------------------------
 
@@ -800,6 +800,10 @@ class Engine:
                 f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else ""))
             return replace(base, direct=why, details=(base.direct,), calculator=rule.name, needs=(err.param,), hints=("step_by_step",))
         ans = self._compose.calculation(question, rule.name, res, lang, lead, carried=note)
+        if plan.bound.rough:
+            given = "、".join(plan.bound.rough) if not en else ", ".join(plan.bound.rough)
+            ans = replace(ans, notes=(*ans.notes, Note("reading", f"Worked out with your rough figure ({given}) as it is; the result changes if the actual figure differs."
+                                                     if en else f"依您提供的約略數字（{given}）計算；實際數字不同時，結果可能不同。")))
         if plan.intent == "check" and ans.checks:
             failed = [c for c in ans.checks if not c.passed]
             if failed:

@@ -22,6 +22,7 @@ from rules.evaluate import Rule
 Intent = Literal["forward", "inverse", "compare", "check"]
 
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
+ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
 
@@ -29,10 +30,11 @@ MAX_SEARCH = 100_000  # the largest value an inverse search tries
 _TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
 # Words that ask for the point where a cap binds (「錄幾小時就到補助上限」).
 _SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|the cap|the maximum")
-_CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{0,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
-_ROUGHLY = re.compile(r"(?:快|將近|接近|差不多|大約|大概|約|近|about|around|almost|nearly)\s*$")
+_CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{1,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
+_ROUGHLY = re.compile(r"(?:快|將近|接近|近|almost|nearly|close to|just under)\s*$")  # less than the figure: not the figure
+_ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計|about|around|roughly|approximately|estimated)\s*$")  # the figure, roughly
 _CLAUSE_END = re.compile(r"[，。；;,、？！?!\n]")
-_HOW_MUCH = re.compile(r"多少|幾|how (?:many|much|long)")
+_HOW_MUCH = re.compile(r"多少|幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
 _NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
 _LIST = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?){2,}")
 _WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
@@ -53,6 +55,7 @@ class Bound:
     unused: int  # figures of the question the rule does not take
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every value named for a choice input
     missing: int = 0  # required inputs the question leaves out
+    rough: tuple[str, ...] = ()  # figures the asker gave as rough ones (大概 8 小時), as written
 
     @property
     def score(self) -> float:
@@ -90,9 +93,11 @@ class Solved:
 class Planner:
     """Binds figures to rule inputs for the rules of one knowledge base."""
 
-    def __init__(self, rules: Mapping[str, Rule], light: Callable[..., str]):
+    def __init__(self, rules: Mapping[str, Rule], light: Callable[..., str], base: Callable[[str], str] | None = None):
         self.rules = dict(rules)
         self._light = light  # text → lower-case Traditional text (the normaliser's light form)
+        self._base = base or light  # text → the matcher's form (synonyms canonical: 助教 → 教學助理)
+        self._out_labels: dict[str, tuple[str, ...]] = {}  # per rule: its shown results' labels, in the matcher's form
         self._cues: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._aliases: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._out_units: dict[tuple[str, str], str | None] = {}
@@ -116,6 +121,7 @@ class Planner:
             title = light(rule.title_zh)
             self._title_terms[rule.name] = frozenset(title[k:k + 2] for k in range(len(title) - 1)) | frozenset(
                 w for w in re.findall(r"[a-z]{3,}", light(rule.title_en)))
+            self._out_labels[rule.name] = tuple(b for b in (self._base(o.label_zh) for o in rule.spec.outputs.values() if o.label_zh) if len(b) >= 2)
             for out_name, out in rule.spec.outputs.items():
                 unit = out.unit
                 if unit is None and isinstance(out.value, str):
@@ -198,6 +204,7 @@ class Planner:
                         params[name] = chosen
                         figures += 1
         taken: set[str] = set()
+        rough: list[str] = []
         alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
         # Without cue words, a figure in a follow-up replaces the carried figure it is most like (「改成 9 萬」 after a
         # budget of 200 萬 with 12 萬 of equipment is the equipment).
@@ -206,6 +213,8 @@ class Planner:
                 continue
             q = reading.quantities[i]
             params[name] = _raw(q, rule.inputs[name].type, rule.inputs[name].unit)
+            if _ABOUT.search(text[max(0, q.start - 4):q.start]):
+                rough.append(q.raw)
             taken.add(name)
             used.add(i)
             figures += 1
@@ -219,7 +228,7 @@ class Planner:
                     params[k] = v
         unused = sum(1 for i, q in enumerate(reading.quantities) if i not in used and q.kind != "number")
         missing = len(rule.missing(params))
-        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing)
+        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough))
 
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
         found: list[tuple[int, str]] = []
@@ -280,7 +289,7 @@ class Planner:
         reading = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
         top_prior = max((p for _, p in candidates), default=0.0)
-        confirming = bool(_CONFIRM.search(text))
+        confirming = _confirms(text)
         options: list[tuple[float, Plan]] = []
         for rule, prior in candidates:
             mine = (carried or {}).get(rule.name)
@@ -299,10 +308,26 @@ class Planner:
                 continue  # figures bound by their unit alone, to a rule the question is not about
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
                 continue  # 「上限是 300 萬嗎」 asks whether the rule says so: the clause answers it
-            options.append((b.score + 4.0 * prior + named, self._intent(b, text)))
+            options.append((b.score + 4.0 * prior + named + self._gives_asked(rule, text, reading), self._intent(b, text)))
         if not options:
             return None
         return max(options, key=lambda o: o[0])[1]
+
+    def _gives_asked(self, rule: Rule, text: str, reading: Reading) -> float:
+        """How surely one of the rule's results is what the question asks for: fully when the reader saw the unit asked
+        (「幾學分」), else by the longest run of a result's label beside 多少 / 是？ (「助教時數最多多少」 shares
+        「教學助理時數」 with one rule's result, only 「時數」 with another's)."""
+        asked = {a.unit for a in reading.asked}
+        if any(self._out_units.get((rule.name, name)) in asked for name in rule.spec.outputs):
+            return ASKED_OUTPUT
+        best = 0.0
+        for m in _HOW_MUCH.finditer(text):
+            window = self._base(_CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0])
+            for label in self._out_labels.get(rule.name, ()):
+                shared = _longest_shared(label, window)
+                if shared >= 2:
+                    best = max(best, min(1.0, shared / 3))  # a word of two characters (學分) says much; three or more, all
+        return ASKED_OUTPUT * best
 
     def _named(self, rule: Rule, text: str) -> float:
         """How much of the rule's own name the question uses (「線上輔導鐘點費」 names the tutoring rule, not the TAs')."""
@@ -519,6 +544,26 @@ def _unit_of(rule: Rule, name: str) -> str | None:
         if step.let == name:
             return step.unit
     return rule.fact_units.get(name)
+
+
+_WH = re.compile(r"多少|幾|什麼|甚麼|哪|如何|怎麼|\b(?:what|how|which|when|where|who)\b", re.I)
+
+
+def _confirms(text: str) -> bool:
+    """「上限是 300 萬嗎？」 asks whether the rule says so; 「上限是多少？」, "What is the minimum…?" ask for a figure."""
+    for m in _CONFIRM.finditer(text):
+        clause = _CLAUSE_END.split(text[: m.start()])[-1] + m.group(0)
+        if not _WH.search(clause):
+            return True
+    return False
+
+
+def _longest_shared(label: str, window: str) -> int:
+    """The length of the longest run of `label` that `window` contains (labels and windows are a few words)."""
+    for n in range(len(label), 1, -1):
+        if any(label[k:k + n] in window for k in range(len(label) - n + 1)):
+            return n
+    return 0
 
 
 def _likeness(q: Quantity, carried: str | None) -> float:

@@ -1,0 +1,42 @@
+"""The planner through the engine: which rule a question's figures go to, and what it does with figures given
+roughly, with a confirmation, or beside the result asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.engine import Engine
+
+
+def test_a_rough_figure_is_used_and_said_to_be_rough(engine: Engine) -> None:
+    ans = engine.answer("高科大磨課師線上學習時數大概 8 小時，可以拿幾學分？")
+    assert ans.kind == "calculation" and ans.inputs.get("hours") == "8"
+    assert any(n.kind == "reading" and "約略" in n.text for n in ans.notes)
+    exact = engine.answer("高科大磨課師線上學習 8 小時，可以拿幾學分？")
+    assert not any("約略" in n.text for n in exact.notes)
+
+
+def test_almost_a_figure_is_not_that_figure(engine: Engine) -> None:
+    # 「快 9 小時」 is under 9: computing 0.5 credit from it would be wrong.
+    ans = engine.answer("高科大磨課師我快 9 小時了，可以拿幾學分？")
+    assert ans.inputs.get("hours") != "9"
+
+
+def test_a_confirmation_is_answered_by_the_clause_and_a_question_for_a_figure_is_computed(engine: Engine) -> None:
+    confirm = engine.answer("高科大磨課師每門課補助上限是 14 萬嗎？")
+    assert confirm.kind == "answer"
+    asked = engine.answer("高科大磨課師學生每週上 2 小時，開了 4 週，學分是？")
+    assert asked.kind == "calculation" and asked.calculator == "nkust_credits"
+
+
+@pytest.mark.parametrize(
+    ("question", "rule"),
+    [
+        ("高科大磨客師開5周 助教時數最多多少", "nkust_operation_ta"),
+        ("高科大 9 週的磨課帥，TA 時數上限是多少？", "nkust_operation_ta"),
+        ("高科大磨課師開 9 週，學分是多少？", "nkust_credits"),
+    ],
+)
+def test_the_rule_whose_result_is_asked_for_is_chosen(engine: Engine, question: str, rule: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == rule
