@@ -506,13 +506,19 @@ class Engine:
             schools = tuple(s for s in schools if s not in self._ministries)
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)
+        ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
+        if len(schools) < 2 and not nq.off_topic and ranked and self._matcher.has_topic(nq.content, ranked[0]):
+            # Figures that cue words bind to a rule of the school asked about are a calculation, whatever else the
+            # words suggest (a checklist's 申請, a clause of another document that fits better).
+            early = self._calculate(nq, ranked, schools, lang, cued_only=True)
+            if early is not None and early.kind == "calculation":
+                return early
         procedure = self._procedure(nq, schools, ctx, lang)
         if procedure is not None:
             return procedure
         definition = self._definition(nq, lang)
         if definition is not None:
             return definition
-        ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
         unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
         if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not self._matcher.has_topic(nq.content, ranked[0]):
             if len(schools) == 1:
@@ -731,8 +737,10 @@ class Engine:
                 prior[name] = max(prior.get(name, 0.0), weight)
         return [(self._rules[n], p) for n, p in sorted(prior.items(), key=lambda kv: -kv[1])]
 
-    def _calculate(self, nq: Normalised, ranked: list[Scored], schools: tuple[str, ...], lang: str, carried: dict[str, dict[str, str]] | None = None) -> Answer | None:
-        """A rule applied to the figures of the question: forward, the asked unknown, tiers compared, or a plan checked."""
+    def _calculate(self, nq: Normalised, ranked: list[Scored], schools: tuple[str, ...], lang: str, carried: dict[str, dict[str, str]] | None = None,
+                   cued_only: bool = False) -> Answer | None:
+        """A rule applied to the figures of the question: forward, the asked unknown, tiers compared, or a plan checked.
+        `cued_only`: only when cue words bound figures to the rule, and the rule is on the best clauses' topic."""
         light, reading = self._planner.read(nq.original)
         candidates = self._candidate_rules(ranked, schools)
         if not candidates:
@@ -741,8 +749,12 @@ class Engine:
             problem = reading.problems[0]
             msg = problem.message_en if lang == "en" else problem.message_zh
             return Answer(question=nq.original, kind="clarify", direct=msg, lang=lang, score=ranked[0].score if ranked else 0.0)
+        if cued_only and (not reading.quantities or candidates[0][1] < self._matcher.threshold):
+            return None
         plan = self._planner.plan(light, reading, candidates, carried)
         if plan is None:
+            return None
+        if cued_only and plan.bound.cued == 0:
             return None
         return self._execute(plan, nq.original, lang, light, focus=ranked[0].entry.id if ranked else None)
 

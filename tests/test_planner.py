@@ -40,3 +40,14 @@ def test_a_confirmation_is_answered_by_the_clause_and_a_question_for_a_figure_is
 def test_the_rule_whose_result_is_asked_for_is_chosen(engine: Engine, question: str, rule: str) -> None:
     ans = engine.answer(question)
     assert ans.kind == "calculation" and ans.calculator == rule
+
+
+def test_figures_bound_by_cue_words_are_a_calculation_before_a_checklist(engine: Engine) -> None:
+    ans = engine.answer("東華磨課師 115 學年度第 2 學期要開，申請要在哪個學期？")
+    assert ans.kind == "calculation" and ans.citations[0].document == "ndhu-elearning"
+    assert "114" in ans.direct
+
+
+@pytest.mark.parametrize("question", ["宿舍 2 人一間，一個月多少錢？", "停車位一個月 1,500 元，可以用磨課師補助付嗎？"])
+def test_figures_about_what_the_documents_never_deal_with_are_not_computed(engine: Engine, question: str) -> None:
+    assert engine.answer(question).kind == "unknown"
