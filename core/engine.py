@@ -7,6 +7,7 @@ entry_count); they never reach the knowledge base, the normaliser or the matcher
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -45,6 +46,7 @@ OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
 LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
 SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
+ROW_LOOKUP = 0.6  # a table row matched this well answers a question that names only a choice
 HOW_COMPUTED_RATIO = 0.8  # 「怎麼算」: a clause a rule applies, this close to the best, leads
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
 MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
@@ -117,6 +119,10 @@ def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
     """The next state, remembering the last answer's figures as the previous ones."""
     before = tuple(("prev_fig", v) for k, v in st.extra if k == "fig")
     return replace(nxt, extra=tuple((k, v) for k, v in nxt.extra if k != "prev_fig") + before)
+
+
+# Work over a table's rows, not a lookup of one: a share, a total, an average, a difference.
+_OVER_ROWS = re.compile(r"百分|比例|佔|占|%|平均|合計|加起來|總共|總數|差|比.{0,8}多|比.{0,8}少|percent|share|average|total|sum|difference|more than|less than", re.I)
 
 
 def _said(st: DialogueState) -> tuple[str, ...]:
@@ -756,6 +762,9 @@ class Engine:
             return None
         if cued_only and plan.bound.cued == 0:
             return None
+        if (not plan.bound.used and plan.intent == "forward" and ranked and ranked[0].score >= ROW_LOOKUP and (ranked[0].entry.cells or ranked[0].entry.row_label)
+                and not _OVER_ROWS.search(light)):
+            return None  # one named row of a table asked about (「財務管理有多少人修？」): the row itself answers
         return self._execute(plan, nq.original, lang, light, focus=ranked[0].entry.id if ranked else None)
 
     def _execute(self, plan: Plan, question: str, lang: str, text: str, note: str = "", focus: str | None = None) -> Answer | None:

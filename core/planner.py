@@ -302,13 +302,18 @@ class Planner:
                 inv, target = inverse
                 options.append((inv.score + 4.0 * prior + named + 1.5, Plan(inv, "inverse", target=target)))
             numeric = bool(b.used)
+            asked = self._gives_asked(rule, text, reading)
             if not numeric and not mine:
+                # Only named choices (「錄取課程，教材助理可以補幾人？」): a calculation when the rule needs nothing
+                # more and one of its results is what the question asks for.
+                if b.choices and b.missing == 0 and asked > 0 and prior >= 0.6 * top_prior:
+                    options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
                 continue
             if b.cued == 0 and not mine and prior < 0.6 * top_prior:
                 continue  # figures bound by their unit alone, to a rule the question is not about
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
                 continue  # 「上限是 300 萬嗎」 asks whether the rule says so: the clause answers it
-            options.append((b.score + 4.0 * prior + named + self._gives_asked(rule, text, reading), self._intent(b, text)))
+            options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
         if not options:
             return None
         return max(options, key=lambda o: o[0])[1]

@@ -51,3 +51,16 @@ def test_figures_bound_by_cue_words_are_a_calculation_before_a_checklist(engine:
 @pytest.mark.parametrize("question", ["宿舍 2 人一間，一個月多少錢？", "停車位一個月 1,500 元，可以用磨課師補助付嗎？"])
 def test_figures_about_what_the_documents_never_deal_with_are_not_computed(engine: Engine, question: str) -> None:
     assert engine.answer(question).kind == "unknown"
+
+
+def test_a_named_tier_alone_is_computed_when_the_question_asks_for_a_result(engine: Engine) -> None:
+    ans = engine.answer("逢甲教育部录取课程，教材助理可以补几人？最多补多少小时？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_material_assistants" and "344" in ans.text
+    assert engine.answer("逢甲標竿課程對教師評鑑有什麼幫助？").kind == "answer"  # asks for no figure
+
+
+def test_one_named_row_is_answered_by_the_row_and_work_over_rows_is_computed(engine: Engine) -> None:
+    row = engine.answer("清華財務管理在中國大學MOOC有多少人修？")
+    assert row.kind == "answer" and row.citations[0].path[:1] == ("表二",) and len(row.citations[0].path) == 2
+    share = engine.answer("清華財務管理的修課人數占六門課總數的百分之幾？")
+    assert share.kind == "calculation"
