@@ -244,7 +244,14 @@ class Composer:
 
         def name(v: str) -> str:
             c = choices.get(v)
-            return (c.en if en else c.zh) if c else v
+            if c is not None:
+                return str(c.en if en else c.zh)
+            p = rule.param(choice)  # a figure compared with another (「1,000 人和 1,001 人」)
+            try:
+                shown = format_number(Decimal(v))
+            except ArithmeticError:
+                shown = v
+            return f"{p.label_en if en else p.label_zh} {shown} {p.unit_en if en else p.unit_zh}".strip()
 
         parts = [f"{name(v)}: {_display(rule, primary, r.figures.get(primary), lang)}" if en else f"{name(v)}：{_display(rule, primary, r.figures.get(primary), lang)}"
                  for v, r in runs if primary in r.figures]

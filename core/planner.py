@@ -141,9 +141,10 @@ class Planner:
 
     # --- binding ----------------------------------------------------------------------------------------
 
-    def bind(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None = None) -> Bound:
-        """Bind the question's figures to the rule's inputs: by unit, and by cue words where several inputs share a unit."""
-        reading = _without_ones(_without_rates(text, _with_products(text, reading)))
+    def bind(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None = None, products: bool = True) -> Bound:
+        """Bind the question's figures to the rule's inputs: by unit, and by cue words where several inputs share a unit.
+        `products`: 「2 位業師各錄 3 個單元」 is read as 6 units (else as 2 persons and 3 units)."""
+        reading = _without_ones(_without_rates(text, _with_products(text, reading) if products else reading))
         params: dict[str, str] = {}
         used: set[int] = set()
         cued = 0
@@ -286,7 +287,8 @@ class Planner:
 
         Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
         its inputs holds, inverse (one figure is the result wanted, the input is solved for)."""
-        reading = _without_ones(_without_rates(text, _with_products(text, reading)))
+        split = _without_ones(_without_rates(text, reading))
+        merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
         top_prior = max((p for _, p in candidates), default=0.0)
         confirming = _confirms(text)
@@ -295,7 +297,13 @@ class Planner:
             mine = (carried or {}).get(rule.name)
             if not mine and prior < 0.35 * top_prior:
                 continue  # a cue word in passing does not bring in a rule the question is not about
-            b = self.bind(rule, text, reading, mine)
+            reading = merged
+            b = self.bind(rule, text, merged, mine)
+            if merged is not split:
+                # 「兩位助教每月各 4,500 元」: a rule that takes the count and the amount each binds them apart.
+                apart = self.bind(rule, text, split, mine, products=False)
+                if apart.score > b.score:
+                    b, reading = apart, split
             named = self._named(rule, text)
             inverse = self._inverse(rule, text, reading, mine, b)
             if inverse is not None:
@@ -314,6 +322,10 @@ class Planner:
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
                 continue  # 「上限是 300 萬嗎」 asks whether the rule says so: the clause answers it
             options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
+            what_if = self._what_if(b, text, reading)
+            if what_if is not None:
+                # 「註冊 1,000 人和 1,001 人」, 「再多 30 人會變多少」: the same calculation for both figures, side by side.
+                options.append((b.score + 0.75 + 4.0 * prior + named + asked, Plan(b, "compare", compare=what_if)))
         if not options:
             return None
         return max(options, key=lambda o: o[0])[1]
@@ -334,6 +346,32 @@ class Planner:
                     best = max(best, min(1.0, shared / 3))  # a word of two characters (學分) says much; three or more, all
         return ASKED_OUTPUT * best
 
+    def _what_if(self, b: Bound, text: str, reading: Reading) -> tuple[str, tuple[str, ...]] | None:
+        """A figure left over that is an alternative to a bound one: joined to it by 和/或/and (「1,000 人和 1,001 人」),
+        or an increase on it (「再多 30 人」). Returns the input and its two values."""
+        qs = reading.quantities
+        for j, q in enumerate(qs):
+            if j in b.used:
+                continue
+            for i in (j - 1, j + 1):
+                if i not in b.used or not 0 <= i < len(qs):
+                    continue
+                p = qs[i]
+                if p.kind != q.kind or p.unit != q.unit:
+                    continue
+                name = next((n for n, spec in b.rule.inputs.items() if spec.type in ("number", "int") and b.params.get(n) == _raw(p, spec.type, spec.unit)), None)
+                if name is None:
+                    continue
+                spec = b.rule.inputs[name]
+                lo, hi = (p, q) if i < j else (q, p)
+                between = text[lo.end:hi.start]
+                if _OR.match(between):
+                    return name, (_raw(p, spec.type, spec.unit), _raw(q, spec.type, spec.unit))
+                if i < j and _MORE.search(text[max(p.end, q.start - 6):q.start]):
+                    more = replace(q, value=p.value + q.value)
+                    return name, (_raw(p, spec.type, spec.unit), _raw(more, spec.type, spec.unit))
+        return None
+
     def _named(self, rule: Rule, text: str) -> float:
         """How much of the rule's own name the question uses (「線上輔導鐘點費」 names the tutoring rule, not the TAs')."""
         terms = self._title_terms.get(rule.name, frozenset())
@@ -350,10 +388,11 @@ class Planner:
             return Plan(b, "check")
         return Plan(b, "forward")
 
-    def _asked(self, rule: Rule, text: str, reading: Reading) -> list[str]:
-        """The units the question asks for, as this rule's inputs name them: 「幾週」 (read by the reader), and an
-        input's own label or unit beside 多少 / how many (「線上學習時數至少要多少」, "how many course weeks")."""
-        units = [a.unit for a in reading.asked]
+    def _asked(self, rule: Rule, text: str, reading: Reading) -> list[tuple[str, frozenset[str] | None]]:
+        """The units the question asks for, each with the inputs that may hold the answer: 「幾週」 (read by the
+        reader: any input of that unit), and an input's own label, unit or cue word beside 多少 / how many
+        (「線上學習時數至少要多少」, "how many course weeks": that input only)."""
+        found: dict[str, set[str] | None] = {a.unit: None for a in reading.asked}
         for m in _HOW_MUCH.finditer(text):
             window = _CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0]
             for name, spec in rule.inputs.items():
@@ -361,22 +400,30 @@ class Planner:
                     continue
                 words = [self._light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
                 if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
-                    units.append(spec.unit)
-        return list(dict.fromkeys(units))
+                    if spec.unit not in found:
+                        found[spec.unit] = set()
+                    names = found[spec.unit]
+                    if names is not None:
+                        names.add(name)
+        return [(u, frozenset(n) if n is not None else None) for u, n in found.items()]
 
     def _inverse(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None, forward: Bound) -> tuple[Bound, tuple[str, str, Decimal]] | None:
         """When the question asks for a figure an input holds and gives a result wanted (「想拿到 100 小時，要開幾週」,
         「錄幾小時就到上限」): the binding of the other figures and (input, output, target; target < 0 = the cap).
         The input asked for is one no figure of the question fills; the result is a figure no cue word binds."""
         cued = self._cued_quantities(rule, text, reading, forward)
-        for unit in self._asked(rule, text, reading):
-            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in forward.params]
+        alternative = self._what_if(forward, text, reading)
+        for unit, names in self._asked(rule, text, reading):
+            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in forward.params
+                       and (names is None or n in names)]
             if not unknown:
                 continue
             for i, q in enumerate(reading.quantities):
                 outs = [o for o, spec in rule.spec.outputs.items() if spec.label_zh and self._out_units.get((rule.name, o)) == q.unit]
                 if not outs or i in cued:
                     continue
+                if alternative is not None and i not in forward.used and _raw(q, "number") in alternative[1]:
+                    continue  # 「1,000 人和 1,001 人」: the second is another value of the same input, not a result wanted
                 if q.unit == unit:
                     # Same unit as the asked input (hours of video for hours of fees): a result only when the words
                     # beside it name the output and none names the input.
@@ -551,6 +598,8 @@ def _unit_of(rule: Rule, name: str) -> str | None:
     return rule.fact_units.get(name)
 
 
+_OR = re.compile(r"^\s*(?:和|與|跟|或|或是|還是|對比|比|vs\.?|versus|and|or|compared with)\s*$", re.I)
+_MORE = re.compile(r"(?:再多|多了|再加|增加|加上|又多|more|another|extra)\s*$", re.I)
 _WH = re.compile(r"多少|幾|什麼|甚麼|哪|如何|怎麼|\b(?:what|how|which|when|where|who)\b", re.I)
 
 

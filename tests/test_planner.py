@@ -64,3 +64,31 @@ def test_one_named_row_is_answered_by_the_row_and_work_over_rows_is_computed(eng
     assert row.kind == "answer" and row.citations[0].path[:1] == ("表二",) and len(row.citations[0].path) == 2
     share = engine.answer("清華財務管理的修課人數占六門課總數的百分之幾？")
     assert share.kind == "calculation"
+
+
+def test_a_count_and_an_amount_each_bind_apart_when_the_rule_takes_both(engine: Engine) -> None:
+    ans = engine.answer("東華遠距課 130 人，兩位助教每月各 4,500 元、聘 4 個月，總共多少？")
+    assert ans.inputs.get("tas") == "2" and ans.inputs.get("monthly_amount") == "4500" and "36,000" in ans.text
+    product = engine.answer("高科大請了 3 位業師，每位各錄 2 個單元影片，業師協同錄製鐘點費最多補助多少？")
+    assert product.inputs.get("expert_units") == "6"  # no input takes the 3 experts: 3 × 2 units
+
+
+@pytest.mark.parametrize(
+    ("question", "values"),
+    [
+        ("逢甲標竿課程開 5 週，註冊 1,000 人和 1,001 人，線上輔導時數差多少？", ("1000", "1001")),
+        ("我在逢甲開教育部錄取的磨課師，課程 7 週，現在線上註冊 980 人，線上輔導鐘點費幾小時？如果再多 30 人註冊會變多少？", ("980", "1010")),
+    ],
+)
+def test_two_values_of_one_figure_are_computed_side_by_side(engine: Engine, question: str, values: tuple[str, str]) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "fcu_tutoring_hours"
+    assert len(ans.details) == 2 and "difference" in ans.result
+    shown = [format(int(v), ",") for v in values]
+    assert all(v in ans.direct for v in shown)
+
+
+def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) -> None:
+    # 「線上註冊一千人以下時，每週線上輔導鐘點差幾小時」 asks for tutoring hours, never a count of classroom students.
+    ans = engine.answer("逢甲標竿跟錄取課程，線上註冊一千人以下時，每週線上輔導鐘點差幾小時？超過一千人呢？")
+    assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
