@@ -189,20 +189,20 @@ class Engine:
         kind = self._talk.match(said)
         if kind is not None:
             ans = self._chat(text, kind, lang)
-            return self._finish(ans, simple), replace(st, at=now)
+            return self._finish(ans, simple, nq.truncated), replace(st, at=now)
         ref = reference(said)
         if ref is not None and st.entries:
             ans = self._reference(text, ref, st, lang)
-            return self._finish(ans, simple), replace(st, at=now)
+            return self._finish(ans, simple, nq.truncated), replace(st, at=now)
         if st.question and self._is_follow_up(nq, said):
             carried = self._follow_up(nq, st, ctx, lang)
             if carried is not None:
                 ans, next_state = carried
-                return self._finish(ans, simple), replace(_keep_previous(next_state, st), at=now, lang=st.lang, simplified=st.simplified)
+                return self._finish(ans, simple, nq.truncated), replace(_keep_previous(next_state, st), at=now, lang=st.lang, simplified=st.simplified)
         if st.question and asks_difference(said):
             diff = self._difference(text, st, lang)
             if diff is not None:
-                return self._finish(diff, simple), replace(st, at=now)
+                return self._finish(diff, simple, nq.truncated), replace(st, at=now)
         ans = self._answer(nq, ctx, lang)
         if ans.kind not in ("unknown", "chat"):
             next_state = _keep_previous(self.state_after(ans, now, nq), st)
@@ -211,7 +211,7 @@ class Engine:
             next_state = DialogueState(question=ans.question, kind=ans.kind, at=now, extra=(("content", self._norm.without_names(nq.content)),))
         else:
             next_state = replace(st, at=now)
-        return self._finish(ans, simple), replace(next_state, lang=st.lang, simplified=st.simplified)
+        return self._finish(ans, simple, nq.truncated), replace(next_state, lang=st.lang, simplified=st.simplified)
 
     def state_after(self, ans: Answer, now: float, nq: Normalised | None = None, said: tuple[str, ...] = ()) -> DialogueState:
         """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button).
@@ -237,7 +237,11 @@ class Engine:
         calc = self._calculators.get(calculator or "")
         return {p.name for p in calc.params} if calc else set()
 
-    def _finish(self, ans: Answer, simple: bool) -> Answer:
+    def _finish(self, ans: Answer, simple: bool, cut: bool = False) -> Answer:
+        if cut:  # the message was longer than the part read: say so, politely
+            en = ans.lang == "en"
+            ans = replace(ans, notes=(*ans.notes, Note("warning", f"Your message was long: only its first {MAX_QUESTION_CHARS:,} characters were read."
+                                                         if en else f"訊息較長，只讀了前 {MAX_QUESTION_CHARS:,} 個字。")))
         return simplified(ans) if simple and ans.lang != "en" else ans
 
     def _language(self, nq: Normalised, ctx: AnswerContext, st: DialogueState) -> tuple[str, bool]:

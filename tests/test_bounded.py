@@ -126,6 +126,17 @@ def test_questions_are_cut_at_the_documented_maximum(kb: KnowledgeBase) -> None:
     assert not normaliser.question(long[:MAX_QUESTION_CHARS]).truncated
 
 
+def test_a_cut_question_is_answered_with_a_polite_note(engine: Engine) -> None:
+    filler = "啊" * MAX_QUESTION_CHARS
+    cut = engine.answer("高科大學習 9 小時可以拿幾學分？" + filler)
+    assert "0.5" in cut.direct  # the part read is answered
+    assert any(n.kind == "warning" and f"{MAX_QUESTION_CHARS:,}" in n.text for n in cut.notes), cut.notes
+    whole = engine.answer("高科大學習 9 小時可以拿幾學分？")
+    assert not any(f"{MAX_QUESTION_CHARS:,}" in n.text for n in whole.notes)
+    en = engine.answer("How many credits for 9 hours at NKUST? " + "a " * MAX_QUESTION_CHARS)
+    assert any("first 2,000 characters" in n.text for n in en.notes), en.notes
+
+
 _PIECES = NUMERALS + UNITS + MARKS + ASCII_DIGITS + ["磨課師", "高科大", " ", "a", "的"]
 # Random text, and random runs of numerals, units and marks (how a super-linear parser is found), up to the cut.
 _NORMALISER_TEXT = st.one_of(
