@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from config import Config, ConfigError
@@ -17,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question (or one a line from standard input)")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("question", nargs="*")
+    ask.add_argument("--workers", type=int, default=None, help="processes answering standard input (default: one a core, at most 4; 1 when typing)")
     calc = sub.add_parser("calc", help="run a calculator: calc NAME key=value ...")
     calc.add_argument("--list", action="store_true")
     calc.add_argument("--json", action="store_true")
@@ -46,7 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "kb":
         return cli.kb_command(config.knowledge_dir, bootstrap.calculator_names(), args.json)
     if args.command == "ask":
-        return cli.ask_command(bootstrap.engine_or_exit(config), args.question, args.json)
+        engine = bootstrap.engine_or_exit(config)
+        workers = args.workers if args.workers is not None else (1 if args.question or sys.stdin.isatty() else min(os.cpu_count() or 1, 4))
+        return cli.ask_command(engine, args.question, args.json, workers=max(1, min(workers, 16)))
     if args.command == "calc":
         return cli.calc_command(bootstrap.engine_or_exit(config), args.name, args.params, args.json, args.list)
     if args.command == "line-setup":

@@ -102,6 +102,7 @@ class Planner:
         self._aliases: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._out_units: dict[tuple[str, str], str | None] = {}
         self._title_terms: dict[str, frozenset[str]] = {}
+        self._read: dict[str, tuple[str, Reading]] = {}  # the last few questions read (an answer reads its question twice)
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
                 self._cues[(rule.name, name)] = (
@@ -133,6 +134,15 @@ class Planner:
     def read(self, text: str) -> tuple[str, Reading]:
         """The light form of a question (lower case, for cue words) and the figures in it (read with case kept:
         3.5M is millions); both have the same length, so spans agree."""
+        hit = self._read.get(text)
+        if hit is not None:
+            return hit
+        if len(self._read) >= 16:
+            self._read.clear()
+        self._read[text] = out = self._reading(text)
+        return out
+
+    def _reading(self, text: str) -> tuple[str, Reading]:
         cased = self._light(text, keep_case=True)
         light = cased.lower()
         if len(light) != len(cased):

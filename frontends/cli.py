@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import sys
+import threading
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
+from multiprocessing.connection import Connection
 from typing import IO, Any
 
 from core.engine import Engine
@@ -92,31 +97,145 @@ def kb_command(knowledge_dir: Path, calculator_names: list[str], as_json: bool, 
     return 0
 
 
-def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout) -> int:
-    """Answer questions from the arguments, or one a line from standard input (JSONL out with --json)."""
-    if questions:
-        items = [" ".join(questions)]
-        stream = iter(items)
-    else:
-        stream = (line.rstrip("\r\n") for line in _lines(stdin))
-    sessions = Sessions()
-    clock = 0.0  # turns of a session are answered in input order; a logical clock keeps them within the session's lifetime
-    for line in stream:
+BATCH_MEMO = 2048  # identical question lines of a batch answered once (the most recent this many)
+
+
+class _Answerer:
+    """Answers one input line at a time: a plain question on its own, a JSON turn within its session. Identical lines
+    without a session are answered once (an answer depends only on the line and the knowledge base)."""
+
+    def __init__(self, engine: Engine, as_json: bool):
+        self._engine = engine
+        self._as_json = as_json
+        self._sessions = Sessions()
+        self._memo: OrderedDict[str, str] = OrderedDict()
+
+    def __call__(self, line: str, clock: float) -> str:
         turn = _turn(line)
+        session = turn[1] if turn is not None else None
+        if session is None:
+            hit = self._memo.get(line)
+            if hit is not None:
+                self._memo.move_to_end(line)
+                return hit
         if turn is None:
-            ans = engine.answer(line, AnswerContext())
+            ans = self._engine.answer(line, AnswerContext())
         else:
             q, session, ctx = turn
-            clock += 1.0
-            state = sessions.get(session, clock) if session is not None else EMPTY
-            ans, state = engine.converse(q, ctx, state, clock)
+            state = self._sessions.get(session, clock) if session is not None else EMPTY
+            ans, state = self._engine.converse(q, ctx, state, clock)
             if session is not None:
-                sessions.put(session, state)
-        if as_json:
-            out.write(json.dumps(ans.to_json(), ensure_ascii=False) + "\n")
-        else:
-            out.write(ans.text + "\n\n")
+                self._sessions.put(session, state)
+        text = json.dumps(ans.to_json(), ensure_ascii=False) + "\n" if self._as_json else ans.text + "\n\n"
+        if session is None:
+            self._memo[line] = text
+            if len(self._memo) > BATCH_MEMO:
+                self._memo.popitem(last=False)
+        return text
+
+
+def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[str] = sys.stdin, out: IO[str] = sys.stdout,
+                workers: int = 1) -> int:
+    """Answer questions from the arguments, or one a line from standard input (JSONL out with --json).
+
+    `workers` > 1 answers standard input in that many forked processes, the answers written in input order as soon as
+    each is ready (a driver that writes one line and waits for its answer still gets it); the turns of one session, and
+    identical lines, go to the same process."""
+    answer = _Answerer(engine, as_json)
+    if questions:
+        out.write(answer(" ".join(questions), 0.0))
         out.flush()
+        return 0
+    lines = (line.rstrip("\r\n") for line in _lines(stdin))
+    if workers > 1:
+        return _ask_parallel(answer, _clocked(lines), out, workers)
+    for line, clock in _clocked(lines):
+        out.write(answer(line, clock))
+        out.flush()
+    return 0
+
+
+def _clocked(lines: Iterator[str]) -> Iterator[tuple[str, float]]:
+    """Each line with the logical clock of the conversation turns: turns of a session are answered in input order, and
+    the clock keeps them within the session's lifetime."""
+    clock = 0.0
+    for line in lines:
+        if line.lstrip().startswith("{"):
+            clock += 1.0
+        yield line, clock
+
+
+def _route(line: str, workers: int) -> int:
+    """The process for a line: by its session when it has one (a session's turns stay in order), else by its text."""
+    turn = _turn(line)
+    key = f"session:{turn[1]}" if turn is not None and turn[1] is not None else line
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % workers
+
+
+def _serve(answer: _Answerer, conn: Connection) -> None:
+    """A worker process: (index, line, clock) in, (index, text) out, until None."""
+    try:
+        while (task := conn.recv()) is not None:
+            i, line, clock = task
+            conn.send((i, answer(line, clock)))
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):
+        pass
+    finally:
+        conn.close()
+
+
+def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO[str], workers: int) -> int:
+    ctx = multiprocessing.get_context("fork")
+    conns: list[Connection] = []
+    procs = []
+    for _ in range(workers):
+        mine, theirs = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(answer, theirs), daemon=True)
+        proc.start()
+        theirs.close()
+        conns.append(mine)
+        procs.append(proc)
+    ready: dict[int, str] = {}
+    lock = threading.Lock()
+    state = {"next": 0, "failed": False}
+
+    def collect(conn: Connection) -> None:
+        try:
+            while True:
+                i, text = conn.recv()
+                with lock:
+                    ready[i] = text
+                    while state["next"] in ready:
+                        out.write(ready.pop(state["next"]))
+                        state["next"] += 1
+                    out.flush()
+        except (EOFError, OSError):
+            return
+
+    collectors = [threading.Thread(target=collect, args=(c,), daemon=True) for c in conns]
+    for t in collectors:
+        t.start()
+    sent = 0
+    try:
+        for line, clock in lines:
+            try:
+                conns[_route(line, workers)].send((sent, line, clock))
+            except OSError:  # the process died (its traceback is on standard error): stop reading
+                break
+            sent += 1
+    finally:
+        for c in conns:
+            try:
+                c.send(None)
+            except OSError:
+                pass
+        for p in procs:
+            p.join()
+        for t in collectors:
+            t.join()
+    if state["next"] != sent:
+        sys.stderr.write(f"錯誤 error: {sent - state['next']} questions were not answered (a worker process failed)\n")
+        return 1
     return 0
 
 

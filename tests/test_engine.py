@@ -232,6 +232,59 @@ def test_ask_jsonl_keeps_order_and_sessions_in_process(engine: Engine) -> None:
     assert rows[4]["kind"] == "calculation" and "1 學分" in rows[4]["direct"]  # session a's context, across b's turn
 
 
+class _CountingEngine:
+    """A fake that counts the questions the real engine answers (identical lines of a batch are answered once)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.asked: list[str] = []
+
+    def answer(self, question: str, context: AnswerContext | None = None) -> Any:
+        self.asked.append(question)
+        return self.engine.answer(question, context)
+
+    def converse(self, question: str, *rest: Any) -> Any:
+        self.asked.append(question)
+        return self.engine.converse(question, *rest)
+
+
+def _batch() -> list[str]:
+    lines = []
+    for k in range(6):
+        lines += [
+            "高科大學習 9 小時可以拿幾學分？",
+            json.dumps({"q": f"逢甲標竿課程開 {k + 3} 週，註冊 300 人，線上輔導鐘點總共幾小時？", "session": f"s{k % 3}"}, ensure_ascii=False),
+            "今天天氣如何",
+            json.dumps({"q": "那 18 小時呢？" if k % 2 else "那 5 週呢？", "session": f"s{k % 3}"}, ensure_ascii=False),
+            f"What is the maximum subsidy per course at NKUST? ({k % 2})",
+        ]
+    return lines
+
+
+def test_identical_lines_of_a_batch_are_answered_once_and_alike(engine: Engine) -> None:
+    fake = _CountingEngine(engine)
+    lines = _batch()
+    out = io.StringIO()
+    assert ask_command(fake, [], True, stdin=io.StringIO("\n".join(lines) + "\n"), out=out) == 0  # type: ignore[arg-type]
+    rows = out.getvalue().splitlines()
+    assert len(rows) == len(lines)
+    assert rows[0] == rows[5] == rows[25]  # the same line, the same answer
+    assert fake.asked.count("高科大學習 9 小時可以拿幾學分？") == 1
+    turns = sum(1 for line in lines if line.startswith("{"))
+    assert len(fake.asked) == turns + 1 + 1 + 2  # every session turn, each distinct plain line once
+
+
+def test_ask_in_parallel_processes_writes_what_one_process_writes_in_input_order(engine: Engine) -> None:
+    lines = _batch()
+    one, two = io.StringIO(), io.StringIO()
+    assert ask_command(engine, [], True, stdin=io.StringIO("\n".join(lines) + "\n"), out=one) == 0
+    assert ask_command(engine, [], True, stdin=io.StringIO("\n".join(lines) + "\n"), out=two, workers=3) == 0
+    assert two.getvalue() == one.getvalue()
+    rows = [json.loads(x) for x in two.getvalue().splitlines()]
+    assert [r["question"] for r in rows] == [json.loads(x)["q"] if x.startswith("{") else x for x in lines]
+    assert any("延續上一題" in r["text"] for r in rows)  # sessions kept their context across processes
+
+
 @pytest.mark.e2e
 def test_ask_command_smoke_survives_bad_bytes() -> None:
     """The one subprocess test of `bot.py ask`: real standard input with bytes that are not UTF-8."""
