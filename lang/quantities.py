@@ -289,9 +289,11 @@ _EN_NUMBERS = {
     )
 }
 _EN_TENS = {w: Decimal(10 * (i + 2)) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+# Words that end the search for a unit a few words after a number ("6 more weeks", "300 registered students" read on;
+# "5 of the students", "3 or more weeks" do not: more and less stop nothing, than does).
 _EN_STOP = frozenset(
     "of the a an in on at for to and or from by with per each is are was were be been this that these those "
-    "than more less over under about around after before during".split()
+    "than over under about around after before during".split()
 )
 _EN_MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -1529,6 +1531,8 @@ class _Reader:
             if self.t.startswith("and a half", g):
                 extra, g = Decimal("0.5"), self.skip_spaces(g + len("and a half"), 1)
             found = self.unit_at(g, False)
+            if found is None and not extra and _is_letter(self.ch(g)):
+                found = self.english_unit_ahead(g, 1)  # two more weeks, three recorded hours
             if found is not None:
                 (kind, unit, factor), u_end = found
                 if unit != "m?":
