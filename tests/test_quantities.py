@@ -313,6 +313,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("a 5-week course", ["count:week:5"]),
     ("a two-week break", ["count:week:2"]),
     ("a 90-minute lecture", ["duration:hour:1.5"]),
+    ("9-hour", ["duration:hour:9"]),
+    ("two-credit", ["count:credit:2"]),
+    ("a 12-week, 2-credit course", ["count:week:12", "count:credit:2"]),
     ("pages 5-7", ["number::5", "number::7"]),
     ("a 3-student team", ["number::3"]),
 ]
