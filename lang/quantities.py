@@ -1124,6 +1124,11 @@ class _Reader:
             found = (_count("item"), self.back_to_ge(k, j))
         if found is None and _is_letter(self.ch(j)) and num.arabic:
             found = self.english_unit_ahead(j, 1)
+        if (
+            found is not None and prefix_start < s and found[0][0] != "money" and found[0][1] != "m?"
+            and not (t.startswith("nt", prefix_start) and self.ch(prefix_start + 2) not in "$d")
+        ):
+            found = None  # NT$5,000 student fee, NTD 30,000 students: the currency makes it money; the noun is what it pays
         if found is not None:
             entry, end = found
             kind, unit, factor = entry

@@ -92,6 +92,17 @@ CASES: list[tuple[str, list[str]]] = [
     ("10 到 20 萬元", ["money:TWD:100000", "money:TWD:200000"]),
     ("5000 到 2 萬元", ["money:TWD:5000", "money:TWD:20000"]),
     ("NT$1,000-2,000", ["money:TWD:1000", "money:TWD:2000"]),
+    ("NT$5,000 per hour", ["money:TWD:5000"]),
+    ("NT$ 2.5 million", ["money:TWD:2500000"]),
+    ("NTD 30,000", ["money:TWD:30000"]),
+    # A currency before a count noun: money for what the noun names, not a count of it.
+    ("NTD 30,000 students", ["money:TWD:30000"]),
+    ("NT$500 student fee", ["money:TWD:500"]),
+    ("NT$ 2.5 million students", ["money:TWD:2500000"]),
+    ("NT$ 3,000 TA hours", ["money:TWD:3000"]),
+    ("新臺幣 3 萬 人事費", ["money:TWD:30000"]),
+    ("NT$ 2.5 million for 3 courses", ["money:TWD:2500000", "count:course:3"]),
+    ("NT$3.5m", ["!3.5m"]),
     # 萬 with another measure word is a count.
     ("1 萬人", ["count:person:10000"]),
     ("線上學員破千人", ["count:person:1000"]),
