@@ -31,7 +31,8 @@ API
     - ``kind == "date"``: ``unit`` ``"date"``; ``year`` (Gregorian), ``month``, ``day`` (None when the text leaves
       them out: 3月1日 has ``year=None``); ``date`` a ``datetime.date`` when all three are known; ``value`` is
       YYYYMMDD with 0 for a missing part. ROC (114.03.01, 114/3/1, 114年3月1日, 民國114年3月1日) and ISO
-      (2025-03-01, 2025/3/1) forms, English (March 1, 2025; 1 March 2025), month/day (3/15), year alone (114年).
+      (2025-03-01, 2025/3/1) forms, English (March 1, 2025; 1 March 2025; September 2025), month/day (3/15),
+      year alone (114年).
     - ``kind == "term"``: ``unit`` ``"term"``; ``term`` ``(roc_year, term)`` with term 1 (Aug–Jan) or 2 (Feb–Jul),
       as ``lang.dates.Term``; ``value`` roc_year*10 + term. 116 學年度第 1 學期, 116 學年度上學期, 116-1,
       fall 2027 / spring 2028, first semester of 2027-2028.
@@ -335,6 +336,7 @@ _NUM_DATE = re.compile(r"(\d{2,4})([./-])(\d{1,2})\2(\d{1,2})(?!\d|[./-]\d)")
 _NUM_TERM = re.compile(r"(1\d\d)-([12])(?![\d./-])")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?!\d)")
 _EN_DATE_MD = re.compile(r"([a-z]{3,9})\.? {0,2}(\d{1,2})(?:st|nd|rd|th)?(?:,? {0,2}(\d{4}))?(?![\d])")
+_EN_DATE_MY = re.compile(r"([a-z]{3,9})\.?,? {0,2}(?:of )?(\d{4})(?![\d])")
 _EN_DATE_DM = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? {0,2}(?:of )?([a-z]{3,9})\.?(?:,? {0,2}(\d{4}))?(?![\d])")
 _EN_SEASON = re.compile(
     r"(fall|autumn|spring)(?: (?:semester|term))?(?: of)?(?: the)?(?: academic year)? {0,2}(\d{4})(?![\d])"
@@ -1510,6 +1512,9 @@ class _Reader:
             if m and m.group(1) == word:
                 year = int(m.group(3)) if m.group(3) else None
                 return self.add_date(i, m.end(), year, month, int(m.group(2)))
+            m = _EN_DATE_MY.match(t, i)
+            if m and m.group(1) == word and 1912 <= int(m.group(2)) <= 2200:
+                return self.add_date(i, m.end(), int(m.group(2)), month, None)  # September 2025
             return end
         if word == "half":
             g = self.skip_spaces(end, 1)
