@@ -308,6 +308,11 @@ _BIG_MULT = frozenset("千仟萬万億亿")
 _MONEY_SIZE = frozenset("百佰千仟萬万億亿")
 _CONNECTORS = frozenset({"至", "到", "~", "〜", "-", "–", "—", "或", "或是", "to", "or", "and", "through"})
 _DAY_JOINERS = frozenset({"和", "及", "與", "跟", "、", "，", ","})
+# Between the figures of a list (310, 295 and 500 students; 310、295 和 500 人), spaces taken out.
+_LIST_AND = frozenset({"and", "or", "和", "及", "與", "跟", "或", "以及"})
+_LIST_GAPS = _LIST_AND | frozenset({",", "，", "、"}) | frozenset(
+    sep + word for sep in (",", "，", "、") for word in _LIST_AND
+)
 _COMPOUND_GAPS = frozenset({"", "又", "and", ",", "，", "零"})
 _ONE_WORDS = frozenset("般定起樣些直下旦致切律併同向再邊面方流齊貫共")
 _NOT_ONE_AFTER = frozenset("哪那這同唯統單每任其另之擇")
@@ -1718,6 +1723,7 @@ class _Reader:
                 a.emit_bare = True
             elif b.kind == "" and a.prefix_money:
                 b.kind, b.unit = "money", "TWD"
+        self.lists(merged)
         # A figure inside a problem's span is no quantity (both lists are in text order: one sweep).
         spans = sorted((p.start, p.end) for p in self.problems)
         quantities: list[Quantity] = []
@@ -1750,6 +1756,47 @@ class _Reader:
             last_end = p.end
         asked = tuple(Asked(unit, *self.span(a, b)) for unit, a, b in self.asked)
         return Reading(tuple(quantities), asked, tuple(out_problems), truncated)
+
+    def lists(self, items: list[_Item]) -> None:
+        """310, 295 and 500 students; 310、295 和 500 人: bare arabic figures listed before a figure with a unit take
+        that unit. A list has three figures or more, or an and/和 (or a 、 not after a heading's number) before its
+        last figure; two figures with a comma alone (In 2024, 300 students) are no list. One sweep from the end."""
+        t = self.t
+        i = len(items) - 1
+        while i > 0:
+            last = items[i]
+            if last.kind in ("", "date", "term"):
+                i -= 1
+                continue
+            bare: list[_Item] = []
+            gaps: list[str] = []
+            j = i
+            while j > 0:
+                a, b = items[j - 1], items[j]
+                gap = "".join(t[a.end : b.start].split()) if 0 <= b.start - a.end <= 8 else "?"
+                if gap not in _LIST_GAPS:
+                    break
+                if a.kind == "" and not a.label and a.emit_bare and t[a.start] in _ASCII_DIGITS:
+                    bare.append(a)
+                elif (a.kind, a.unit) != (last.kind, last.unit):
+                    break
+                gaps.append(gap)
+                j -= 1
+            heading = items[j].value < 100 and self.line_start(items[j].start)  # 1、300 人: a heading's number
+            listed = len(gaps) >= 2 or any(g.lstrip(",，、") in _LIST_AND for g in gaps) or (gaps == ["、"] and not heading)
+            if listed:
+                for a in bare:
+                    a.kind, a.unit = last.kind, last.unit
+                    if a.mult == 1 and last.mult > 1 and a.value < last.base:
+                        a.value = a.value * last.mult
+            i = j if j < i else i - 1
+
+    def line_start(self, k: int) -> bool:
+        """Whether only spaces stand between the start of the line and k."""
+        j = k
+        while j > 0 and self.t[j - 1] in " \t\u00a0\u3000":
+            j -= 1
+        return j == 0 or self.t[j - 1] in "\n\r"
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """The span in the input text of the folded span [a, b)."""

@@ -64,3 +64,14 @@ def test_one_named_row_is_answered_by_the_row_and_work_over_rows_is_computed(eng
     assert row.kind == "answer" and row.citations[0].path[:1] == ("表二",) and len(row.citations[0].path) == 2
     share = engine.answer("清華財務管理的修課人數占六門課總數的百分之幾？")
     assert share.kind == "calculation"
+
+
+def test_a_list_written_with_a_unit_goes_to_the_list_input_of_that_unit(engine: Engine) -> None:
+    # Hours are a work schedule, not video minutes; the single-day rule cannot take seven figures.
+    hours = engine.answer("NDHU work-study schedule for one week: 6, 6, 0, 8, 8, 8, 0 hours. Does it follow the budget table's work-hour rules?")
+    assert hours.kind == "calculation" and hours.calculator == "ndhu_budget"
+    assert hours.inputs.get("schedule") == "6, 6, 0, 8, 8, 8, 0"
+    minutes = engine.answer("東華磨課師一週放 3 段影片，各 12、15、18 分鐘，哪裡不符合？")
+    assert minutes.calculator == "ndhu_course_structure" and minutes.inputs.get("videos") == "12、15、18"
+    # 「各」 before a list is one figure for each video, not 3 × 12 minutes.
+    assert "weekly_minutes" not in minutes.inputs
