@@ -567,6 +567,12 @@ class _Reader:
             skip = self.cn_word(i)
             if skip:
                 return skip
+            label = self.ch(self.back_spaces(i, 1) - 1)
+            if (
+                label in _LABELS and label != "第" and t[i] in _CN_DIGITS and self.ch(i + 1) in _CN_DIGITS
+                and self.ch(i + 2) not in CN_NUMERAL_CHARS
+            ):
+                return i + 1  # 表二六門課: 表二 names a table, 六門課 is the figure (26 would be 二十六)
         num, end = self.numeral(i)
         if num is None:
             return end
