@@ -89,6 +89,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("壹萬伍仟元", ["money:TWD:15000"]),
     ("３，０００元", ["money:TWD:3000"]),
     ("補助 300", ["money:TWD:300"]),
+    # A rate: the reader gives the amount; 每月 / 每小時 stay in the text for the planner (no 1 month, no 1 hour).
+    ("每月 5,000 元", ["money:TWD:5000"]),
+    ("每小時 5,000 元", ["money:TWD:5000"]),
+    ("每人每月5,000元", ["money:TWD:5000"]),
+    ("5,000 元/月", ["money:TWD:5000"]),
     ("10 到 20 萬元", ["money:TWD:100000", "money:TWD:200000"]),
     ("5000 到 2 萬元", ["money:TWD:5000", "money:TWD:20000"]),
     ("NT$1,000-2,000", ["money:TWD:1000", "money:TWD:2000"]),
