@@ -32,9 +32,10 @@ API
       them out: 3月1日 has ``year=None``); ``date`` a ``datetime.date`` when all three are known; ``value`` is
       YYYYMMDD with 0 for a missing part. ROC (114.03.01, 114/3/1, 114年3月1日, 民國114年3月1日) and ISO
       (2025-03-01, 2025/3/1) forms, English (March 1, 2025; 1 March 2025; September 2025), month/day (3/15),
-      year alone (114年).
+      year alone (114年, 2026 年, 2026 學年度, in 2026, the year 2026; 116 學年度 alone is no figure).
     - ``kind == "term"``: ``unit`` ``"term"``; ``term`` ``(roc_year, term)`` with term 1 (Aug–Jan) or 2 (Feb–Jul),
       as ``lang.dates.Term``; ``value`` roc_year*10 + term. 116 學年度第 1 學期, 116 學年度上學期, 116-1,
+      2027 學年度第 1 學期,
       fall 2027 / spring 2028, first semester of 2027-2028.
     - ``kind == "number"``: ``unit`` ``""``: an arabic number (or a Chinese numeral with a unit character) with no
       measure word, or a fraction (三分之一, ``exact`` False).
@@ -999,6 +1000,13 @@ class _Reader:
         if term and (start < num.start or 1 <= year <= 300):
             self.add_term(start, end, year, term)
             return end
+        if len(num.integer_text) == 4 and 1912 <= year <= 2200 and start == num.start:
+            # 2026 學年度 (第 1 學期): a Gregorian academic year is ROC year - 1911; alone, the year it starts in.
+            if term:
+                self.add_term(start, end, year - ROC_OFFSET, term)
+                return end
+            if degree:
+                return self.add_date(start, g, year, None, None)
         if degree or year >= 100:
             return g  # 116 學年度: a whole academic year, no figure
         return None
@@ -1173,7 +1181,12 @@ class _Reader:
             self.sign(item, s)
             self.items.append(item)
             return end
-        # No measure word: money, or a bare number.
+        # No measure word: a year after "in" or "year" (in 2026, the year 2026), money, or a bare number.
+        if (
+            len(num.integer_text) == 4 and num.end == k and 1912 <= value <= 2200
+            and self.word_before(self.back_spaces(s, 1)) in ("in", "year")
+        ):
+            return self.add_date(s, k, int(value), None, None)
         kind = ""
         context = num.value > 0 and not num.single_cn_digit and not num.digit_string
         if prefix_start < s or (context and self.money_context(s)):
