@@ -182,7 +182,7 @@ class Planner:
                 continue
             if spec.type in ("list", "text"):
                 m = (_WEEKS_TEXT if spec.type == "text" else _LIST).search(text)
-                if m and self._cue_near(rule, name, text, m.start(), m.end()) >= 0:
+                if m and self._cue_near(rule, name, text, m.start(), m.end()) >= 0 and _list_fits(spec.unit, reading, m.start(), m.end()):
                     params[name] = m.group(0)
                     figures += 1
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
@@ -547,6 +547,9 @@ class Planner:
 _EACH = re.compile(r"(?:各|每位|每人|每名|每門|每個|每一位|每一門|each|per (?:person|teacher|expert|course))\s*[\u4e00-\u9fff]{0,4}\s*$")
 
 
+_LIST_GAP = re.compile(r"\s{0,3}(?:[,，、]\s{0,3})?(?:and|or|和|及|與|或)?\s{0,3}$")
+
+
 def _with_products(text: str, reading: Reading) -> Reading:
     """「2 位業師各錄 3 個單元」 is 6 unit videos: a count followed within a few words by 各/每位 and another count
     becomes their product (the first count is consumed)."""
@@ -559,7 +562,10 @@ def _with_products(text: str, reading: Reading) -> Reading:
         if i + 1 < len(qs):
             nxt = qs[i + 1]
             between = text[q.end:nxt.start]
-            if q.kind == "count" and nxt.kind in ("count", "duration", "money") and len(between) <= 10 and _EACH.search(between):
+            listed = i + 2 < len(qs) and (qs[i + 2].kind, qs[i + 2].unit) == (nxt.kind, nxt.unit) and bool(
+                _LIST_GAP.match(text[nxt.end:qs[i + 2].start])
+            )  # 3 段影片，各 12、15、18 分鐘: one figure for each, not a product
+            if q.kind == "count" and nxt.kind in ("count", "duration", "money") and len(between) <= 10 and _EACH.search(between) and not listed:
                 out.append(replace(nxt, value=q.value * nxt.value, start=q.start, raw=text[q.start:nxt.end], minutes=(nxt.minutes * q.value if nxt.minutes is not None else None)))
                 skip.add(i + 1)
                 continue
@@ -664,6 +670,22 @@ def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
     if unit == "percent":
         return q.kind == "percent"
     return q.unit == "item" and unit in _COUNT_UNITS
+
+
+_IN_MINUTES = re.compile(r"分|min", re.IGNORECASE)
+
+
+def _list_fits(unit: str | None, reading: Reading, start: int, end: int) -> bool:
+    """A list of figures written with a unit (6, 6, 0, 8 hours; 310、295 和 500 人) fills only a list input of that
+    unit: hours are not video minutes. The unit is written after the last figure; a list of bare figures fits any
+    list input."""
+    inside = [q for q in reading.quantities if start <= q.start < end]
+    if not inside or inside[-1].kind == "number":
+        return True
+    q = inside[-1]
+    if unit in ("minute", "hour"):
+        return q.kind == "duration" and q.unit == "hour" and bool(_IN_MINUTES.search(q.raw)) == (unit == "minute")
+    return _fits("number", unit, q)
 
 
 def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:

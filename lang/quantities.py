@@ -31,9 +31,11 @@ API
     - ``kind == "date"``: ``unit`` ``"date"``; ``year`` (Gregorian), ``month``, ``day`` (None when the text leaves
       them out: 3月1日 has ``year=None``); ``date`` a ``datetime.date`` when all three are known; ``value`` is
       YYYYMMDD with 0 for a missing part. ROC (114.03.01, 114/3/1, 114年3月1日, 民國114年3月1日) and ISO
-      (2025-03-01, 2025/3/1) forms, English (March 1, 2025; 1 March 2025), month/day (3/15), year alone (114年).
+      (2025-03-01, 2025/3/1) forms, English (March 1, 2025; 1 March 2025; September 2025), month/day (3/15),
+      year alone (114年, 2026 年, 2026 學年度, in 2026, the year 2026; 116 學年度 alone is no figure).
     - ``kind == "term"``: ``unit`` ``"term"``; ``term`` ``(roc_year, term)`` with term 1 (Aug–Jan) or 2 (Feb–Jul),
       as ``lang.dates.Term``; ``value`` roc_year*10 + term. 116 學年度第 1 學期, 116 學年度上學期, 116-1,
+      2027 學年度第 1 學期,
       fall 2027 / spring 2028, first semester of 2027-2028.
     - ``kind == "number"``: ``unit`` ``""``: an arabic number (or a Chinese numeral with a unit character) with no
       measure word, or a fraction (三分之一, ``exact`` False).
@@ -289,9 +291,11 @@ _EN_NUMBERS = {
     )
 }
 _EN_TENS = {w: Decimal(10 * (i + 2)) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+# Words that end the search for a unit a few words after a number ("6 more weeks", "300 registered students" read on;
+# "5 of the students", "3 or more weeks" do not: more and less stop nothing, than does).
 _EN_STOP = frozenset(
     "of the a an in on at for to and or from by with per each is are was were be been this that these those "
-    "than more less over under about around after before during".split()
+    "than over under about around after before during".split()
 )
 _EN_MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -305,6 +309,11 @@ _BIG_MULT = frozenset("千仟萬万億亿")
 _MONEY_SIZE = frozenset("百佰千仟萬万億亿")
 _CONNECTORS = frozenset({"至", "到", "~", "〜", "-", "–", "—", "或", "或是", "to", "or", "and", "through"})
 _DAY_JOINERS = frozenset({"和", "及", "與", "跟", "、", "，", ","})
+# Between the figures of a list (310, 295 and 500 students; 310、295 和 500 人), spaces taken out.
+_LIST_AND = frozenset({"and", "or", "和", "及", "與", "跟", "或", "以及"})
+_LIST_GAPS = _LIST_AND | frozenset({",", "，", "、"}) | frozenset(
+    sep + word for sep in (",", "，", "、") for word in _LIST_AND
+)
 _COMPOUND_GAPS = frozenset({"", "又", "and", ",", "，", "零"})
 _ONE_WORDS = frozenset("般定起樣些直下旦致切律併同向再邊面方流齊貫共")
 _NOT_ONE_AFTER = frozenset("哪那這同唯統單每任其另之擇")
@@ -333,6 +342,7 @@ _NUM_DATE = re.compile(r"(\d{2,4})([./-])(\d{1,2})\2(\d{1,2})(?!\d|[./-]\d)")
 _NUM_TERM = re.compile(r"(1\d\d)-([12])(?![\d./-])")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?!\d)")
 _EN_DATE_MD = re.compile(r"([a-z]{3,9})\.? {0,2}(\d{1,2})(?:st|nd|rd|th)?(?:,? {0,2}(\d{4}))?(?![\d])")
+_EN_DATE_MY = re.compile(r"([a-z]{3,9})\.?,? {0,2}(?:of )?(\d{4})(?![\d])")
 _EN_DATE_DM = re.compile(r"(\d{1,2})(?:st|nd|rd|th)? {0,2}(?:of )?([a-z]{3,9})\.?(?:,? {0,2}(\d{4}))?(?![\d])")
 _EN_SEASON = re.compile(
     r"(fall|autumn|spring)(?: (?:semester|term))?(?: of)?(?: the)?(?: academic year)? {0,2}(\d{4})(?![\d])"
@@ -558,6 +568,12 @@ class _Reader:
             skip = self.cn_word(i)
             if skip:
                 return skip
+            label = self.ch(self.back_spaces(i, 1) - 1)
+            if (
+                label in _LABELS and label != "第" and t[i] in _CN_DIGITS and self.ch(i + 1) in _CN_DIGITS
+                and self.ch(i + 2) not in CN_NUMERAL_CHARS
+            ):
+                return i + 1  # 表二六門課: 表二 names a table, 六門課 is the figure (26 would be 二十六)
         num, end = self.numeral(i)
         if num is None:
             return end
@@ -984,6 +1000,13 @@ class _Reader:
         if term and (start < num.start or 1 <= year <= 300):
             self.add_term(start, end, year, term)
             return end
+        if len(num.integer_text) == 4 and 1912 <= year <= 2200 and start == num.start:
+            # 2026 學年度 (第 1 學期): a Gregorian academic year is ROC year - 1911; alone, the year it starts in.
+            if term:
+                self.add_term(start, end, year - ROC_OFFSET, term)
+                return end
+            if degree:
+                return self.add_date(start, g, year, None, None)
         if degree or year >= 100:
             return g  # 116 學年度: a whole academic year, no figure
         return None
@@ -1122,6 +1145,11 @@ class _Reader:
             found = (_count("item"), self.back_to_ge(k, j))
         if found is None and _is_letter(self.ch(j)) and num.arabic:
             found = self.english_unit_ahead(j, 1)
+        if (
+            found is not None and prefix_start < s and found[0][0] != "money" and found[0][1] != "m?"
+            and not (t.startswith("nt", prefix_start) and self.ch(prefix_start + 2) not in "$d")
+        ):
+            found = None  # NT$5,000 student fee, NTD 30,000 students: the currency makes it money; the noun is what it pays
         if found is not None:
             entry, end = found
             kind, unit, factor = entry
@@ -1153,7 +1181,12 @@ class _Reader:
             self.sign(item, s)
             self.items.append(item)
             return end
-        # No measure word: money, or a bare number.
+        # No measure word: a year after "in" or "year" (in 2026, the year 2026), money, or a bare number.
+        if (
+            len(num.integer_text) == 4 and num.end == k and 1912 <= value <= 2200
+            and self.word_before(self.back_spaces(s, 1)) in ("in", "year")
+        ):
+            return self.add_date(s, k, int(value), None, None)
         kind = ""
         context = num.value > 0 and not num.single_cn_digit and not num.digit_string
         if prefix_start < s or (context and self.money_context(s)):
@@ -1503,6 +1536,9 @@ class _Reader:
             if m and m.group(1) == word:
                 year = int(m.group(3)) if m.group(3) else None
                 return self.add_date(i, m.end(), year, month, int(m.group(2)))
+            m = _EN_DATE_MY.match(t, i)
+            if m and m.group(1) == word and 1912 <= int(m.group(2)) <= 2200:
+                return self.add_date(i, m.end(), int(m.group(2)), month, None)  # September 2025
             return end
         if word == "half":
             g = self.skip_spaces(end, 1)
@@ -1529,6 +1565,8 @@ class _Reader:
             if self.t.startswith("and a half", g):
                 extra, g = Decimal("0.5"), self.skip_spaces(g + len("and a half"), 1)
             found = self.unit_at(g, False)
+            if found is None and not extra and _is_letter(self.ch(g)):
+                found = self.english_unit_ahead(g, 1)  # two more weeks, three recorded hours
             if found is not None:
                 (kind, unit, factor), u_end = found
                 if unit != "m?":
@@ -1704,6 +1742,7 @@ class _Reader:
                 a.emit_bare = True
             elif b.kind == "" and a.prefix_money:
                 b.kind, b.unit = "money", "TWD"
+        self.lists(merged)
         # A figure inside a problem's span is no quantity (both lists are in text order: one sweep).
         spans = sorted((p.start, p.end) for p in self.problems)
         quantities: list[Quantity] = []
@@ -1736,6 +1775,47 @@ class _Reader:
             last_end = p.end
         asked = tuple(Asked(unit, *self.span(a, b)) for unit, a, b in self.asked)
         return Reading(tuple(quantities), asked, tuple(out_problems), truncated)
+
+    def lists(self, items: list[_Item]) -> None:
+        """310, 295 and 500 students; 310、295 和 500 人: bare arabic figures listed before a figure with a unit take
+        that unit. A list has three figures or more, or an and/和 (or a 、 not after a heading's number) before its
+        last figure; two figures with a comma alone (In 2024, 300 students) are no list. One sweep from the end."""
+        t = self.t
+        i = len(items) - 1
+        while i > 0:
+            last = items[i]
+            if last.kind in ("", "date", "term"):
+                i -= 1
+                continue
+            bare: list[_Item] = []
+            gaps: list[str] = []
+            j = i
+            while j > 0:
+                a, b = items[j - 1], items[j]
+                gap = "".join(t[a.end : b.start].split()) if 0 <= b.start - a.end <= 8 else "?"
+                if gap not in _LIST_GAPS:
+                    break
+                if a.kind == "" and not a.label and a.emit_bare and t[a.start] in _ASCII_DIGITS:
+                    bare.append(a)
+                elif (a.kind, a.unit) != (last.kind, last.unit):
+                    break
+                gaps.append(gap)
+                j -= 1
+            heading = items[j].value < 100 and self.line_start(items[j].start)  # 1、300 人: a heading's number
+            listed = len(gaps) >= 2 or any(g.lstrip(",，、") in _LIST_AND for g in gaps) or (gaps == ["、"] and not heading)
+            if listed:
+                for a in bare:
+                    a.kind, a.unit = last.kind, last.unit
+                    if a.mult == 1 and last.mult > 1 and a.value < last.base:
+                        a.value = a.value * last.mult
+            i = j if j < i else i - 1
+
+    def line_start(self, k: int) -> bool:
+        """Whether only spaces stand between the start of the line and k."""
+        j = k
+        while j > 0 and self.t[j - 1] in " \t\u00a0\u3000":
+            j -= 1
+        return j == 0 or self.t[j - 1] in "\n\r"
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """The span in the input text of the folded span [a, b)."""

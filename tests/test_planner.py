@@ -92,3 +92,14 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
     # 「線上註冊一千人以下時，每週線上輔導鐘點差幾小時」 asks for tutoring hours, never a count of classroom students.
     ans = engine.answer("逢甲標竿跟錄取課程，線上註冊一千人以下時，每週線上輔導鐘點差幾小時？超過一千人呢？")
     assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
+
+
+def test_a_list_written_with_a_unit_goes_to_the_list_input_of_that_unit(engine: Engine) -> None:
+    # Hours are a work schedule, not video minutes; the single-day rule cannot take seven figures.
+    hours = engine.answer("NDHU work-study schedule for one week: 6, 6, 0, 8, 8, 8, 0 hours. Does it follow the budget table's work-hour rules?")
+    assert hours.kind == "calculation" and hours.calculator == "ndhu_budget"
+    assert hours.inputs.get("schedule") == "6, 6, 0, 8, 8, 8, 0"
+    minutes = engine.answer("東華磨課師一週放 3 段影片，各 12、15、18 分鐘，哪裡不符合？")
+    assert minutes.calculator == "ndhu_course_structure" and minutes.inputs.get("videos") == "12、15、18"
+    # 「各」 before a list is one figure for each video, not 3 × 12 minutes.
+    assert "weekly_minutes" not in minutes.inputs
