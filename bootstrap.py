@@ -150,14 +150,19 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
     repo = SafeRepository(config.db_path, secret)
     await repo.open()
     jobs: list[Awaitable[None]] = [_heartbeat(config.heartbeat_path, stop)]
+    line_bots: list[Any] = []  # LINE's event handler, once started: a staff /reload through Telegram replaces its engine too
     if line:
         from frontends.line.app import serve_line
 
-        jobs.append(serve_line(config, engine, repo, secret, stop))
+        jobs.append(serve_line(config, engine, repo, secret, stop, started=line_bots.append))
     if telegram:
         from frontends.telegram.app import serve_telegram
 
-        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir), repo, stop))
+        def installed(new: Engine) -> None:
+            for bot in line_bots:
+                bot.engine = new
+
+        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir), repo, stop, installed=installed))
     tasks = [asyncio.ensure_future(j) for j in jobs]
     status = 0
     try:

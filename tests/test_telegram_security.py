@@ -5,6 +5,7 @@ ids in logs only as keyed hashes."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 from pathlib import Path
@@ -202,6 +203,31 @@ async def test_reload_runs_off_the_loop_within_a_time_limit_and_keeps_the_old_en
         assert "1 個問題" in texts(api, ADMIN)[-1] and "too many aliases" in texts(api, ADMIN)[-1] and svc.engine is old
         await feed(app, api.message(ADMIN, "/reload"))
         assert "重新載入失敗" in texts(api, ADMIN)[-1] and svc.engine is old
+    finally:
+        await services(app).repo.close()
+        await app.shutdown()
+
+
+async def test_a_reload_reaches_the_front_ends_sharing_the_engine_and_a_failed_one_does_not(engine: Engine, tmp_path: Path) -> None:
+    fresh = copy.copy(engine)  # another engine object, as a rebuild makes
+    outcomes: list[Any] = [KnowledgeBaseError(["glossary.yaml:1: bad"]), fresh]
+    told: list[Engine] = []
+
+    def rebuild() -> Engine:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome  # type: ignore[no-any-return]
+
+    api = FakeBotApi()
+    app = make_app(engine, tmp_path / "db.sqlite3", api, rebuild=rebuild)
+    services(app).installed = told.append  # what bootstrap does for LINE's event handler
+    await app.initialize()
+    try:
+        await feed(app, api.message(ADMIN, "/reload"))
+        assert told == [] and services(app).engine is engine
+        await feed(app, api.message(ADMIN, "/reload"))
+        assert told == [fresh] and services(app).engine is fresh
     finally:
         await services(app).repo.close()
         await app.shutdown()

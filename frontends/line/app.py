@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -85,12 +86,15 @@ def make_bot(config: Config, engine: Engine, repo: SafeRepository, secret: bytes
     return LineBot(engine, repo, api, secret, flood_limit=config.flood_limit, flood_window=config.flood_window_s, push_fallback=config.line_push_fallback)
 
 
-async def serve_line(config: Config, engine: Engine, repo: SafeRepository, secret: bytes, stop: asyncio.Event) -> None:
+async def serve_line(config: Config, engine: Engine, repo: SafeRepository, secret: bytes, stop: asyncio.Event,
+                     started: Callable[[LineBot], None] | None = None) -> None:
     """Serve the webhook on LINE_HOST:LINE_PORT until `stop` is set, then finish the events in hand."""
     assert config.line_channel_secret and config.line_channel_access_token
     api = LineApi(config.line_channel_access_token, config.line_api_base_url)
     await api.open()
     bot = make_bot(config, engine, repo, secret, api)
+    if started is not None:
+        started(bot)  # e.g. so that a /reload through Telegram reaches this bot's engine too
     runner = web.AppRunner(build_app(bot, config.line_channel_secret), access_log=None, handle_signals=False)
     await runner.setup()
     try:

@@ -55,7 +55,8 @@ COMMANDS_EN = [
 
 
 def build_application(
-    config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None
+    config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None,
+    installed: Callable[[Engine], None] | None = None,
 ) -> App:
     """The application with every handler registered. `builder`: one with its requests already set (tests)."""
     b: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = builder or ApplicationBuilder().request(PatientRequest(connection_pool_size=64)).get_updates_request(PatientRequest())
@@ -73,6 +74,7 @@ def build_application(
         repo=repo or SafeRepository(config.db_path, secret),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
         rebuild=rebuild,
+        installed=installed,
         secret=secret,
     )
     app.add_handler(TypeHandler(Update, flood_guard), FLOOD)
@@ -145,14 +147,15 @@ def run_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine]) 
 START_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)  # between attempts to reach the Bot API at start-up (the last repeats)
 
 
-async def serve_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository, stop: asyncio.Event) -> None:
+async def serve_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository, stop: asyncio.Event,
+                         installed: Callable[[Engine], None] | None = None) -> None:
     """Run the bot inside an event loop shared with other front ends, until `stop` is set.
 
     PTB's manual lifecycle (initialize, start, updater, then stop and shutdown) instead of `run_polling`, which
     owns the loop and the signals. The repository belongs to the caller: it is opened here (idempotent) but not
     closed. A Bot API that cannot be reached at start-up is retried, each attempt logged at WARNING with its delay.
     """
-    app = build_application(config, engine, rebuild, repo)
+    app = build_application(config, engine, rebuild, repo, installed=installed)
     attempt = 0
     initialized = False
     while not stop.is_set():

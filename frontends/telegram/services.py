@@ -112,6 +112,7 @@ class Services:
     secret: bytes
     signer: ButtonSigner = field(init=False)
     sessions: Sessions = field(default_factory=Sessions)
+    installed: Callable[[Engine], None] | None = None  # told of an engine /reload put in place (other front ends share it)
     answer_budget_s: float = ANSWER_BUDGET_S
     reload_budget_s: float = RELOAD_BUDGET_S
     _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
