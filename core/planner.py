@@ -613,9 +613,10 @@ def _confirms(text: str) -> bool:
 
 
 def _longest_shared(label: str, window: str) -> int:
-    """The length of the longest run of `label` that `window` contains (labels and windows are a few words)."""
+    """The length of the longest run of `label` that `window` contains (labels and windows are a few words); a run
+    needs two letters at least (the zeros of 100000 and 210000 are no shared word)."""
     for n in range(len(label), 1, -1):
-        if any(label[k:k + n] in window for k in range(len(label) - n + 1)):
+        if any(label[k:k + n] in window and sum(ch.isalpha() for ch in label[k:k + n]) >= 2 for k in range(len(label) - n + 1)):
             return n
     return 0
 

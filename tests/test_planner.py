@@ -92,3 +92,10 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
     # 「線上註冊一千人以下時，每週線上輔導鐘點差幾小時」 asks for tutoring hours, never a count of classroom students.
     ans = engine.answer("逢甲標竿跟錄取課程，線上註冊一千人以下時，每週線上輔導鐘點差幾小時？超過一千人呢？")
     assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
+
+
+def test_zeros_of_two_figures_are_no_shared_word() -> None:
+    from core.planner import _longest_shared
+
+    assert _longest_shared("破100000的比例", "加總比210000多") == 0
+    assert _longest_shared("教學助理時數", "助教時數最多") == 2
