@@ -9,7 +9,7 @@ and units are declared on the inputs of the rule definitions, not here). The sch
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -178,7 +178,7 @@ class Planner:
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
                 continue
             for i, q in enumerate(reading.quantities):
-                if not _fits(spec.type, spec.unit, q) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
+                if not (_fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
                     continue
                 low = reading.quantities[i - 1].end if i > 0 else 0
                 high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
@@ -282,11 +282,13 @@ class Planner:
 
     # --- planning ---------------------------------------------------------------------------------------
 
-    def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None) -> Plan | None:
+    def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None,
+             over_rows: Collection[str] = ()) -> Plan | None:
         """The best rule for a question's figures and what to do with it; None when the figures fit no candidate.
 
         Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
-        its inputs holds, inverse (one figure is the result wanted, the input is solved for)."""
+        its inputs holds, inverse (one figure is the result wanted, the input is solved for). `over_rows`: rules over a
+        table whose rows the question works over as a whole (an average, the table's total): computed without figures."""
         split = _without_ones(_without_rates(text, reading))
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
@@ -315,6 +317,9 @@ class Planner:
                 # Only named choices (「錄取課程，教材助理可以補幾人？」): a calculation when the rule needs nothing
                 # more and one of its results is what the question asks for.
                 if b.choices and b.missing == 0 and asked > 0 and prior >= 0.6 * top_prior:
+                    options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
+                elif rule.name in over_rows and not b.choices and b.missing == 0 and prior >= 0.6 * top_prior:
+                    # The rows as a whole (「表二的修課人數加起來」, 「平均每門」): the rule needs no figure of the asker.
                     options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
                 continue
             if b.cued == 0 and not mine and prior < 0.6 * top_prior:
@@ -635,6 +640,15 @@ def _likeness(q: Quantity, carried: str | None) -> float:
         return 0.5 if old == new else 0.0
     ratio = max(old, new) / min(old, new)
     return float(1 / (1 + ratio.log10()))
+
+
+_RANK = re.compile(r"(?:前|\btop)\s*$")
+
+
+def _ranks(unit: str | None, q: Quantity, text: str) -> bool:
+    """「前兩名」, 「前三門課」, "top 2": a count right after 前 / top says how many of the largest rows, whatever it
+    counts; it fills an input in the unit `rank`."""
+    return unit == "rank" and q.kind == "count" and bool(_RANK.search(text[max(0, q.start - 5):q.start]))
 
 
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
