@@ -385,7 +385,9 @@ class Planner:
         return sum(1 for t in terms if t in text) / len(terms)
 
     def _intent(self, b: Bound, text: str) -> Plan:
-        multi = {k: v for k, v in b.choices.items() if len(v) > 1}
+        # Values of one choice set named for side-by-side runs; not when inputs of that set took them all (a course and
+        # the course compared with it: the rule compares them itself).
+        multi = {k: v for k, v in b.choices.items() if len(v) > 1 and not set(v) <= set(_same_set_values(b, k))}
         if multi:
             name, values = next(iter(multi.items()))
             return Plan(b, "compare", compare=(name, values))
@@ -640,6 +642,12 @@ def _likeness(q: Quantity, carried: str | None) -> float:
         return 0.5 if old == new else 0.0
     ratio = max(old, new) / min(old, new)
     return float(1 / (1 + ratio.log10()))
+
+
+def _same_set_values(b: Bound, name: str) -> list[str]:
+    """The values bound to the inputs that take the same choices as input `name`."""
+    key = b.rule.choices.get(name, {}).keys()
+    return [b.params[n] for n, spec in b.rule.inputs.items() if spec.type == "choice" and b.rule.choices.get(n, {}).keys() == key and n in b.params]
 
 
 _RANK = re.compile(r"(?:前|\btop)\s*$")

@@ -94,12 +94,6 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
     assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
 
 
-def test_zeros_of_two_figures_are_no_shared_word() -> None:
-    from core.planner import _longest_shared
-
-    assert _longest_shared("破100000的比例", "加總比210000多") == 0
-    assert _longest_shared("教學助理時數", "助教時數最多") == 2
-
 def test_a_tables_rows_as_a_whole_are_computed_and_the_table_is_cited_first(engine: Engine) -> None:
     total = engine.answer("清華表二六門課的修課人數合計是多少？")
     assert total.kind == "calculation" and total.citations[0].path == ("表二",)
@@ -123,3 +117,16 @@ def test_a_total_set_against_the_table_binds_to_it_not_to_a_threshold(engine: En
     ans = engine.answer("清華摘要說達 21 萬人，表二合計比它多幾人？")
     assert ans.kind == "calculation" and ans.inputs == {"claimed": "210000"} and ans.citations[0].path == ("表二",)
 
+
+def test_zeros_of_two_figures_are_no_shared_word() -> None:
+    from core.planner import _longest_shared
+
+    assert _longest_shared("破100000的比例", "加總比210000多") == 0
+    assert _longest_shared("教學助理時數", "助教時數最多") == 2
+
+
+def test_two_named_rows_taken_by_the_rules_two_inputs_are_compared_by_the_rule(engine: Engine) -> None:
+    ans = engine.answer("In the NTHU report (Table 2), how many fewer learners did 系統神經科學 have than 物聯網概論?")
+    assert ans.kind == "calculation" and ans.intent == "forward"
+    assert ans.inputs == {"course": "systems_neuroscience", "other_course": "iot"}
+    assert format(ans.result["difference"], ",") in ans.direct
