@@ -318,12 +318,15 @@ class Engine:
         short to be a question itself; a message that is a complete question on its own starts afresh."""
         if looks_like_follow_up(text):
             return True
-        rest = self._matcher.strip(nq.content)
-        rest = "".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%")
-        if len(rest) > 4:
+        if self._own_words(nq) > 4:
             return False
         ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
         return not (ranked and self._matcher.confident(ranked[0]) and self._matcher.has_topic(nq.content, ranked[0]))
+
+    def _own_words(self, nq: Normalised) -> int:
+        """How many characters of the message say what it asks, beyond schools, figures and words every clause shares."""
+        rest = self._matcher.strip(nq.content)
+        return len("".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%"))
 
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
@@ -344,6 +347,8 @@ class Engine:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
             ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics)
             if ans.kind == "unknown":
+                if self._own_words(nq) > 4:
+                    return None  # words of its own beyond the school (「那…哪門課最多人修？」): asked as it stands
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
