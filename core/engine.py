@@ -123,6 +123,8 @@ def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
 
 # Work over a table's rows, not a lookup of one: a share, a total, an average, a difference.
 _OVER_ROWS = re.compile(r"百分|比例|佔|占|%|平均|合計|加起來|總共|總數|差|比.{0,8}多|比.{0,8}少|percent|share|average|total|sum|difference|more than|less than", re.I)
+# An aggregate of a table's rows that no clause states (a total may be stated elsewhere, e.g. in a summary).
+_AGGREGATE = re.compile(r"平均|average|\bmean\b", re.I)
 
 
 def _said(st: DialogueState) -> tuple[str, ...]:
@@ -320,12 +322,15 @@ class Engine:
         short to be a question itself; a message that is a complete question on its own starts afresh."""
         if looks_like_follow_up(text):
             return True
-        rest = self._matcher.strip(nq.content)
-        rest = "".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%")
-        if len(rest) > 4:
+        if self._own_words(nq) > 4:
             return False
         ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
         return not (ranked and self._matcher.confident(ranked[0]) and self._matcher.has_topic(nq.content, ranked[0]))
+
+    def _own_words(self, nq: Normalised) -> int:
+        """How many characters of the message say what it asks, beyond schools, figures and words every clause shares."""
+        rest = self._matcher.strip(nq.content)
+        return len("".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%"))
 
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
@@ -346,6 +351,8 @@ class Engine:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
             ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics)
             if ans.kind == "unknown":
+                if self._own_words(nq) > 4:
+                    return None  # words of its own beyond the school (「那…哪門課最多人修？」): asked as it stands
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
@@ -761,7 +768,7 @@ class Engine:
             return Answer(question=nq.original, kind="clarify", direct=msg, lang=lang, score=ranked[0].score if ranked else 0.0)
         if cued_only and (not reading.quantities or candidates[0][1] < self._matcher.threshold):
             return None
-        plan = self._planner.plan(light, reading, candidates, carried)
+        plan = self._planner.plan(light, reading, candidates, carried, over_rows=self._over_rows(light, candidates))
         if plan is None:
             return None
         if cued_only and plan.bound.cued == 0:
@@ -770,6 +777,21 @@ class Engine:
                 and not _OVER_ROWS.search(light)):
             return None  # one named row of a table asked about (「財務管理有多少人修？」): the row itself answers
         return self._execute(plan, nq.original, lang, light, focus=ranked[0].entry.id if ranked else None)
+
+    def _over_rows(self, light: str, candidates: list[tuple[Rule, float]]) -> frozenset[str]:
+        """The rules over a table (a choice input names its rows) whose rows the question works over as a whole: an
+        aggregate no clause states (平均每門), or a total of the table the question names by its label (表二…加起來);
+        a total alone (「那六門課總共多少人」) is left to the clause that states it."""
+        if not _OVER_ROWS.search(light):
+            return frozenset()
+        out: set[str] = set()
+        for rule, _ in candidates:
+            entry = self._kb.by_id.get(rule.entry)
+            if entry is None or not any(spec.type == "choice" for spec in rule.inputs.values()):
+                continue
+            if _AGGREGATE.search(light) or (entry.clause and entry.clause.lower() in light):
+                out.add(rule.name)
+        return frozenset(out)
 
     def _execute(self, plan: Plan, question: str, lang: str, text: str, note: str = "", focus: str | None = None) -> Answer | None:
         rule = plan.bound.rule

@@ -9,7 +9,7 @@ and units are declared on the inputs of the rule definitions, not here). The sch
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -188,7 +188,7 @@ class Planner:
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
                 continue
             for i, q in enumerate(reading.quantities):
-                if not _fits(spec.type, spec.unit, q) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
+                if not (_fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
                     continue
                 low = reading.quantities[i - 1].end if i > 0 else 0
                 high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
@@ -292,11 +292,13 @@ class Planner:
 
     # --- planning ---------------------------------------------------------------------------------------
 
-    def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None) -> Plan | None:
+    def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None,
+             over_rows: Collection[str] = ()) -> Plan | None:
         """The best rule for a question's figures and what to do with it; None when the figures fit no candidate.
 
         Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
-        its inputs holds, inverse (one figure is the result wanted, the input is solved for)."""
+        its inputs holds, inverse (one figure is the result wanted, the input is solved for). `over_rows`: rules over a
+        table whose rows the question works over as a whole (an average, the table's total): computed without figures."""
         split = _without_ones(_without_rates(text, reading))
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
@@ -325,6 +327,9 @@ class Planner:
                 # Only named choices (「錄取課程，教材助理可以補幾人？」): a calculation when the rule needs nothing
                 # more and one of its results is what the question asks for.
                 if b.choices and b.missing == 0 and asked > 0 and prior >= 0.6 * top_prior:
+                    options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
+                elif rule.name in over_rows and not b.choices and b.missing == 0 and prior >= 0.6 * top_prior:
+                    # The rows as a whole (「表二的修課人數加起來」, 「平均每門」): the rule needs no figure of the asker.
                     options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
                 continue
             if b.cued == 0 and not mine and prior < 0.6 * top_prior:
@@ -390,7 +395,9 @@ class Planner:
         return sum(1 for t in terms if t in text) / len(terms)
 
     def _intent(self, b: Bound, text: str) -> Plan:
-        multi = {k: v for k, v in b.choices.items() if len(v) > 1}
+        # Values of one choice set named for side-by-side runs; not when inputs of that set took them all (a course and
+        # the course compared with it: the rule compares them itself).
+        multi = {k: v for k, v in b.choices.items() if len(v) > 1 and not set(v) <= set(_same_set_values(b, k))}
         if multi:
             name, values = next(iter(multi.items()))
             return Plan(b, "compare", compare=(name, values))
@@ -629,9 +636,10 @@ def _confirms(text: str) -> bool:
 
 
 def _longest_shared(label: str, window: str) -> int:
-    """The length of the longest run of `label` that `window` contains (labels and windows are a few words)."""
+    """The length of the longest run of `label` that `window` contains (labels and windows are a few words); a run
+    needs two letters at least (the zeros of 100000 and 210000 are no shared word)."""
     for n in range(len(label), 1, -1):
-        if any(label[k:k + n] in window for k in range(len(label) - n + 1)):
+        if any(label[k:k + n] in window and sum(ch.isalpha() for ch in label[k:k + n]) >= 2 for k in range(len(label) - n + 1)):
             return n
     return 0
 
@@ -650,6 +658,21 @@ def _likeness(q: Quantity, carried: str | None) -> float:
         return 0.5 if old == new else 0.0
     ratio = max(old, new) / min(old, new)
     return float(1 / (1 + ratio.log10()))
+
+
+def _same_set_values(b: Bound, name: str) -> list[str]:
+    """The values bound to the inputs that take the same choices as input `name`."""
+    key = b.rule.choices.get(name, {}).keys()
+    return [b.params[n] for n, spec in b.rule.inputs.items() if spec.type == "choice" and b.rule.choices.get(n, {}).keys() == key and n in b.params]
+
+
+_RANK = re.compile(r"(?:前|\btop)\s*$")
+
+
+def _ranks(unit: str | None, q: Quantity, text: str) -> bool:
+    """「前兩名」, 「前三門課」, "top 2": a count right after 前 / top says how many of the largest rows, whatever it
+    counts; it fills an input in the unit `rank`."""
+    return unit == "rank" and q.kind == "count" and bool(_RANK.search(text[max(0, q.start - 5):q.start]))
 
 
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:

@@ -297,6 +297,7 @@ _EN_STOP = frozenset(
     "of the a an in on at for to and or from by with per each is are was were be been this that these those "
     "than over under about around after before during".split()
 )
+_EN_COMPARATIVES = frozenset({"more", "fewer", "less", "extra", "additional"})
 _EN_MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
@@ -1599,6 +1600,9 @@ class _Reader:
             return s_end
         if word == "how" and second == "many":
             h = self.skip_spaces(s_end, 1)
+            third, t_end = self.word_at(h)
+            if third in _EN_COMPARATIVES:
+                h = self.skip_spaces(t_end, 1)  # how many more learners: still a number of learners
             if self.t.startswith("percent", h):
                 self.asked.append(("percent", i, h + 7))
                 return h + 7

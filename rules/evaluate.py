@@ -210,7 +210,9 @@ def format_value(value: Any, fmt: str | None, unit: str | None, lang: str, choic
     if fmt == "yesno":
         return ("yes" if value else "no") if en else ("是" if value else "否")
     if fmt == "list":
-        return ", ".join(format_number(v) for v in value) if en else "、".join(format_number(v) for v in value)
+        # Numbers with separators; texts (a choice's keys, e.g. the courses over a threshold) by their labels.
+        items = [format_value(v, "label", None, lang, choices) if isinstance(v, str) else format_number(v) for v in value]
+        return ", ".join(items) if en else "、".join(items)
     return str(value)
 
 

@@ -195,6 +195,54 @@ def _count_over(values: Value, limit: Value) -> Decimal:
     return Decimal(sum(1 for v in _seq(values) if v > x))
 
 
+def _mean(values: Value) -> Decimal:
+    """The arithmetic mean of a non-empty list (平均每門)."""
+    v = _seq(values)
+    if not v:
+        raise OpError("empty list")
+    return sum(v, Decimal(0)) / len(v)
+
+
+def _ranked(values: Value) -> list[int]:
+    """Positions (0-based) from the largest value down; equal values keep their order."""
+    v = _seq(values)
+    return sorted(range(len(v)), key=lambda i: (-v[i], i))
+
+
+def _how_many(values: Value, n: Value) -> int:
+    """`n` as a count of a list's items: whole and 1..len (refused as the asker's figure otherwise)."""
+    size = len(_seq(values))
+    k = _dec(n)
+    if k != k.to_integral_value() or not 1 <= k <= size:
+        raise ArgError(1, f"只能是 1 到 {size} 的整數（共 {size} 項）", f"must be a whole number from 1 to {size} ({size} items in all)", f"1–{size}")
+    return int(k)
+
+
+def _largest(values: Value, n: Value) -> tuple[Decimal, ...]:
+    """The `n` largest values, largest first (前兩名的人數)."""
+    v = _seq(values)
+    return tuple(v[i] for i in _ranked(values)[: _how_many(values, n)])
+
+
+def _keys_of_largest(values: Value, n: Value, *keys: Value) -> tuple[str, ...]:
+    """The keys (one per value, in the values' order) of the `n` largest values, largest first (前兩名是哪幾門)."""
+    k = _how_many(values, n)
+    return tuple(_keys(values, keys)[i] for i in _ranked(values)[:k])
+
+
+def _keys_over(values: Value, limit: Value, *keys: Value) -> tuple[str, ...]:
+    """The keys (one per value, in the values' order) of the values that exceed `limit` (超過: strictly more), in order."""
+    x = _dec(limit)
+    names = _keys(values, keys)
+    return tuple(names[i] for i, v in enumerate(_seq(values)) if v > x)
+
+
+def _keys(values: Value, keys: tuple[Value, ...]) -> tuple[str, ...]:
+    if len(keys) != len(_seq(values)) or not all(isinstance(k, str) for k in keys):
+        raise OpError("one text key per value")
+    return tuple(str(k) for k in keys)
+
+
 def _pick(index: Value, *values: Value) -> Value:
     """The index-th of the values that follow (1-based), of any kind: picks a choice's key by a computed position."""
     i = _int(index)
@@ -261,6 +309,10 @@ OPS: dict[str, Callable[..., Value]] = {
     "sum": lambda xs: sum(_seq(xs), Decimal(0)),
     "count": lambda xs: Decimal(len(_seq(xs))),
     "count_over": _count_over,
+    "mean": _mean,
+    "largest": _largest,
+    "keys_of_largest": _keys_of_largest,
+    "keys_over": _keys_over,
     "max_of": lambda xs: max(_seq(xs)),
     "min_of": lambda xs: min(_seq(xs)),
     "index_of_max": _index_of_max,
@@ -300,7 +352,8 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "gt": (2, 2), "ge": (2, 2), "lt": (2, 2), "le": (2, 2), "eq": (2, 2), "ne": (2, 2), "between": (3, 3),
     "neg": (1, 1), "floor": (1, 1), "ceil": (1, 1), "round": (1, 2), "not": (1, 1),
     "sum": (1, 1), "count": (1, 1), "max_of": (1, 1), "min_of": (1, 1), "index_of_max": (1, 1), "item": (2, 2), "wsum": (2, 2), "get": (2, 2),
-    "index_of_min": (1, 1), "pick": (2, None), "count_over": (2, 2), "join": (1, None), "roc_text": (1, 1),
+    "index_of_min": (1, 1), "pick": (2, None), "count_over": (2, 2), "join": (1, None),
+    "mean": (1, 1), "largest": (2, 2), "keys_of_largest": (3, None), "keys_over": (3, None), "roc_text": (1, 1),
     "add_days": (2, 2), "add_months": (2, 2), "period_end": (2, 2), "date_of": (3, 3), "year_of": (1, 1), "month_of": (1, 1), "day_of": (1, 1),
     "months_between": (2, 2), "month_span": (2, 2), "days_between": (2, 2), "term_of": (1, 1), "term": (2, 2), "term_shift": (2, 2), "term_start": (1, 1), "term_end": (1, 1),
 }

@@ -73,6 +73,17 @@ def test_a_refusal_for_an_uncovered_school_names_it_and_a_covered_school_then_ge
     assert answered.kind == "answer" and docs(answered) == ["nkust-mooc"] and "18" in answered.text
 
 
+def test_a_question_of_its_own_naming_a_covered_school_after_a_refusal_is_asked_as_it_stands(engine: Engine) -> None:
+    # The refused question's topic (an award) is not in the covered document; this message asks something it has.
+    refused, answered = talk(engine, "北京大學的磨課師獎勵辦法是什麼？", "那清華在中國大學MOOC哪門課最多人修？")
+    assert refused.kind == "unknown"
+    assert answered.kind in ("answer", "calculation") and docs(answered) == ["nthu-beijing-2016"]
+    assert answered.citations[0].path[0] == "表二"
+    # A bare school change still carries the refused question, and says the document does not address it.
+    _, bare = talk(engine, "北京大學的磨課師獎勵辦法是什麼？", "那清華呢？")
+    assert bare.kind == "unknown" and "清華" in bare.text
+
+
 def test_an_acknowledgement_before_a_follow_up_does_not_hide_it(engine: Engine) -> None:
     first, second = talk(engine, "高科大磨課師 9 小時可以拿幾學分？", "好的，那 18 小時呢？")
     assert second.kind == "calculation" and second.calculator == first.calculator

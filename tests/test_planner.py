@@ -103,3 +103,41 @@ def test_a_list_written_with_a_unit_goes_to_the_list_input_of_that_unit(engine: 
     assert minutes.calculator == "ndhu_course_structure" and minutes.inputs.get("videos") == "12、15、18"
     # 「各」 before a list is one figure for each video, not 3 × 12 minutes.
     assert "weekly_minutes" not in minutes.inputs
+
+
+def test_a_tables_rows_as_a_whole_are_computed_and_the_table_is_cited_first(engine: Engine) -> None:
+    total = engine.answer("清華表二六門課的修課人數合計是多少？")
+    assert total.kind == "calculation" and total.citations[0].path == ("表二",)
+    assert format(total.result["total"], ",") in total.direct
+    average = engine.answer("清華中國大學MOOC六門課平均每門幾人？")
+    assert average.kind == "calculation" and average.citations[0].path == ("表二",) and average.inputs.get("per_course") == "yes"
+    assert format(int(average.result["average"]), ",") in average.direct
+    # A bare total is stated by the summary: its clause answers, as before.
+    stated = engine.answer("清華那六門課總共多少人修？")
+    assert stated.kind == "answer" and stated.citations[0].path[0] == "摘要"
+
+
+@pytest.mark.parametrize("question", ["清華修課人數前三名的課加起來多少人？", "Top 3 NTHU courses on China University MOOC: how many learners together?"])
+def test_a_count_after_top_is_how_many_of_the_largest_rows(engine: Engine, question: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "nthu_icourse_enrolments" and ans.inputs.get("top") == "3"
+    assert ans.citations[0].path == ("表二",)
+
+
+def test_a_total_set_against_the_table_binds_to_it_not_to_a_threshold(engine: Engine) -> None:
+    ans = engine.answer("清華摘要說達 21 萬人，表二合計比它多幾人？")
+    assert ans.kind == "calculation" and ans.inputs == {"claimed": "210000"} and ans.citations[0].path == ("表二",)
+
+
+def test_zeros_of_two_figures_are_no_shared_word() -> None:
+    from core.planner import _longest_shared
+
+    assert _longest_shared("破100000的比例", "加總比210000多") == 0
+    assert _longest_shared("教學助理時數", "助教時數最多") == 2
+
+
+def test_two_named_rows_taken_by_the_rules_two_inputs_are_compared_by_the_rule(engine: Engine) -> None:
+    ans = engine.answer("In the NTHU report (Table 2), how many fewer learners did 系統神經科學 have than 物聯網概論?")
+    assert ans.kind == "calculation" and ans.intent == "forward"
+    assert ans.inputs == {"course": "systems_neuroscience", "other_course": "iot"}
+    assert format(ans.result["difference"], ",") in ans.direct

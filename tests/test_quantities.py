@@ -295,6 +295,8 @@ CASES: list[tuple[str, list[str]]] = [
     ("How many hours", ["?hour"]),
     ("how many TA hours", ["?hour"]),
     ("how many students", ["?person"]),
+    ("how many more learners did it have", ["?person"]),
+    ("how many fewer hours", ["?hour"]),
     ("how much", ["?TWD"]),
     ("how long", ["?duration"]),
     ("When must it be done", ["?date"]),

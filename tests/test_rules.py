@@ -18,7 +18,7 @@ from core.schema import Fact
 from lang.dates import Term
 from rules.base import CalcError
 from rules.evaluate import PRECISION, Rule, format_value
-from rules.ops import OPS, OpError
+from rules.ops import OPS, ArgError, OpError
 
 D = Decimal
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +98,38 @@ def test_table_operations() -> None:
             OPS["pick"](bad, "a", "b", "c")
     with pytest.raises(OpError):
         OPS["index_of_min"](())
+
+
+def test_operations_over_a_tables_rows() -> None:
+    values = (D(16540), D(79909), D(10498), D(64776))
+    keys = ("cognitive", "finance", "systems", "eileen")
+    assert OPS["mean"](values) == D(171723) / 4
+    assert OPS["largest"](values, D(2)) == (D(79909), D(64776))  # largest first
+    assert OPS["largest"](values, D(4)) == (D(79909), D(64776), D(16540), D(10498))
+    assert OPS["keys_of_largest"](values, D(2), *keys) == ("finance", "eileen")
+    assert OPS["keys_of_largest"]((D(5), D(9), D(5)), D(2), "a", "b", "c") == ("b", "a")  # equal values keep their order
+    assert OPS["keys_over"](values, D(16540), *keys) == ("finance", "eileen")  # 超過: 16,540 itself is not over
+    assert OPS["keys_over"](values, D(80000), *keys) == ()
+    for bad in (D(0), D(5), D("1.5")):
+        with pytest.raises(ArgError) as err:
+            OPS["largest"](values, bad)
+        assert err.value.index == 1 and "4" in err.value.allowed
+    with pytest.raises(OpError):
+        OPS["mean"](())
+    with pytest.raises(OpError):
+        OPS["keys_over"](values, D(1), "a", "b")  # one key per value
+
+
+def test_a_list_of_choice_keys_is_shown_by_the_labels() -> None:
+    rule = _rule("nthu_icourse_enrolments")
+    res = rule.run({"over": "20000"})
+    assert "財務管理、細讀張愛玲、物聯網概論" in "".join(res.steps_zh)
+    assert "Financial Management, Reading Eileen Chang, Introduction to the Internet of Things" in "".join(res.steps_en)
+    top = rule.run({"top": "2"})
+    assert top.figures["top_total"] == 79909 + 64776 and "財務管理、細讀張愛玲" in top.summary_zh
+    with pytest.raises(CalcError) as err:
+        rule.run({"top": "7"})
+    assert err.value.param == "top"
 
 
 def test_text_and_date_operations() -> None:
