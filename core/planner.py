@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from core.talk import asks_check, asks_comparison
@@ -257,26 +258,26 @@ class Planner:
         than any cue (「自籌 30 萬」 is not the subsidy). Words beyond the neighbouring figures (`low`, `high`) belong
         to those figures, not to this one."""
         cues, avoid = self._cues[(rule.name, name)]
-        before = text[max(low, start - CUE_BEFORE):start]
-        after = text[end:min(end + CUE_AFTER, len(text) if high is None else high)]
+        before = text[max(low, _back(text, start, CUE_BEFORE)):start]
+        after = text[end:min(_ahead(text, end, CUE_AFTER), len(text) if high is None else high)]
         # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
         # figure's own words count as following it (「兩位助教」 is a count of TAs).
         before = _CLAUSE_END.split(before)[-1]
         after = text[start:end] + _CLAUSE_END.split(after)[0]
 
         def nearest(words: tuple[str, ...]) -> int | None:
-            dist = [len(before) - (before.rfind(w) + len(w)) for w in words if before.rfind(w) >= 0]
+            dist = [len(before) - end for end in (_last_end(before, w) for w in words) if end >= 0]
             return min(dist) if dist else None
 
         cue_at, avoid_at = nearest(cues), nearest(avoid)
         if avoid_at is not None and (cue_at is None or avoid_at < cue_at) and avoid_at <= 6:
             return -1.0
-        if any(after[:3].startswith(w) or after.startswith(w) for w in avoid if len(w) >= 2) and cue_at is None:
+        if any(_word_at(after, w, 0) for w in avoid if len(w) >= 2) and cue_at is None:
             return -1.0
         best = 0.0
         if cue_at is not None:
             best = 2.0 + 1.0 / (1 + cue_at)  # nearer is stronger
-        if any(w in after for w in cues):
+        if any(_last_end(after, w) >= 0 for w in cues):
             best = max(best, 1.5)
         return best
 
@@ -339,7 +340,7 @@ class Planner:
             return ASKED_OUTPUT
         best = 0.0
         for m in _HOW_MUCH.finditer(text):
-            window = self._base(_CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0])
+            window = self._base(_CLAUSE_END.split(text[_back(text, m.start(), 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():_ahead(text, m.end(), 16)])[0])
             for label in self._out_labels.get(rule.name, ()):
                 shared = _longest_shared(label, window)
                 if shared >= 2:
@@ -394,7 +395,7 @@ class Planner:
         (「線上學習時數至少要多少」, "how many course weeks": that input only)."""
         found: dict[str, set[str] | None] = {a.unit: None for a in reading.asked}
         for m in _HOW_MUCH.finditer(text):
-            window = _CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0]
+            window = _CLAUSE_END.split(text[_back(text, m.start(), 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():_ahead(text, m.end(), 16)])[0]
             for name, spec in rule.inputs.items():
                 if spec.type not in ("number", "int") or not spec.unit:
                     continue
@@ -434,8 +435,11 @@ class Planner:
                 rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i), reading.asked, reading.problems, reading.truncated)
                 b = self.bind(rule, text, rest, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
+                output = self._output_near(rule, outs, text, q)
+                if not self._moves(rule, params, unknown[0], output):
+                    continue  # the result named does not depend on the input asked for: not what is solved
                 b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
-                return b, (unknown[0], self._output_near(rule, outs, text, q), q.value)
+                return b, (unknown[0], output, q.value)
             if _SATURATE.search(text):
                 b = self.bind(rule, text, reading, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
@@ -457,14 +461,28 @@ class Planner:
         return out
 
     def _label_hits(self, rule: Rule, out: str, text: str, q: Quantity) -> int:
-        """How many two-character pieces of an output's label stand near a figure."""
-        near = text[max(0, q.start - 14):q.end + 10]
-        label = self._light(rule.spec.outputs[out].label_zh)
-        return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near)
+        """How many two-character pieces of an output's label, or words of its English label, stand near a figure."""
+        near = text[_back(text, q.start, 14):_ahead(text, q.end, 10)]
+        spec = rule.spec.outputs[out]
+        label = self._light(spec.label_zh)
+        words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
+        return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near) + len(words & set(_LATIN_WORDS.findall(near)))
 
     def _output_near(self, rule: Rule, outs: list[str], text: str, q: Quantity) -> str:
         """Of the outputs in a figure's unit, the one whose label's words stand nearest it."""
         return max(outs, key=lambda o: (self._label_hits(rule, o, text, q), -outs.index(o)))
+
+    def _moves(self, rule: Rule, params: Mapping[str, str], name: str, output: str) -> bool:
+        """Whether `output` changes between the least and the largest value of input `name` (True when the rule
+        cannot be run without more figures: the question may still give them)."""
+        p = rule.param(name)
+        high = min(p.maximum if p.maximum is not None else Decimal(MAX_SEARCH), Decimal(MAX_SEARCH))
+        low = p.minimum if p.minimum is not None else Decimal(0)
+        try:
+            ends = [rule.run({**params, name: plain(x)}).figures.get(output) for x in (low, high)]
+        except CalcError:
+            return True
+        return ends[0] != ends[1]
 
     def _saturating(self, rule: Rule, params: dict[str, str], name: str) -> str | None:
         """The labelled output that grows with `name` and then stops at a cap (the one 「到上限」 asks about)."""
@@ -557,6 +575,77 @@ def _with_products(text: str, reading: Reading) -> Reading:
     if len(out) == len(qs):
         return reading
     return Reading(tuple(out), reading.asked, reading.problems, reading.truncated)
+
+
+_LATIN_WORDS = re.compile(r"[a-z]{3,}")
+_EN_STOP = frozenset("the and for with from that this under over per each all".split())
+_CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = 2  # in a question without Chinese, a word weighs as two characters (a Chinese word is about two)
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str] | None:
+    """A Latin cue word as a whole word (or with an ending: record → recording, TA → TAs); None for a Chinese one."""
+    if not re.search(r"[a-z]", word):
+        return None
+    head = r"(?<![a-z])" if word[0].isalpha() else ""
+    tail = r"(?:s|es|d|ed|ing|er|ers)?(?![a-z])" if word[-1].isalpha() else ""
+    return re.compile(head + re.escape(word) + tail)
+
+
+def _last_end(hay: str, word: str) -> int:
+    """The end of the last occurrence of a cue word in `hay` (a Latin word only as a whole word), or -1."""
+    pattern = _word_pattern(word)
+    if pattern is None:
+        at = hay.rfind(word)
+        return at + len(word) if at >= 0 else -1
+    end = -1
+    for m in pattern.finditer(hay):
+        end = m.start() + len(word)
+    return end
+
+
+def _word_at(hay: str, word: str, at: int) -> bool:
+    """A cue word starts at `at` of `hay` (a Latin word only as a whole word)."""
+    pattern = _word_pattern(word)
+    return hay.startswith(word, at) if pattern is None else pattern.match(hay, at) is not None
+
+
+def _latin(text: str) -> bool:
+    return _CJK.search(text) is None
+
+
+def _back(text: str, start: int, size: int) -> int:
+    """Where a window of `size` characters before `start` begins; in a question without Chinese, of `size` / 2
+    words (spaces and the letters of a word do not count one by one)."""
+    if not _latin(text):
+        return max(0, start - size)
+    k, left = start, size
+    while k > 0 and left > 0:
+        if text[k - 1].isalnum():
+            while k > 0 and text[k - 1].isalnum():
+                k -= 1
+            left -= LATIN_WORD
+        else:
+            left -= text[k - 1] != " "
+            k -= 1
+    return k
+
+
+def _ahead(text: str, end: int, size: int) -> int:
+    """Where a window of `size` characters after `end` ends (in words as in `_back`)."""
+    if not _latin(text):
+        return min(len(text), end + size)
+    k, left = end, size
+    while k < len(text) and left > 0:
+        if text[k].isalnum():
+            while k < len(text) and text[k].isalnum():
+                k += 1
+            left -= LATIN_WORD
+        else:
+            left -= text[k] != " "
+            k += 1
+    return k
 
 
 def plain(value: Decimal) -> str:

@@ -92,3 +92,23 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
     # 「線上註冊一千人以下時，每週線上輔導鐘點差幾小時」 asks for tutoring hours, never a count of classroom students.
     ans = engine.answer("逢甲標竿跟錄取課程，線上註冊一千人以下時，每週線上輔導鐘點差幾小時？超過一千人呢？")
     assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
+
+
+def test_english_cue_words_are_counted_in_words_not_characters(engine: Engine) -> None:
+    # 「of other costs」 follows the figure by three words, past the eight characters a Chinese cue window holds.
+    ans = engine.answer("NKUST production subsidy: 10 hours of recording and NT$30,000 of other costs — how much?")
+    assert ans.kind == "calculation" and ans.inputs.get("other_costs_requested") == "30000"
+    assert "70,000" in ans.direct
+
+
+def test_an_english_cue_word_is_a_whole_word(engine: Engine) -> None:
+    # 「distance」 holds the letters of the cue 「TA」: the 140 students are the enrolment, the two TAs the TAs.
+    ans = engine.answer("NDHU distance course with 140 students and two TAs: how much for the semester?")
+    assert ans.kind == "calculation" and ans.inputs.get("enrolment") == "140" and ans.inputs.get("tas") == "2"
+
+
+def test_a_result_the_asked_input_does_not_change_is_not_solved_for(engine: Engine) -> None:
+    # The first instalment follows from the subsidy alone: no pay figure makes it reach NT$700,000.
+    ans = engine.answer("Hi! MOE series question — our approved subsidy is NT$1.8M. Once the first instalment arrives we will already have "
+                        "spent NT$700,000 of it. How much of the first instalment is left, and how big are the other two instalments?")
+    assert ans.kind == "calculation" and ans.calculator == "moe_instalments" and "200,000" in ans.direct
