@@ -30,7 +30,7 @@ MAX_SEARCH = 100_000  # the largest value an inverse search tries
 # Words that mark a figure as the result wanted, not an input (「想拿到 100 小時」, "to reach 100 hours").
 _TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
 # Words that ask for the point where a cap binds (「錄幾小時就到補助上限」).
-_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|the cap|the maximum")
+_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|(?<![a-z])cap(?![a-z])|the maximum")
 _CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{1,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
 _ROUGHLY = re.compile(r"(?:快|將近|接近|近|almost|nearly|close to|just under)\s*$")  # less than the figure: not the figure
 _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計|about|around|roughly|approximately|estimated)\s*$")  # the figure, roughly
@@ -57,6 +57,7 @@ class Bound:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every value named for a choice input
     missing: int = 0  # required inputs the question leaves out
     rough: tuple[str, ...] = ()  # figures the asker gave as rough ones (大概 8 小時), as written
+    beyond: tuple[tuple[str, str], ...] = ()  # (as written, value used): 「超過 1,000 人」 worked out as 1,001
 
     @property
     def score(self) -> float:
@@ -207,6 +208,7 @@ class Planner:
                         figures += 1
         taken: set[str] = set()
         rough: list[str] = []
+        beyond: list[tuple[str, str]] = []
         alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
         # Without cue words, a figure in a follow-up replaces the carried figure it is most like (「改成 9 萬」 after a
         # budget of 200 萬 with 12 萬 of equipment is the equipment).
@@ -217,6 +219,10 @@ class Planner:
             params[name] = _raw(q, rule.inputs[name].type, rule.inputs[name].unit)
             if _ABOUT.search(text[max(0, q.start - 4):q.start]):
                 rough.append(q.raw)
+            past = _past_threshold(rule, name, q, text)
+            if past is not None:
+                params[name] = past[1]
+                beyond.append(past)
             taken.add(name)
             used.add(i)
             figures += 1
@@ -230,7 +236,7 @@ class Planner:
                     params[k] = v
         unused = sum(1 for i, q in enumerate(reading.quantities) if i not in used and q.kind != "number")
         missing = len(rule.missing(params))
-        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough))
+        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough), tuple(beyond))
 
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
         found: list[tuple[int, str]] = []
@@ -412,10 +418,16 @@ class Planner:
         """When the question asks for a figure an input holds and gives a result wanted (「想拿到 100 小時，要開幾週」,
         「錄幾小時就到上限」): the binding of the other figures and (input, output, target; target < 0 = the cap).
         The input asked for is one no figure of the question fills; the result is a figure no cue word binds."""
-        cued = self._cued_quantities(rule, text, reading, forward)
+        # A figure whose own words are a result's label (「100 hourly fees」) is that result, whatever input its unit fits.
+        named = {i for i, q in enumerate(reading.quantities) if self._names_result(rule, text, q)}
+        given = forward.params
+        if named & forward.used:
+            rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k not in named), reading.asked, reading.problems, reading.truncated)
+            given = self.bind(rule, text, rest, carried).params
+        cued = self._cued_quantities(rule, text, reading, forward) - named
         alternative = self._what_if(forward, text, reading)
         for unit, names in self._asked(rule, text, reading):
-            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in forward.params
+            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in given
                        and (names is None or n in names)]
             if not unknown:
                 continue
@@ -425,7 +437,7 @@ class Planner:
                     continue
                 if alternative is not None and i not in forward.used and _raw(q, "number") in alternative[1]:
                     continue  # 「1,000 人和 1,001 人」: the second is another value of the same input, not a result wanted
-                if q.unit == unit:
+                if q.unit == unit and i not in named:
                     # Same unit as the asked input (hours of video for hours of fees): a result only when the words
                     # beside it name the output and none names the input.
                     low = reading.quantities[i - 1].end if i > 0 else 0
@@ -436,6 +448,9 @@ class Planner:
                 b = self.bind(rule, text, rest, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
                 output = self._output_near(rule, outs, text, q)
+                if _SATURATE.search(text[_back(text, q.start, 14):_ahead(text, q.end, 10)]):
+                    # 「到每門課 14 萬上限」: the result whose most is that figure (the course total, not one item of it).
+                    output = self._capped_at(rule, params, unknown[0], outs, q.value) or output
                 if not self._moves(rule, params, unknown[0], output):
                     continue  # the result named does not depend on the input asked for: not what is solved
                 b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
@@ -471,6 +486,27 @@ class Planner:
     def _output_near(self, rule: Rule, outs: list[str], text: str, q: Quantity) -> str:
         """Of the outputs in a figure's unit, the one whose label's words stand nearest it."""
         return max(outs, key=lambda o: (self._label_hits(rule, o, text, q), -outs.index(o)))
+
+    def _names_result(self, rule: Rule, text: str, q: Quantity) -> bool:
+        """The words of a figure after its number are a labelled result's English label (「100 hourly fees」)."""
+        own = set(_LATIN_WORDS.findall(q.raw))
+        for o, spec in rule.spec.outputs.items():
+            if spec.label_en and self._out_units.get((rule.name, o)) == q.unit:
+                words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
+                if len(words) >= 2 and words <= own:
+                    return True
+        return False
+
+    def _capped_at(self, rule: Rule, params: Mapping[str, str], name: str, outs: list[str], value: Decimal) -> str | None:
+        """Of `outs`, the one that grows with input `name` up to exactly `value` and no further (the cap it names)."""
+        p = rule.param(name)
+        high = min(p.maximum if p.maximum is not None else Decimal(MAX_SEARCH), Decimal(MAX_SEARCH))
+        low = p.minimum if p.minimum is not None else Decimal(0)
+        try:
+            at_low, at_high = (rule.run({**params, name: plain(x)}).figures for x in (low, high))
+        except CalcError:
+            return None
+        return next((o for o in outs if at_high.get(o) == value and at_low.get(o) != value), None)
 
     def _moves(self, rule: Rule, params: Mapping[str, str], name: str, output: str) -> bool:
         """Whether `output` changes between the least and the largest value of input `name` (True when the rule
@@ -676,6 +712,26 @@ def _without_rates(text: str, reading: Reading) -> Reading:
     if len(keep) == len(reading.quantities):
         return reading
     return Reading(keep, reading.asked, reading.problems, reading.truncated)
+
+
+_OVER = re.compile(r"(?:超過|多於|大於|高於|逾|over|more than|above|exceeding)\s*$")
+_UNDER = re.compile(r"(?:未滿|不滿|不到|少於|低於|未達|under|fewer than|less than|below)\s*$")
+_THINGS = frozenset({"person", "course", "unit_video", "time", "series", "school"})  # counts of things (not durations)
+
+
+def _past_threshold(rule: Rule, name: str, q: Quantity, text: str) -> tuple[str, str] | None:
+    """「超過 1,000 人」, "under 1,000 registrants" where 1,000 is a threshold of the rule: a count of things just past
+    it (1,001; 999), so that the rule's strict comparison takes the side the asker means. Returns (as written, value)."""
+    spec = rule.inputs[name]
+    if spec.type != "int" or spec.unit not in _THINGS or q.value not in set(rule.facts.values()):
+        return None
+    before = text[max(0, q.start - 12):q.start]
+    step = 1 if _OVER.search(before) else -1 if _UNDER.search(before) else 0
+    if not step or q.value + step < 0:
+        return None
+    m = (_OVER if step > 0 else _UNDER).search(before)
+    assert m is not None
+    return text[q.start - len(before) + m.start():q.end].strip(), plain(q.value + step)
 
 
 def _unit_of(rule: Rule, name: str) -> str | None:

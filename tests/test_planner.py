@@ -112,3 +112,42 @@ def test_a_result_the_asked_input_does_not_change_is_not_solved_for(engine: Engi
     ans = engine.answer("Hi! MOE series question — our approved subsidy is NT$1.8M. Once the first instalment arrives we will already have "
                         "spent NT$700,000 of it. How much of the first instalment is left, and how big are the other two instalments?")
     assert ans.kind == "calculation" and ans.calculator == "moe_instalments" and "200,000" in ans.direct
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "value"),
+    [
+        ("東華遠距課選課超過 120 人，可以請幾位教學助理？", "enrolment", "121"),
+        ("FCU benchmark course, 6 weeks, more than 1,000 online registrants: online tutoring hours?", "online_enrolment", "1001"),
+        ("逢甲標竿課程 6 週、線上註冊不到 1,000 人，線上輔導鐘點幾小時？", "online_enrolment", "999"),
+    ],
+)
+def test_a_count_past_a_threshold_of_the_rule_takes_that_side_of_it(engine: Engine, question: str, name: str, value: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.inputs.get(name) == value
+    assert any(n.kind == "reading" and value in n.text.replace(",", "") for n in ans.notes)
+
+
+def test_a_count_past_a_figure_that_is_no_threshold_is_taken_as_written(engine: Engine) -> None:
+    ans = engine.answer("東華遠距課選課超過 100 人，可以請幾位教學助理？")
+    assert ans.inputs.get("enrolment") == "100"
+
+
+def test_a_figure_whose_words_name_a_result_is_the_result_wanted(engine: Engine) -> None:
+    # 「100 hourly fees」 is in hours like the video, but its words name the result: the video hours are solved for.
+    ans = engine.answer("FCU benchmark course: how many hours of finished video would give 100 hourly fees for recording?")
+    assert ans.kind == "calculation" and ans.inputs.get("video_hours") == "12.5"
+
+
+@pytest.mark.parametrize(
+    ("question", "hours"),
+    [
+        ("高科大其他業務費 2 萬，錄幾小時會到每門課 14 萬上限？", "24"),
+        ("NKUST: if I also claim the full expert fee (NT$10,000) and the full other costs (NT$20,000), how many hours of my own "
+         "recording would reach the NT$140,000 course cap?", "22"),
+    ],
+)
+def test_a_cap_named_as_the_target_is_reached_by_the_result_it_caps(engine: Engine, question: str, hours: str) -> None:
+    # The course total reaches NT$140,000, not the recording fee alone (which would take 28 hours).
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "nkust_production_subsidy" and ans.inputs.get("video_hours") == hours
