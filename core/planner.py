@@ -269,6 +269,8 @@ class Planner:
         # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
         # figure's own words count as following it (「兩位助教」 is a count of TAs).
         before = _CLAUSE_END.split(before)[-1]
+        if _latin(text):
+            before = _AND.split(before)[-1]  # "NT$30,000 of other costs and NT$25,000 ...": those words are the first figure's
         after = text[start:end] + _CLAUSE_END.split(after)[0]
 
         def nearest(words: tuple[str, ...]) -> int | None:
@@ -455,7 +457,9 @@ class Planner:
                     continue  # the result named does not depend on the input asked for: not what is solved
                 b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
                 return b, (unknown[0], output, q.value)
-            if _SATURATE.search(text):
+            results = {self._out_units.get((rule.name, o)) for o, spec in rule.spec.outputs.items() if spec.label_zh and spec.show}
+            if _SATURATE.search(text) and unit not in results:
+                # 「錄幾小時就到上限」 asks for an input's figure; "how much is left under the cap" for a result.
                 b = self.bind(rule, text, reading, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
                 out = self._saturating(rule, params, unknown[0])
@@ -617,6 +621,7 @@ _LATIN_WORDS = re.compile(r"[a-z]{3,}")
 _EN_STOP = frozenset("the and for with from that this under over per each all".split())
 _CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = 2  # in a question without Chinese, a word weighs as two characters (a Chinese word is about two)
+SHORT_WORD = 4  # and a short one (for, of, the, plus, fee) as one
 
 
 @lru_cache(maxsize=4096)
@@ -647,21 +652,25 @@ def _word_at(hay: str, word: str, at: int) -> bool:
     return hay.startswith(word, at) if pattern is None else pattern.match(hay, at) is not None
 
 
+_AND = re.compile(r"(?<![a-z])(?:and|plus|or)(?![a-z])")
+
+
 def _latin(text: str) -> bool:
     return _CJK.search(text) is None
 
 
 def _back(text: str, start: int, size: int) -> int:
-    """Where a window of `size` characters before `start` begins; in a question without Chinese, of `size` / 2
-    words (spaces and the letters of a word do not count one by one)."""
+    """Where a window of `size` characters before `start` begins; in a question without Chinese, of about `size` / 2
+    words (a word of up to four letters counts one, a longer one two; spaces nothing)."""
     if not _latin(text):
         return max(0, start - size)
     k, left = start, size
     while k > 0 and left > 0:
         if text[k - 1].isalnum():
+            stop = k
             while k > 0 and text[k - 1].isalnum():
                 k -= 1
-            left -= LATIN_WORD
+            left -= LATIN_WORD if stop - k > SHORT_WORD else 1
         else:
             left -= text[k - 1] != " "
             k -= 1
@@ -675,9 +684,10 @@ def _ahead(text: str, end: int, size: int) -> int:
     k, left = end, size
     while k < len(text) and left > 0:
         if text[k].isalnum():
+            begin = k
             while k < len(text) and text[k].isalnum():
                 k += 1
-            left -= LATIN_WORD
+            left -= LATIN_WORD if k - begin > SHORT_WORD else 1
         else:
             left -= text[k] != " "
             k += 1

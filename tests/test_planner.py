@@ -151,3 +151,19 @@ def test_a_cap_named_as_the_target_is_reached_by_the_result_it_caps(engine: Engi
     # The course total reaches NT$140,000, not the recording fee alone (which would take 28 hours).
     ans = engine.answer(question)
     assert ans.kind == "calculation" and ans.calculator == "nkust_production_subsidy" and ans.inputs.get("video_hours") == hours
+
+
+def test_an_amount_said_to_include_the_premium_is_reached_by_the_total_with_it(engine: Engine) -> None:
+    # The words after the figure name the total with the premium (1,021.1 an hour), not the fee alone (1,000 an hour).
+    ans = engine.answer("NDHU: with NT$30,633 for recording (fee plus supplementary premium), how many hours can be recorded?")
+    assert ans.kind == "calculation" and ans.inputs.get("recording_hours") == "30"
+
+
+def test_english_words_before_and_belong_to_the_figure_before_it(engine: Engine) -> None:
+    # 「of other costs and NT$25,000 for student assistants」: the other costs are the NT$30,000, the assistants the 25,000;
+    # "how much is left under the cap" asks for a result, not for the request that reaches the cap.
+    ans = engine.answer("NKUST production subsidy: 10 hours of my own recording, 6 unit videos with an industry expert, NT$30,000 of other "
+                        "costs and NT$25,000 for student assistants. What is the most I can get, and how much room is left under the course cap?")
+    assert ans.kind == "calculation" and ans.intent == "forward"
+    assert ans.inputs.get("other_costs_requested") == "30000" and ans.inputs.get("staff_fee_requested") == "25000"
+    assert "105,000" in ans.direct and "35,000" in ans.direct
