@@ -400,8 +400,10 @@ class Planner:
     def _asked(self, rule: Rule, text: str, reading: Reading) -> list[tuple[str, frozenset[str] | None]]:
         """The units the question asks for, each with the inputs that may hold the answer: 「幾週」 (read by the
         reader: any input of that unit), and an input's own label, unit or cue word beside 多少 / how many
-        (「線上學習時數至少要多少」, "how many course weeks": that input only)."""
+        (「線上學習時數至少要多少」, "how many course weeks": that input only; 「線上註冊多少人」 is read by the reader and
+        names the input too)."""
         found: dict[str, set[str] | None] = {a.unit: None for a in reading.asked}
+        seen = set(found)
         for m in _HOW_MUCH.finditer(text):
             window = _CLAUSE_END.split(text[_back(text, m.start(), 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():_ahead(text, m.end(), 16)])[0]
             for name, spec in rule.inputs.items():
@@ -409,7 +411,7 @@ class Planner:
                     continue
                 words = [self._light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
                 if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
-                    if spec.unit not in found:
+                    if spec.unit not in found or (spec.unit in seen and found[spec.unit] is None):
                         found[spec.unit] = set()
                     names = found[spec.unit]
                     if names is not None:
@@ -427,7 +429,17 @@ class Planner:
             rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k not in named), reading.asked, reading.problems, reading.truncated)
             given = self.bind(rule, text, rest, carried).params
         cued = self._cued_quantities(rule, text, reading, forward) - named
+        if any(rule.inputs[n].type in ("list", "text") for n in forward.params if n in rule.inputs):
+            # 「影片分別 6、8、10 小時」: the figures of a list the rule took are its items, not a result wanted.
+            spans = [m.span() for m in (*_LIST.finditer(text), *_WEEKS_TEXT.finditer(text))]
+            cued |= {i for i in forward.used if any(a <= reading.quantities[i].start < b for a, b in spans)}
         alternative = self._what_if(forward, text, reading)
+        # 「需要第 3 位線上輔導助教」: the third one is a count to reach, never an input (after the figures, so that the
+        # forward binding's indexes stand).
+        first_ordinal = len(reading.quantities)
+        ordinals = _ordinals(text)
+        if ordinals:
+            reading = Reading(reading.quantities + ordinals, reading.asked, reading.problems, reading.truncated)
         for unit, names in self._asked(rule, text, reading):
             unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in given
                        and (names is None or n in names)]
@@ -439,14 +451,17 @@ class Planner:
                     continue
                 if alternative is not None and i not in forward.used and _raw(q, "number") in alternative[1]:
                     continue  # 「1,000 人和 1,001 人」: the second is another value of the same input, not a result wanted
-                if q.unit == unit and i not in named:
+                if i >= first_ordinal:
+                    if not self._label_hits(rule, self._output_near(rule, outs, text, q), text, q):
+                        continue  # the count of something the rule does not give
+                elif q.unit == unit and i not in named:
                     # Same unit as the asked input (hours of video for hours of fees): a result only when the words
                     # beside it name the output and none names the input.
                     low = reading.quantities[i - 1].end if i > 0 else 0
                     high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
                     if self._cue_near(rule, unknown[0], text, q.start, q.end, low, high) > 0 or not self._label_hits(rule, self._output_near(rule, outs, text, q), text, q):
                         continue
-                rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i), reading.asked, reading.problems, reading.truncated)
+                rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i and k < first_ordinal), reading.asked, reading.problems, reading.truncated)
                 b = self.bind(rule, text, rest, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
                 output = self._output_near(rule, outs, text, q)
@@ -480,10 +495,11 @@ class Planner:
         return out
 
     def _label_hits(self, rule: Rule, out: str, text: str, q: Quantity) -> int:
-        """How many two-character pieces of an output's label, or words of its English label, stand near a figure."""
-        near = text[_back(text, q.start, 14):_ahead(text, q.end, 10)]
+        """How many two-character pieces of an output's label, or words of its English label, stand near a figure (both
+        in the matcher's form, where synonyms are one word)."""
+        near = self._base(text[_back(text, q.start, 14):_ahead(text, q.end, 10)])  # synonyms canonical: TA, 助教 → 教學助理
         spec = rule.spec.outputs[out]
-        label = self._light(spec.label_zh)
+        label = self._base(spec.label_zh)
         words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
         return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near) + len(words & set(_LATIN_WORDS.findall(near)))
 
@@ -742,6 +758,27 @@ def _past_threshold(rule: Rule, name: str, q: Quantity, text: str) -> tuple[str,
     m = (_OVER if step > 0 else _UNDER).search(before)
     assert m is not None
     return text[q.start - len(before) + m.start():q.end].strip(), plain(q.value + step)
+
+
+_ORDINAL = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十兩]{1,3})\s*(?=[位名個門次支所])"
+                      r"|(?<![a-z])(?:the|a|an)\s+(second|third|fourth|fifth|2nd|3rd|4th|5th)\s+(?=[a-z])")
+_EN_ORDINALS = {"second": "2", "third": "3", "fourth": "4", "fifth": "5", "2nd": "2", "3rd": "3", "4th": "4", "5th": "5"}
+
+
+def _ordinals(text: str) -> tuple[Quantity, ...]:
+    """The counts an ordinal names (「第 3 位線上輔導助教」, 「第二位教學助理」, "the third TA"): read as the cardinal with the
+    words after it (3 位線上輔導助教 → 3 persons), spanning the ordinal and its measure word."""
+    out: list[Quantity] = []
+    for m in _ORDINAL.finditer(text):
+        number = m.group(1) or _EN_ORDINALS[m.group(2)]
+        tail = text[m.end():m.end() + 16]
+        found = read(number + " " + tail).quantities
+        if not found or found[0].start != 0 or found[0].kind != "count":
+            continue
+        q = found[0]
+        end = m.end() + q.end - len(number) - 1
+        out.append(replace(q, start=m.start(), end=end, raw=text[m.start():end]))
+    return tuple(out)
 
 
 def _unit_of(rule: Rule, name: str) -> str | None:

@@ -261,7 +261,7 @@ for _words, _entry in (
     (
         ("person", "persons", "people", "student", "students", "learner", "learners", "registrant", "registrants",
          "participant", "participants", "user", "users", "enrollee", "enrollees", "ta", "tas", "teacher",
-         "teachers", "assistant", "assistants", "member", "members", "reviewer", "reviewers"),
+         "teachers", "assistant", "assistants", "member", "members", "reviewer", "reviewers", "tutor", "tutors"),
         _count("person"),
     ),
     (("time", "times"), _count("time")),

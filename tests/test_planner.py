@@ -167,3 +167,23 @@ def test_english_words_before_and_belong_to_the_figure_before_it(engine: Engine)
     assert ans.kind == "calculation" and ans.intent == "forward"
     assert ans.inputs.get("other_costs_requested") == "30000" and ans.inputs.get("staff_fee_requested") == "25000"
     assert "105,000" in ans.direct and "35,000" in ans.direct
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "value"),
+    [
+        ("逢甲線上註冊多少人以上，就需要第 3 位線上輔導助教？", "online_enrolment", "1001"),
+        ("東華遠距課想要第二位教學助理，選課人數至少要幾人？", "enrolment", "121"),
+        ("FCU: how many online registrants before we need a third online tutor?", "online_enrolment", "1001"),
+        ("NDHU distance course: how many students do we need for a second TA?", "enrolment", "121"),
+    ],
+)
+def test_an_ordinal_is_a_count_to_reach_and_the_input_asked_is_solved_for(engine: Engine, question: str, name: str, value: str) -> None:
+    # 「第 3 位線上輔導助教」 is three tutors wanted, never three persons given; 「線上註冊多少人」 names the input solved for.
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and f"solved_{name}" in ans.result and ans.inputs.get(name) == value
+
+
+def test_the_items_of_a_list_are_not_a_result_wanted(engine: Engine) -> None:
+    ans = engine.answer("逢甲 3 門 SPOC 課程，影片分別 6、8、10 小時，錄製獎勵金合計幾個鐘點？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_recording_fee" and "96" in ans.direct
