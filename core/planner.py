@@ -182,6 +182,8 @@ class Planner:
             for i, q in enumerate(reading.quantities):
                 if not _fits(spec.type, spec.unit, q) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
                     continue
+                if _ALL_OF_EACH.search(q.raw) and _PER_ITEM.search(f"{spec.label_zh} {spec.label_en}".lower()):
+                    continue  # "4 hours each" taken for 2 courses is their total, not one course's figure
                 low = reading.quantities[i - 1].end if i > 0 else 0
                 high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
                 near = self._cue_near(rule, name, text, q.start, q.end, low, high)
@@ -277,6 +279,8 @@ class Planner:
             dist = [len(before) - end for end in (_last_end(before, w) for w in words) if end >= 0]
             return min(dist) if dist else None
 
+        if any(_last_end(text[start:end], w) >= 0 for w in avoid if len(w) >= 2):
+            return -1.0  # 「兩位助教」 is no enrolment, "2 new courses" no count of all courses
         cue_at, avoid_at = nearest(cues), nearest(avoid)
         if avoid_at is not None and (cue_at is None or avoid_at < cue_at) and avoid_at <= 6:
             return -1.0
@@ -611,9 +615,15 @@ class Planner:
 _EACH = re.compile(r"(?:各|每位|每人|每名|每門|每個|每一位|每一門|each|per (?:person|teacher|expert|course))\s*[\u4e00-\u9fff]{0,4}\s*$")
 
 
+_ALL_OF_EACH = re.compile(r"(?:each|apiece|a piece)$")  # how a product of "2 courses of 4 hours each" ends
+_PER_ITEM = re.compile(r"(?<![a-z])(?:per|each)(?![a-z])|每(?![週周月年學天日])|各")  # an input of one item's figure
+_OF = re.compile(r"^\s*(?:of|with|at|for|,)\s*$")
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a piece)(?![a-z])")
+
+
 def _with_products(text: str, reading: Reading) -> Reading:
     """「2 位業師各錄 3 個單元」 is 6 unit videos: a count followed within a few words by 各/每位 and another count
-    becomes their product (the first count is consumed)."""
+    becomes their product (the first count is consumed); "2 courses of 4 hours each" is 2 courses and 8 hours."""
     qs = list(reading.quantities)
     out: list[Quantity] = []
     skip: set[int] = set()
@@ -627,8 +637,16 @@ def _with_products(text: str, reading: Reading) -> Reading:
                 out.append(replace(nxt, value=q.value * nxt.value, start=q.start, raw=text[q.start:nxt.end], minutes=(nxt.minutes * q.value if nxt.minutes is not None else None)))
                 skip.add(i + 1)
                 continue
+            each = _EACH_AFTER.match(text, nxt.end)
+            if q.kind == "count" and nxt.kind in ("count", "duration", "money") and _OF.match(between) and each:
+                # "2 new courses of 4 hours each": 8 hours in all (the figure takes in "each"), and the 2 courses still counted.
+                out.append(q)
+                out.append(replace(nxt, value=q.value * nxt.value, end=each.end(), raw=text[nxt.start:each.end()],
+                                   minutes=(nxt.minutes * q.value if nxt.minutes is not None else None)))
+                skip.add(i + 1)
+                continue
         out.append(q)
-    if len(out) == len(qs):
+    if not skip:
         return reading
     return Reading(tuple(out), reading.asked, reading.problems, reading.truncated)
 

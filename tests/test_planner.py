@@ -187,3 +187,13 @@ def test_an_ordinal_is_a_count_to_reach_and_the_input_asked_is_solved_for(engine
 def test_the_items_of_a_list_are_not_a_result_wanted(engine: Engine) -> None:
     ans = engine.answer("逢甲 3 門 SPOC 課程，影片分別 6、8、10 小時，錄製獎勵金合計幾個鐘點？")
     assert ans.kind == "calculation" and ans.calculator == "fcu_recording_fee" and "96" in ans.direct
+
+
+def test_figures_of_each_item_are_added_up_for_a_total_and_kept_for_one_item(engine: Engine) -> None:
+    # "2 new courses of 4 hours each": 2 new courses (not 2 courses in all: 'new' qualifies them) and 8 hours in total.
+    ans = engine.answer("Our MOE series has 2 new courses of 4 hours each. How many more new-course hours do we need?")
+    assert ans.inputs.get("new_courses") == "2" and ans.inputs.get("new_course_hours") == "8" and "courses" not in ans.inputs
+    assert any("4 hours short" in n.text for n in ans.notes)
+    # "7 videos of 9 minutes each": each video is 9 minutes; the week's 63 minutes are worked out by the rule.
+    per_video = engine.answer("NKUST MOOC plan: 7 videos of 9 minutes each per week. Does that meet the weekly video rule?")
+    assert per_video.inputs.get("video_minutes") == "9" and "63" in per_video.text
