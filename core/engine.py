@@ -793,6 +793,14 @@ class Engine:
                     return _past_notes(plan, self._compose.solved(question, rule, params, solved, lang, note))
                 except CalcError:
                     pass
+        if plan.intent == "sum" and plan.parts:
+            try:
+                each = [(part, rule.run(part.params)) for part in plan.parts]
+            except CalcError:
+                each = []
+            if each:
+                summed = self._compose.summed(question, rule, each, lang, note)
+                return replace(_past_notes(plan, summed), inputs=dict(plan.parts[0].params), intent="sum")
         if plan.intent == "compare" and plan.compare is not None:
             choice, values = plan.compare
             runs = []

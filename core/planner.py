@@ -20,7 +20,7 @@ from lang.quantities import Asked, Quantity, Reading, read
 from rules.base import CalcError
 from rules.evaluate import Rule
 
-Intent = Literal["forward", "inverse", "compare", "check"]
+Intent = Literal["forward", "inverse", "compare", "check", "sum"]
 
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
@@ -74,6 +74,18 @@ class Plan:
     intent: Intent
     target: tuple[str, str, Decimal] | None = None  # inverse: (input to solve for, output, value to reach); value None = the cap
     compare: tuple[str, tuple[str, ...]] | None = None  # compare: (choice input, values)
+    parts: tuple[Part, ...] = ()  # sum: the courses worked out one by one, then added up
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of several courses a question describes (「一門 6 週、一門 9 週」), or each of N alike ("three courses, each
+    running 5 weeks": `times` 3), with the figures that are its own."""
+
+    label_zh: str
+    label_en: str
+    params: dict[str, str]
+    times: int = 1
 
 
 @dataclass(frozen=True)
@@ -300,6 +312,7 @@ class Planner:
 
         Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
         its inputs holds, inverse (one figure is the result wanted, the input is solved for)."""
+        given = reading
         split = _without_ones(_without_rates(text, reading))
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
@@ -341,7 +354,61 @@ class Planner:
                 options.append((b.score + 0.75 + 4.0 * prior + named + asked, Plan(b, "compare", compare=what_if)))
         if not options:
             return None
-        return max(options, key=lambda o: o[0])[1]
+        best = max(options, key=lambda o: o[0])[1]
+        if best.intent == "forward":
+            # Several courses described one by one, or N courses alike: each worked out, then added up.
+            mine = (carried or {}).get(best.bound.rule.name)
+            parts = self._courses(best.bound.rule, text, given, mine) or self._alike(best.bound.rule, text, given, mine)
+            if parts:
+                return replace(best, intent="sum", parts=parts)
+        return best
+
+    def _bind_best(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Bound, list[tuple[int, int]]]:
+        """The binding with products read (「2 位業師各錄 3 個單元」) or apart, whichever takes the figures better, and
+        the spans of the figures it used."""
+        b = self.bind(rule, text, reading, carried)
+        apart = self.bind(rule, text, reading, carried, products=False)
+        products = not apart.score > b.score
+        read = _without_ones(_without_rates(text, _with_products(text, reading) if products else reading))
+        best = b if products else apart
+        return best, [(read.quantities[i].start, read.quantities[i].end) for i in best.used]
+
+    def _courses(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Part, ...]:
+        """「一門 6 週的一般課程、一門 9 週的自學課程」, "course A has …; course B has …": each course's words, with the
+        words before and after the courses (the school, a wage for all), bound to the rule on their own; () unless
+        every course's figures fill the rule."""
+        spans = _course_spans(text)
+        if len(spans) < 2:
+            return ()
+        parts: list[Part] = []
+        for k, (a, b, letter) in enumerate(spans, 1):
+            # The course's words without the word that begins them (「一門」 would cue an input of "the other course").
+            m = _COURSE.match(text, a)
+            a = m.end() if m else a
+            part_text, part_reading = _cut(text, reading, ((0, spans[0][0]), (a, b), (spans[-1][1], len(text))))
+            shift = spans[0][0] - a  # where the course's words stand in its own text
+            own = [(q.start + shift, q.end + shift) for q in _without_ones(reading).quantities if a <= q.start and q.end <= b]
+            bound, used = self._bind_best(rule, part_text, part_reading, carried)
+            if not own or bound.missing or not all(any(x < e and s < y for x, y in used) for s, e in own):
+                return ()  # a figure of the course the rule does not take: not this rule's courses
+            name = letter.upper() if letter else str(k)
+            parts.append(Part(f"課程 {name}" if letter else f"第 {k} 門", f"Course {name}", dict(bound.params)))
+        return tuple(parts)
+
+    def _alike(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Part, ...]:
+        """"three MOE accepted courses, each running 5 weeks", 「3 門課每門都開 5 週」: one course worked out, times the
+        number of courses (only for a rule that takes no count of courses itself)."""
+        if any(spec.unit == "course" for spec in rule.inputs.values()):
+            return ()
+        for q in reading.quantities:
+            if q.kind == "count" and q.unit == "course" and 2 <= q.value <= 100 and q.value == q.value.to_integral_value() and _ALIKE.match(text, q.end):
+                rest = Reading(tuple(x for x in reading.quantities if x is not q), reading.asked, reading.problems, reading.truncated)
+                bound = self.bind(rule, text, rest, carried, products=False)
+                if bound.missing or not bound.used:
+                    return ()
+                n = int(q.value)
+                return (Part(f"每門（共 {n} 門）", f"each of {n} courses", dict(bound.params), n),)
+        return ()
 
     def _gives_asked(self, rule: Rule, text: str, reading: Reading) -> float:
         """How surely one of the rule's results is what the question asks for: fully when the reader saw the unit asked
@@ -783,6 +850,7 @@ _ORDINAL = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十兩]{1,
 _EN_ORDINALS = {"second": "2", "third": "3", "fourth": "4", "fifth": "5", "2nd": "2", "3rd": "3", "4th": "4", "5th": "5"}
 
 
+@lru_cache(maxsize=256)
 def _ordinals(text: str) -> tuple[Quantity, ...]:
     """The counts an ordinal names (「第 3 位線上輔導助教」, 「第二位教學助理」, "the third TA"): read as the cardinal with the
     words after it (3 位線上輔導助教 → 3 persons), spanning the ordinal and its measure word."""
@@ -797,6 +865,80 @@ def _ordinals(text: str) -> tuple[Quantity, ...]:
         end = m.end() + q.end - len(number) - 1
         out.append(replace(q, start=m.start(), end=end, raw=text[m.start():end]))
     return tuple(out)
+
+
+# Where a course of several begins: 「一門」, 「另一門」, 「第二門」, "course A", "the other course".
+_COURSE = re.compile(r"(?<![每同任哪單這那])(?:另外一|另一|第[一二三四五1-5]|一)門"
+                     r"|(?<![a-z])(?:course|class|mooc)\s+([a-d])(?![a-z0-9])"
+                     r"|(?<![a-z])(?:the\s+)?(?:first|second|third|other|another)\s+(?:course|one|mooc)(?![a-z])")
+_LEVEL = {"、": 1, "，": 2, ",": 2, "；": 3, ";": 3, "：": 3, ":": 3, "。": 4, "？": 4, "?": 4, "！": 4, "!": 4, "\n": 4}
+# After a count of courses: each of them alike (「3 門課每門都開」, "three courses, each running").
+_ALIKE = re.compile(r"[\s,，、]*(?:[\u4e00-\u9fff]{0,3}?(?:每一?門|各門|都)|each(?![a-z]))")
+
+
+_AND_GAP = re.compile(r"(?<![a-z])and(?![a-z])|以及|和|及|跟|與")
+_JOINERS = ("and", "以及", "和", "及", "跟", "與")
+
+
+def _gap_start(text: str, a: int, b: int) -> int:
+    """Where the separators and joining words before `b` (「、」, ", and ", 「；」) begin, not before `a`."""
+    end = b
+    while end > a:
+        if text[end - 1].isspace() or _level(text, end - 1):
+            end -= 1
+            continue
+        word = next((w for w in _JOINERS if text.endswith(w, a, end) and not (w == "and" and end - 4 >= a and text[end - 4].isalpha())), None)
+        if word is None:
+            break
+        end -= len(word)
+    return end
+
+
+def _level(text: str, k: int) -> int:
+    """How strongly the character at k separates: 、 1, ， 2, ； 3, 。 4 (a full stop only before a space or the end)."""
+    c = text[k]
+    if c == ".":
+        return 4 if k + 1 == len(text) or text[k + 1] == " " else 0
+    return _LEVEL.get(c, 0)
+
+
+def _course_spans(text: str) -> list[tuple[int, int, str]]:
+    """The spans of the courses a question describes one by one, each with its letter ("course A") or "": a course
+    runs to where the next begins, the last to the first separator as strong as the one between the courses."""
+    marks = [(m.start(), m.group(1) or "") for m in _COURSE.finditer(text)]
+    if len(marks) < 2 or len(marks) > 6:
+        return []
+    spans: list[tuple[int, int, str]] = []
+    strength = 1
+    for (a, letter), (b, _) in zip(marks, marks[1:]):
+        end = _gap_start(text, a, b)
+        if end <= a:
+            return []
+        gap = max([0, *(_level(text, k) for k in range(end, b))])
+        # 「、」 between courses ends the last at 「，」; ", and" (a list's comma) at a semicolon or a full stop.
+        strength = max(strength, gap + 1 if _AND_GAP.search(text, end, b) else gap)
+        spans.append((a, end, letter))
+    last, letter = marks[-1]
+    end = next((k for k in range(last, len(text)) if _level(text, k) >= strength), len(text))
+    spans.append((last, end, letter))
+    return spans
+
+
+def _cut(text: str, reading: Reading, keep: tuple[tuple[int, int], ...]) -> tuple[str, Reading]:
+    """The text of the kept spans joined, and the figures and asks inside them, moved to their place there."""
+    pieces: list[str] = []
+    moved: list[Quantity] = []
+    asked: list[Asked] = []
+    at = 0
+    for a, b in keep:
+        if b <= a:
+            continue
+        shift = at - a
+        pieces.append(text[a:b])
+        moved += [replace(q, start=q.start + shift, end=q.end + shift) for q in reading.quantities if a <= q.start and q.end <= b]
+        asked += [replace(x, start=x.start + shift, end=x.end + shift) for x in reading.asked if a <= x.start and x.end <= b]
+        at += b - a
+    return "".join(pieces), Reading(tuple(moved), tuple(asked), (), reading.truncated)
 
 
 def _unit_of(rule: Rule, name: str) -> str | None:

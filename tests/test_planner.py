@@ -197,3 +197,27 @@ def test_figures_of_each_item_are_added_up_for_a_total_and_kept_for_one_item(eng
     # "7 videos of 9 minutes each": each video is 9 minutes; the week's 63 minutes are worked out by the rule.
     per_video = engine.answer("NKUST MOOC plan: 7 videos of 9 minutes each per week. Does that meet the weekly video rule?")
     assert per_video.inputs.get("video_minutes") == "9" and "63" in per_video.text
+
+
+def test_courses_described_one_by_one_are_worked_out_each_and_added_up(engine: Engine) -> None:
+    # Each course's own words only: the self-study course gets no TA hours, the general one 80; the wage is for both.
+    ans = engine.answer("高科大磨課師兩門課：一門 6 週的一般課程、一門 9 週的自學課程，經營補助的助教時數合計多少？時薪算 200 的話總共多少錢？")
+    assert ans.kind == "calculation" and ans.result.get("max_ta_hours_total") == 80 and ans.result.get("amount_total") == 16000
+    en = engine.answer("NKUST: I plan two MOOCs this year. Course A has 8 hours of my own recording and 3 expert unit videos; course B has 14 hours "
+                       "of recording, 6 expert unit videos and NT$20,000 of other costs. What is the maximum subsidy for each course and in total?")
+    assert en.result.get("total_granted_1") == 46000 and en.result.get("total_granted_2") == 100000 and en.result.get("total_granted_total") == 146000
+    assert "Course A" in en.text and "146,000" in en.direct
+    # 「一門 150 人」 is that course's enrolment, not "the other course's".
+    ndhu = engine.answer("東華兩門遠距教學課，一門 150 人、一門 60 人，一學期教學助理補助合計最多多少？")
+    assert ndhu.result.get("max_semester_amount_total") == 90000
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["FCU: three MOE accepted courses, each running 5 weeks with under 1,000 registrants. Total online tutoring hours?",
+     "逢甲教育部錄取課程 3 門課每門都開 5 週、線上註冊 800 人，線上輔導鐘點合計幾小時？"],
+)
+def test_courses_alike_are_worked_out_once_and_multiplied(engine: Engine, question: str) -> None:
+    # (5 + 2) weeks × 4 h = 28 a course, × 3 = 84 (not 3 × 5 = 15 weeks in one course: (15 + 2) × 4 = 68).
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.inputs.get("course_weeks") == "5" and ans.result.get("total_hours_total") == 84
