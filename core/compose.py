@@ -15,7 +15,7 @@ from core.model import Answer, Check, Citation, Figure, Followup, Note, Option, 
 from core.schema import Document, Entry
 from lang.numbers import format_number
 from lang.textnorm import collapse_ws, to_simplified
-from rules.evaluate import RuleResult
+from rules.evaluate import RuleResult, template_names
 
 _SENTENCE = re.compile(r"^(.+?[。！？]|.+?[.!?](?=\s|$))")
 
@@ -265,6 +265,42 @@ class Composer:
         base = self.calculation(question, rule.name, runs[0][1], lang, rule.entry, carried=note)
         details = tuple((r.summary_en if en else r.summary_zh) for _, r in runs)
         return replace(base, direct=direct, details=details, steps=(), result=result)
+
+    def summed(self, question: str, rule: Any, runs: list[tuple[Any, Any]], lang: str, note: str = "") -> Answer:
+        """Several courses worked out one by one (or one course times N alike), then added up: each course's result,
+        and the totals of the figures the rule's answer names (of all its figures when it names none)."""
+        en = lang == "en"
+        said = {n for a in rule.spec.answer for n in template_names(a.en if en else a.zh)}
+        numeric = [n for n, o in rule.spec.outputs.items() if o.show and o.label_zh
+                   and all(isinstance(r.figures.get(n), (int, Decimal)) and not isinstance(r.figures.get(n), bool) for _, r in runs)]
+        named = [n for n in numeric if isinstance(rule.spec.outputs[n].value, str) and rule.spec.outputs[n].value in said] or numeric
+        totals = {n: sum((Decimal(r.figures[n]) * part.times for part, r in runs), Decimal(0)) for n in named}
+        courses = sum(part.times for part, _ in runs)
+        label = {n: (rule.spec.outputs[n].label_en if en else rule.spec.outputs[n].label_zh) for n in named}
+        shown = [f"{label[n]} {_display(rule, n, v, lang)}" if en else f"{label[n]} {_display(rule, n, v, lang)}" for n, v in totals.items()]
+        direct = (f"{courses} courses in all: " + "; ".join(shown) + "." if en else f"{courses} 門課合計：" + "、".join(shown) + "。")
+        details: list[str] = []
+        steps: list[str] = []
+        notes: list[Note] = []
+        for part, r in runs:
+            head = part.label_en if en else part.label_zh
+            details.append(f"{head}: {r.summary_en}" if en else f"{head}：{r.summary_zh}")
+            steps += [f"{head}: {x}" if en else f"{head}｜{x}" for x in (r.steps_en if en else r.steps_zh)]
+            one = self.calculation(question, rule.name, r, lang, rule.entry, carried=note)
+            notes += [n for n in one.notes if n not in notes]
+        if len(runs) == 1 and runs[0][0].times > 1:
+            n0 = runs[0][0].times
+            details.append("; ".join(f"{label[n]}: {_display(rule, n, runs[0][1].figures[n], lang)} × {n0} = {_display(rule, n, v, lang)}" for n, v in totals.items())
+                           if en else "；".join(f"{label[n]}：{_display(rule, n, runs[0][1].figures[n], lang)} × {n0} = {_display(rule, n, v, lang)}" for n, v in totals.items()))
+        else:
+            details.append("; ".join(f"{label[n]}: " + " + ".join(_display(rule, n, r.figures[n], lang) for _, r in runs) + f" = {_display(rule, n, totals[n], lang)}" for n in named)
+                           if en else "；".join(f"{label[n]}：" + " + ".join(_display(rule, n, r.figures[n], lang) for _, r in runs) + f" = {_display(rule, n, totals[n], lang)}" for n in named))
+        base = self.calculation(question, rule.name, runs[0][1], lang, rule.entry, carried=note)
+        figures = tuple(Figure(n, label[n], _display(rule, n, v, lang), value=format(v, "f"), unit=rule.spec.outputs[n].unit or "") for n, v in totals.items())
+        result: dict[str, Any] = {f"{n}_total": _json_number(v) for n, v in totals.items()}
+        for k, (_, r) in enumerate(runs, 1):
+            result.update({f"{n}_{k}": _json_number(r.figures[n]) for n in named})
+        return replace(base, direct=direct, details=tuple(details), figures=figures, steps=tuple(steps), checks=(), notes=tuple(notes), result=result)
 
     def chat(self, question: str, reply: str, examples: tuple[str, ...], lang: str) -> Answer:
         """Small talk: a short friendly reply and a few example questions; never a clause."""

@@ -34,6 +34,7 @@ from core.talk import (
     reference,
     without_procedure_words,
 )
+from lang.numbers import format_number
 from lang.textnorm import collapse_ws
 from rules.base import CalcError, num
 from rules.evaluate import Rule, format_value
@@ -113,6 +114,16 @@ def _figures_of(ans: Answer) -> tuple[str, ...]:
                 clean_label = f.label.replace("\t", " ")
                 out.append(_Fig(doc, i, f.name, clean_label, f.value, f.unit, f.display.replace("\t", " ")).dump())
     return tuple(out[:MAX_FIGURES])
+
+
+def _past_notes(plan: Plan, ans: Answer) -> Answer:
+    """Say how a figure given as past a threshold of the rule (「超過 1,000 人」) was worked out (as 1,001)."""
+    if not plan.bound.beyond:
+        return ans
+    en = ans.lang == "en"
+    said = ("; " if en else "；").join(f"“{raw}” as {format_number(Decimal(v))}" if en else f"「{raw}」以 {format_number(Decimal(v))} 計" for raw, v in plan.bound.beyond)
+    text = f"Worked out with {said}, the first figure on that side of the rule's threshold." if en else f"{said}（門檻另一側的第一個數字）。"
+    return replace(ans, notes=(*ans.notes, Note("reading", text)))
 
 
 def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
@@ -805,9 +816,17 @@ class Engine:
             solved = self._planner.solve(rule, params, name, output, target)
             if solved is not None:
                 try:
-                    return self._compose.solved(question, rule, params, solved, lang, note)
+                    return _past_notes(plan, self._compose.solved(question, rule, params, solved, lang, note))
                 except CalcError:
                     pass
+        if plan.intent == "sum" and plan.parts:
+            try:
+                each = [(part, rule.run(part.params)) for part in plan.parts]
+            except CalcError:
+                each = []
+            if each:
+                summed = self._compose.summed(question, rule, each, lang, note)
+                return replace(_past_notes(plan, summed), inputs=dict(plan.parts[0].params), intent="sum")
         if plan.intent == "compare" and plan.compare is not None:
             choice, values = plan.compare
             runs = []
@@ -851,6 +870,7 @@ class Engine:
             given = "、".join(plan.bound.rough) if not en else ", ".join(plan.bound.rough)
             ans = replace(ans, notes=(*ans.notes, Note("reading", f"Worked out with your rough figure ({given}) as it is; the result changes if the actual figure differs."
                                                      if en else f"依您提供的約略數字（{given}）計算；實際數字不同時，結果可能不同。")))
+        ans = _past_notes(plan, ans)
         if plan.intent == "check" and ans.checks:
             failed = [c for c in ans.checks if not c.passed]
             if failed:

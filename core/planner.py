@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from core.talk import asks_check, asks_comparison
@@ -19,7 +20,7 @@ from lang.quantities import Asked, Quantity, Reading, read
 from rules.base import CalcError
 from rules.evaluate import Rule
 
-Intent = Literal["forward", "inverse", "compare", "check"]
+Intent = Literal["forward", "inverse", "compare", "check", "sum"]
 
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
@@ -29,7 +30,7 @@ MAX_SEARCH = 100_000  # the largest value an inverse search tries
 # Words that mark a figure as the result wanted, not an input (「想拿到 100 小時」, "to reach 100 hours").
 _TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
 # Words that ask for the point where a cap binds (「錄幾小時就到補助上限」).
-_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|the cap|the maximum")
+_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|(?<![a-z])cap(?![a-z])|the maximum")
 _CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{1,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
 _ROUGHLY = re.compile(r"(?:快|將近|接近|近|almost|nearly|close to|just under)\s*$")  # less than the figure: not the figure
 _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計|about|around|roughly|approximately|estimated)\s*$")  # the figure, roughly
@@ -56,6 +57,7 @@ class Bound:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every value named for a choice input
     missing: int = 0  # required inputs the question leaves out
     rough: tuple[str, ...] = ()  # figures the asker gave as rough ones (大概 8 小時), as written
+    beyond: tuple[tuple[str, str], ...] = ()  # (as written, value used): 「超過 1,000 人」 worked out as 1,001
 
     @property
     def score(self) -> float:
@@ -72,6 +74,18 @@ class Plan:
     intent: Intent
     target: tuple[str, str, Decimal] | None = None  # inverse: (input to solve for, output, value to reach); value None = the cap
     compare: tuple[str, tuple[str, ...]] | None = None  # compare: (choice input, values)
+    parts: tuple[Part, ...] = ()  # sum: the courses worked out one by one, then added up
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of several courses a question describes (「一門 6 週、一門 9 週」), or each of N alike ("three courses, each
+    running 5 weeks": `times` 3), with the figures that are its own."""
+
+    label_zh: str
+    label_en: str
+    params: dict[str, str]
+    times: int = 1
 
 
 @dataclass(frozen=True)
@@ -190,6 +204,8 @@ class Planner:
             for i, q in enumerate(reading.quantities):
                 if not (_fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
                     continue
+                if _ALL_OF_EACH.search(q.raw) and _PER_ITEM.search(f"{spec.label_zh} {spec.label_en}".lower()):
+                    continue  # "4 hours each" taken for 2 courses is their total, not one course's figure
                 low = reading.quantities[i - 1].end if i > 0 else 0
                 high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
                 near = self._cue_near(rule, name, text, q.start, q.end, low, high)
@@ -216,6 +232,7 @@ class Planner:
                         figures += 1
         taken: set[str] = set()
         rough: list[str] = []
+        beyond: list[tuple[str, str]] = []
         alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
         # Without cue words, a figure in a follow-up replaces the carried figure it is most like (「改成 9 萬」 after a
         # budget of 200 萬 with 12 萬 of equipment is the equipment).
@@ -226,6 +243,10 @@ class Planner:
             params[name] = _raw(q, rule.inputs[name].type, rule.inputs[name].unit)
             if _ABOUT.search(text[max(0, q.start - 4):q.start]):
                 rough.append(q.raw)
+            past = _past_threshold(rule, name, q, text)
+            if past is not None:
+                params[name] = past[1]
+                beyond.append(past)
             taken.add(name)
             used.add(i)
             figures += 1
@@ -239,7 +260,7 @@ class Planner:
                     params[k] = v
         unused = sum(1 for i, q in enumerate(reading.quantities) if i not in used and q.kind != "number")
         missing = len(rule.missing(params))
-        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough))
+        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough), tuple(beyond))
 
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
         found: list[tuple[int, str]] = []
@@ -267,26 +288,30 @@ class Planner:
         than any cue (「自籌 30 萬」 is not the subsidy). Words beyond the neighbouring figures (`low`, `high`) belong
         to those figures, not to this one."""
         cues, avoid = self._cues[(rule.name, name)]
-        before = text[max(low, start - CUE_BEFORE):start]
-        after = text[end:min(end + CUE_AFTER, len(text) if high is None else high)]
+        before = text[max(low, _back(text, start, CUE_BEFORE)):start]
+        after = text[end:min(_ahead(text, end, CUE_AFTER), len(text) if high is None else high)]
         # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
         # figure's own words count as following it (「兩位助教」 is a count of TAs).
         before = _CLAUSE_END.split(before)[-1]
+        if _latin(text):
+            before = _AND.split(before)[-1]  # "NT$30,000 of other costs and NT$25,000 ...": those words are the first figure's
         after = text[start:end] + _CLAUSE_END.split(after)[0]
 
         def nearest(words: tuple[str, ...]) -> int | None:
-            dist = [len(before) - (before.rfind(w) + len(w)) for w in words if before.rfind(w) >= 0]
+            dist = [len(before) - end for end in (_last_end(before, w) for w in words) if end >= 0]
             return min(dist) if dist else None
 
+        if any(_last_end(text[start:end], w) >= 0 for w in avoid if len(w) >= 2):
+            return -1.0  # 「兩位助教」 is no enrolment, "2 new courses" no count of all courses
         cue_at, avoid_at = nearest(cues), nearest(avoid)
         if avoid_at is not None and (cue_at is None or avoid_at < cue_at) and avoid_at <= 6:
             return -1.0
-        if any(after[:3].startswith(w) or after.startswith(w) for w in avoid if len(w) >= 2) and cue_at is None:
+        if any(_word_at(after, w, 0) for w in avoid if len(w) >= 2) and cue_at is None:
             return -1.0
         best = 0.0
         if cue_at is not None:
             best = 2.0 + 1.0 / (1 + cue_at)  # nearer is stronger
-        if any(w in after for w in cues):
+        if any(_last_end(after, w) >= 0 for w in cues):
             best = max(best, 1.5)
         return best
 
@@ -299,6 +324,7 @@ class Planner:
         Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
         its inputs holds, inverse (one figure is the result wanted, the input is solved for). `over_rows`: rules over a
         table whose rows the question works over as a whole (an average, the table's total): computed without figures."""
+        given = reading
         split = _without_ones(_without_rates(text, reading))
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
@@ -343,7 +369,61 @@ class Planner:
                 options.append((b.score + 0.75 + 4.0 * prior + named + asked, Plan(b, "compare", compare=what_if)))
         if not options:
             return None
-        return max(options, key=lambda o: o[0])[1]
+        best = max(options, key=lambda o: o[0])[1]
+        if best.intent == "forward":
+            # Several courses described one by one, or N courses alike: each worked out, then added up.
+            mine = (carried or {}).get(best.bound.rule.name)
+            parts = self._courses(best.bound.rule, text, given, mine) or self._alike(best.bound.rule, text, given, mine)
+            if parts:
+                return replace(best, intent="sum", parts=parts)
+        return best
+
+    def _bind_best(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Bound, list[tuple[int, int]]]:
+        """The binding with products read (「2 位業師各錄 3 個單元」) or apart, whichever takes the figures better, and
+        the spans of the figures it used."""
+        b = self.bind(rule, text, reading, carried)
+        apart = self.bind(rule, text, reading, carried, products=False)
+        products = not apart.score > b.score
+        read = _without_ones(_without_rates(text, _with_products(text, reading) if products else reading))
+        best = b if products else apart
+        return best, [(read.quantities[i].start, read.quantities[i].end) for i in best.used]
+
+    def _courses(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Part, ...]:
+        """「一門 6 週的一般課程、一門 9 週的自學課程」, "course A has …; course B has …": each course's words, with the
+        words before and after the courses (the school, a wage for all), bound to the rule on their own; () unless
+        every course's figures fill the rule."""
+        spans = _course_spans(text)
+        if len(spans) < 2:
+            return ()
+        parts: list[Part] = []
+        for k, (a, b, letter) in enumerate(spans, 1):
+            # The course's words without the word that begins them (「一門」 would cue an input of "the other course").
+            m = _COURSE.match(text, a)
+            a = m.end() if m else a
+            part_text, part_reading = _cut(text, reading, ((0, spans[0][0]), (a, b), (spans[-1][1], len(text))))
+            shift = spans[0][0] - a  # where the course's words stand in its own text
+            own = [(q.start + shift, q.end + shift) for q in _without_ones(reading).quantities if a <= q.start and q.end <= b]
+            bound, used = self._bind_best(rule, part_text, part_reading, carried)
+            if not own or bound.missing or not all(any(x < e and s < y for x, y in used) for s, e in own):
+                return ()  # a figure of the course the rule does not take: not this rule's courses
+            name = letter.upper() if letter else str(k)
+            parts.append(Part(f"課程 {name}" if letter else f"第 {k} 門", f"Course {name}", dict(bound.params)))
+        return tuple(parts)
+
+    def _alike(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Part, ...]:
+        """"three MOE accepted courses, each running 5 weeks", 「3 門課每門都開 5 週」: one course worked out, times the
+        number of courses (only for a rule that takes no count of courses itself)."""
+        if any(spec.unit == "course" for spec in rule.inputs.values()):
+            return ()
+        for q in reading.quantities:
+            if q.kind == "count" and q.unit == "course" and 2 <= q.value <= 100 and q.value == q.value.to_integral_value() and _ALIKE.match(text, q.end):
+                rest = Reading(tuple(x for x in reading.quantities if x is not q), reading.asked, reading.problems, reading.truncated)
+                bound = self.bind(rule, text, rest, carried, products=False)
+                if bound.missing or not bound.used:
+                    return ()
+                n = int(q.value)
+                return (Part(f"每門（共 {n} 門）", f"each of {n} courses", dict(bound.params), n),)
+        return ()
 
     def _gives_asked(self, rule: Rule, text: str, reading: Reading) -> float:
         """How surely one of the rule's results is what the question asks for: fully when the reader saw the unit asked
@@ -354,7 +434,7 @@ class Planner:
             return ASKED_OUTPUT
         best = 0.0
         for m in _HOW_MUCH.finditer(text):
-            window = self._base(_CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0])
+            window = self._base(_CLAUSE_END.split(text[_back(text, m.start(), 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():_ahead(text, m.end(), 16)])[0])
             for label in self._out_labels.get(rule.name, ()):
                 shared = _longest_shared(label, window)
                 if shared >= 2:
@@ -408,16 +488,18 @@ class Planner:
     def _asked(self, rule: Rule, text: str, reading: Reading) -> list[tuple[str, frozenset[str] | None]]:
         """The units the question asks for, each with the inputs that may hold the answer: 「幾週」 (read by the
         reader: any input of that unit), and an input's own label, unit or cue word beside 多少 / how many
-        (「線上學習時數至少要多少」, "how many course weeks": that input only)."""
+        (「線上學習時數至少要多少」, "how many course weeks": that input only; 「線上註冊多少人」 is read by the reader and
+        names the input too)."""
         found: dict[str, set[str] | None] = {a.unit: None for a in reading.asked}
+        seen = set(found)
         for m in _HOW_MUCH.finditer(text):
-            window = _CLAUSE_END.split(text[max(0, m.start() - 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():m.end() + 16])[0]
+            window = _CLAUSE_END.split(text[_back(text, m.start(), 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():_ahead(text, m.end(), 16)])[0]
             for name, spec in rule.inputs.items():
                 if spec.type not in ("number", "int") or not spec.unit:
                     continue
                 words = [self._light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
                 if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
-                    if spec.unit not in found:
+                    if spec.unit not in found or (spec.unit in seen and found[spec.unit] is None):
                         found[spec.unit] = set()
                     names = found[spec.unit]
                     if names is not None:
@@ -428,10 +510,26 @@ class Planner:
         """When the question asks for a figure an input holds and gives a result wanted (「想拿到 100 小時，要開幾週」,
         「錄幾小時就到上限」): the binding of the other figures and (input, output, target; target < 0 = the cap).
         The input asked for is one no figure of the question fills; the result is a figure no cue word binds."""
-        cued = self._cued_quantities(rule, text, reading, forward)
+        # A figure whose own words are a result's label (「100 hourly fees」) is that result, whatever input its unit fits.
+        named = {i for i, q in enumerate(reading.quantities) if self._names_result(rule, text, q)}
+        given = forward.params
+        if named & forward.used:
+            rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k not in named), reading.asked, reading.problems, reading.truncated)
+            given = self.bind(rule, text, rest, carried).params
+        cued = self._cued_quantities(rule, text, reading, forward) - named
+        if any(rule.inputs[n].type in ("list", "text") for n in forward.params if n in rule.inputs):
+            # 「影片分別 6、8、10 小時」: the figures of a list the rule took are its items, not a result wanted.
+            spans = [m.span() for m in (*_LIST.finditer(text), *_WEEKS_TEXT.finditer(text))]
+            cued |= {i for i in forward.used if any(a <= reading.quantities[i].start < b for a, b in spans)}
         alternative = self._what_if(forward, text, reading)
+        # 「需要第 3 位線上輔導助教」: the third one is a count to reach, never an input (after the figures, so that the
+        # forward binding's indexes stand).
+        first_ordinal = len(reading.quantities)
+        ordinals = _ordinals(text)
+        if ordinals:
+            reading = Reading(reading.quantities + ordinals, reading.asked, reading.problems, reading.truncated)
         for unit, names in self._asked(rule, text, reading):
-            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in forward.params
+            unknown = [n for n, spec in rule.inputs.items() if spec.type in ("number", "int") and spec.unit == unit and n not in given
                        and (names is None or n in names)]
             if not unknown:
                 continue
@@ -441,19 +539,30 @@ class Planner:
                     continue
                 if alternative is not None and i not in forward.used and _raw(q, "number") in alternative[1]:
                     continue  # 「1,000 人和 1,001 人」: the second is another value of the same input, not a result wanted
-                if q.unit == unit:
+                if i >= first_ordinal:
+                    if not self._label_hits(rule, self._output_near(rule, outs, text, q), text, q):
+                        continue  # the count of something the rule does not give
+                elif q.unit == unit and i not in named:
                     # Same unit as the asked input (hours of video for hours of fees): a result only when the words
                     # beside it name the output and none names the input.
                     low = reading.quantities[i - 1].end if i > 0 else 0
                     high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
                     if self._cue_near(rule, unknown[0], text, q.start, q.end, low, high) > 0 or not self._label_hits(rule, self._output_near(rule, outs, text, q), text, q):
                         continue
-                rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i), reading.asked, reading.problems, reading.truncated)
+                rest = Reading(tuple(x for k, x in enumerate(reading.quantities) if k != i and k < first_ordinal), reading.asked, reading.problems, reading.truncated)
                 b = self.bind(rule, text, rest, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
+                output = self._output_near(rule, outs, text, q)
+                if _SATURATE.search(text[_back(text, q.start, 14):_ahead(text, q.end, 10)]):
+                    # 「到每門課 14 萬上限」: the result whose most is that figure (the course total, not one item of it).
+                    output = self._capped_at(rule, params, unknown[0], outs, q.value) or output
+                if not self._moves(rule, params, unknown[0], output):
+                    continue  # the result named does not depend on the input asked for: not what is solved
                 b = replace(b, params=params, figures=b.figures + 1, cued=b.cued + 1, missing=len(rule.missing({**params, unknown[0]: "1"})))
-                return b, (unknown[0], self._output_near(rule, outs, text, q), q.value)
-            if _SATURATE.search(text):
+                return b, (unknown[0], output, q.value)
+            results = {self._out_units.get((rule.name, o)) for o, spec in rule.spec.outputs.items() if spec.label_zh and spec.show}
+            if _SATURATE.search(text) and unit not in results:
+                # 「錄幾小時就到上限」 asks for an input's figure; "how much is left under the cap" for a result.
                 b = self.bind(rule, text, reading, carried)
                 params = {k: v for k, v in b.params.items() if k != unknown[0]}
                 out = self._saturating(rule, params, unknown[0])
@@ -474,14 +583,50 @@ class Planner:
         return out
 
     def _label_hits(self, rule: Rule, out: str, text: str, q: Quantity) -> int:
-        """How many two-character pieces of an output's label stand near a figure."""
-        near = text[max(0, q.start - 14):q.end + 10]
-        label = self._light(rule.spec.outputs[out].label_zh)
-        return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near)
+        """How many two-character pieces of an output's label, or words of its English label, stand near a figure (both
+        in the matcher's form, where synonyms are one word)."""
+        near = self._base(text[_back(text, q.start, 14):_ahead(text, q.end, 10)])  # synonyms canonical: TA, 助教 → 教學助理
+        spec = rule.spec.outputs[out]
+        label = self._base(spec.label_zh)
+        words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
+        return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near) + len(words & set(_LATIN_WORDS.findall(near)))
 
     def _output_near(self, rule: Rule, outs: list[str], text: str, q: Quantity) -> str:
         """Of the outputs in a figure's unit, the one whose label's words stand nearest it."""
         return max(outs, key=lambda o: (self._label_hits(rule, o, text, q), -outs.index(o)))
+
+    def _names_result(self, rule: Rule, text: str, q: Quantity) -> bool:
+        """The words of a figure after its number are a labelled result's English label (「100 hourly fees」)."""
+        own = set(_LATIN_WORDS.findall(q.raw))
+        for o, spec in rule.spec.outputs.items():
+            if spec.label_en and self._out_units.get((rule.name, o)) == q.unit:
+                words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
+                if len(words) >= 2 and words <= own:
+                    return True
+        return False
+
+    def _capped_at(self, rule: Rule, params: Mapping[str, str], name: str, outs: list[str], value: Decimal) -> str | None:
+        """Of `outs`, the one that grows with input `name` up to exactly `value` and no further (the cap it names)."""
+        p = rule.param(name)
+        high = min(p.maximum if p.maximum is not None else Decimal(MAX_SEARCH), Decimal(MAX_SEARCH))
+        low = p.minimum if p.minimum is not None else Decimal(0)
+        try:
+            at_low, at_high = (rule.run({**params, name: plain(x)}).figures for x in (low, high))
+        except CalcError:
+            return None
+        return next((o for o in outs if at_high.get(o) == value and at_low.get(o) != value), None)
+
+    def _moves(self, rule: Rule, params: Mapping[str, str], name: str, output: str) -> bool:
+        """Whether `output` changes between the least and the largest value of input `name` (True when the rule
+        cannot be run without more figures: the question may still give them)."""
+        p = rule.param(name)
+        high = min(p.maximum if p.maximum is not None else Decimal(MAX_SEARCH), Decimal(MAX_SEARCH))
+        low = p.minimum if p.minimum is not None else Decimal(0)
+        try:
+            ends = [rule.run({**params, name: plain(x)}).figures.get(output) for x in (low, high)]
+        except CalcError:
+            return True
+        return ends[0] != ends[1]
 
     def _saturating(self, rule: Rule, params: dict[str, str], name: str) -> str | None:
         """The labelled output that grows with `name` and then stops at a cap (the one 「到上限」 asks about)."""
@@ -555,11 +700,15 @@ _EACH = re.compile(r"(?:各|每位|每人|每名|每門|每個|每一位|每一�
 
 
 _LIST_GAP = re.compile(r"\s{0,3}(?:[,，、]\s{0,3})?(?:and|or|和|及|與|或)?\s{0,3}$")
+_ALL_OF_EACH = re.compile(r"(?:each|apiece|a piece)$")  # how a product of "2 courses of 4 hours each" ends
+_PER_ITEM = re.compile(r"(?<![a-z])(?:per|each)(?![a-z])|每(?![週周月年學天日])|各")  # an input of one item's figure
+_OF = re.compile(r"^\s*(?:of|with|at|for|,)\s*$")
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece|a piece)(?![a-z])")
 
 
 def _with_products(text: str, reading: Reading) -> Reading:
     """「2 位業師各錄 3 個單元」 is 6 unit videos: a count followed within a few words by 各/每位 and another count
-    becomes their product (the first count is consumed)."""
+    becomes their product (the first count is consumed); "2 courses of 4 hours each" is 2 courses and 8 hours."""
     qs = list(reading.quantities)
     out: list[Quantity] = []
     skip: set[int] = set()
@@ -576,10 +725,95 @@ def _with_products(text: str, reading: Reading) -> Reading:
                 out.append(replace(nxt, value=q.value * nxt.value, start=q.start, raw=text[q.start:nxt.end], minutes=(nxt.minutes * q.value if nxt.minutes is not None else None)))
                 skip.add(i + 1)
                 continue
+            each = _EACH_AFTER.match(text, nxt.end)
+            if q.kind == "count" and nxt.kind in ("count", "duration", "money") and _OF.match(between) and each:
+                # "2 new courses of 4 hours each": 8 hours in all (the figure takes in "each"), and the 2 courses still counted.
+                out.append(q)
+                out.append(replace(nxt, value=q.value * nxt.value, end=each.end(), raw=text[nxt.start:each.end()],
+                                   minutes=(nxt.minutes * q.value if nxt.minutes is not None else None)))
+                skip.add(i + 1)
+                continue
         out.append(q)
-    if len(out) == len(qs):
+    if not skip:
         return reading
     return Reading(tuple(out), reading.asked, reading.problems, reading.truncated)
+
+
+_LATIN_WORDS = re.compile(r"[a-z]{3,}")
+_EN_STOP = frozenset("the and for with from that this under over per each all".split())
+_CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = 2  # in a question without Chinese, a word weighs as two characters (a Chinese word is about two)
+SHORT_WORD = 4  # and a short one (for, of, the, plus, fee) as one
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str] | None:
+    """A Latin cue word as a whole word (or with an ending: record → recording, TA → TAs); None for a Chinese one."""
+    if not re.search(r"[a-z]", word):
+        return None
+    head = r"(?<![a-z])" if word[0].isalpha() else ""
+    tail = r"(?:s|es|d|ed|ing|er|ers)?(?![a-z])" if word[-1].isalpha() else ""
+    return re.compile(head + re.escape(word) + tail)
+
+
+def _last_end(hay: str, word: str) -> int:
+    """The end of the last occurrence of a cue word in `hay` (a Latin word only as a whole word), or -1."""
+    pattern = _word_pattern(word)
+    if pattern is None:
+        at = hay.rfind(word)
+        return at + len(word) if at >= 0 else -1
+    end = -1
+    for m in pattern.finditer(hay):
+        end = m.start() + len(word)
+    return end
+
+
+def _word_at(hay: str, word: str, at: int) -> bool:
+    """A cue word starts at `at` of `hay` (a Latin word only as a whole word)."""
+    pattern = _word_pattern(word)
+    return hay.startswith(word, at) if pattern is None else pattern.match(hay, at) is not None
+
+
+_AND = re.compile(r"(?<![a-z])(?:and|plus|or)(?![a-z])")
+
+
+def _latin(text: str) -> bool:
+    return _CJK.search(text) is None
+
+
+def _back(text: str, start: int, size: int) -> int:
+    """Where a window of `size` characters before `start` begins; in a question without Chinese, of about `size` / 2
+    words (a word of up to four letters counts one, a longer one two; spaces nothing)."""
+    if not _latin(text):
+        return max(0, start - size)
+    k, left = start, size
+    while k > 0 and left > 0:
+        if text[k - 1].isalnum():
+            stop = k
+            while k > 0 and text[k - 1].isalnum():
+                k -= 1
+            left -= LATIN_WORD if stop - k > SHORT_WORD else 1
+        else:
+            left -= text[k - 1] != " "
+            k -= 1
+    return k
+
+
+def _ahead(text: str, end: int, size: int) -> int:
+    """Where a window of `size` characters after `end` ends (in words as in `_back`)."""
+    if not _latin(text):
+        return min(len(text), end + size)
+    k, left = end, size
+    while k < len(text) and left > 0:
+        if text[k].isalnum():
+            begin = k
+            while k < len(text) and text[k].isalnum():
+                k += 1
+            left -= LATIN_WORD if k - begin > SHORT_WORD else 1
+        else:
+            left -= text[k] != " "
+            k += 1
+    return k
 
 
 def plain(value: Decimal) -> str:
@@ -610,6 +844,122 @@ def _without_rates(text: str, reading: Reading) -> Reading:
     if len(keep) == len(reading.quantities):
         return reading
     return Reading(keep, reading.asked, reading.problems, reading.truncated)
+
+
+_OVER = re.compile(r"(?:超過|多於|大於|高於|逾|over|more than|above|exceeding)\s*$")
+_UNDER = re.compile(r"(?:未滿|不滿|不到|少於|低於|未達|under|fewer than|less than|below)\s*$")
+_THINGS = frozenset({"person", "course", "unit_video", "time", "series", "school"})  # counts of things (not durations)
+
+
+def _past_threshold(rule: Rule, name: str, q: Quantity, text: str) -> tuple[str, str] | None:
+    """「超過 1,000 人」, "under 1,000 registrants" where 1,000 is a threshold of the rule: a count of things just past
+    it (1,001; 999), so that the rule's strict comparison takes the side the asker means. Returns (as written, value)."""
+    spec = rule.inputs[name]
+    if spec.type != "int" or spec.unit not in _THINGS or q.value not in set(rule.facts.values()):
+        return None
+    before = text[max(0, q.start - 12):q.start]
+    step = 1 if _OVER.search(before) else -1 if _UNDER.search(before) else 0
+    if not step or q.value + step < 0:
+        return None
+    m = (_OVER if step > 0 else _UNDER).search(before)
+    assert m is not None
+    return text[q.start - len(before) + m.start():q.end].strip(), plain(q.value + step)
+
+
+_ORDINAL = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十兩]{1,3})\s*(?=[位名個門次支所])"
+                      r"|(?<![a-z])(?:the|a|an)\s+(second|third|fourth|fifth|2nd|3rd|4th|5th)\s+(?=[a-z])")
+_EN_ORDINALS = {"second": "2", "third": "3", "fourth": "4", "fifth": "5", "2nd": "2", "3rd": "3", "4th": "4", "5th": "5"}
+
+
+@lru_cache(maxsize=256)
+def _ordinals(text: str) -> tuple[Quantity, ...]:
+    """The counts an ordinal names (「第 3 位線上輔導助教」, 「第二位教學助理」, "the third TA"): read as the cardinal with the
+    words after it (3 位線上輔導助教 → 3 persons), spanning the ordinal and its measure word."""
+    out: list[Quantity] = []
+    for m in _ORDINAL.finditer(text):
+        number = m.group(1) or _EN_ORDINALS[m.group(2)]
+        tail = text[m.end():m.end() + 16]
+        found = read(number + " " + tail).quantities
+        if not found or found[0].start != 0 or found[0].kind != "count":
+            continue
+        q = found[0]
+        end = m.end() + q.end - len(number) - 1
+        out.append(replace(q, start=m.start(), end=end, raw=text[m.start():end]))
+    return tuple(out)
+
+
+# Where a course of several begins: 「一門」, 「另一門」, 「第二門」, "course A", "the other course".
+_COURSE = re.compile(r"(?<![每同任哪單這那])(?:另外一|另一|第[一二三四五1-5]|一)門"
+                     r"|(?<![a-z])(?:course|class|mooc)\s+([a-d])(?![a-z0-9])"
+                     r"|(?<![a-z])(?:the\s+)?(?:first|second|third|other|another)\s+(?:course|one|mooc)(?![a-z])")
+_LEVEL = {"、": 1, "，": 2, ",": 2, "；": 3, ";": 3, "：": 3, ":": 3, "。": 4, "？": 4, "?": 4, "！": 4, "!": 4, "\n": 4}
+# After a count of courses: each of them alike (「3 門課每門都開」, "three courses, each running").
+_ALIKE = re.compile(r"[\s,，、]*(?:[\u4e00-\u9fff]{0,3}?(?:每一?門|各門|都)|each(?![a-z]))")
+
+
+_AND_GAP = re.compile(r"(?<![a-z])and(?![a-z])|以及|和|及|跟|與")
+_JOINERS = ("and", "以及", "和", "及", "跟", "與")
+
+
+def _gap_start(text: str, a: int, b: int) -> int:
+    """Where the separators and joining words before `b` (「、」, ", and ", 「；」) begin, not before `a`."""
+    end = b
+    while end > a:
+        if text[end - 1].isspace() or _level(text, end - 1):
+            end -= 1
+            continue
+        word = next((w for w in _JOINERS if text.endswith(w, a, end) and not (w == "and" and end - 4 >= a and text[end - 4].isalpha())), None)
+        if word is None:
+            break
+        end -= len(word)
+    return end
+
+
+def _level(text: str, k: int) -> int:
+    """How strongly the character at k separates: 、 1, ， 2, ； 3, 。 4 (a full stop only before a space or the end)."""
+    c = text[k]
+    if c == ".":
+        return 4 if k + 1 == len(text) or text[k + 1] == " " else 0
+    return _LEVEL.get(c, 0)
+
+
+def _course_spans(text: str) -> list[tuple[int, int, str]]:
+    """The spans of the courses a question describes one by one, each with its letter ("course A") or "": a course
+    runs to where the next begins, the last to the first separator as strong as the one between the courses."""
+    marks = [(m.start(), m.group(1) or "") for m in _COURSE.finditer(text)]
+    if len(marks) < 2 or len(marks) > 6:
+        return []
+    spans: list[tuple[int, int, str]] = []
+    strength = 1
+    for (a, letter), (b, _) in zip(marks, marks[1:]):
+        end = _gap_start(text, a, b)
+        if end <= a:
+            return []
+        gap = max([0, *(_level(text, k) for k in range(end, b))])
+        # 「、」 between courses ends the last at 「，」; ", and" (a list's comma) at a semicolon or a full stop.
+        strength = max(strength, gap + 1 if _AND_GAP.search(text, end, b) else gap)
+        spans.append((a, end, letter))
+    last, letter = marks[-1]
+    end = next((k for k in range(last, len(text)) if _level(text, k) >= strength), len(text))
+    spans.append((last, end, letter))
+    return spans
+
+
+def _cut(text: str, reading: Reading, keep: tuple[tuple[int, int], ...]) -> tuple[str, Reading]:
+    """The text of the kept spans joined, and the figures and asks inside them, moved to their place there."""
+    pieces: list[str] = []
+    moved: list[Quantity] = []
+    asked: list[Asked] = []
+    at = 0
+    for a, b in keep:
+        if b <= a:
+            continue
+        shift = at - a
+        pieces.append(text[a:b])
+        moved += [replace(q, start=q.start + shift, end=q.end + shift) for q in reading.quantities if a <= q.start and q.end <= b]
+        asked += [replace(x, start=x.start + shift, end=x.end + shift) for x in reading.asked if a <= x.start and x.end <= b]
+        at += b - a
+    return "".join(pieces), Reading(tuple(moved), tuple(asked), (), reading.truncated)
 
 
 def _unit_of(rule: Rule, name: str) -> str | None:

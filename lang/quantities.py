@@ -263,7 +263,7 @@ for _words, _entry in (
     (
         ("person", "persons", "people", "student", "students", "learner", "learners", "registrant", "registrants",
          "participant", "participants", "user", "users", "enrollee", "enrollees", "ta", "tas", "teacher",
-         "teachers", "assistant", "assistants"),
+         "teachers", "assistant", "assistants", "member", "members", "reviewer", "reviewers", "tutor", "tutors"),
         _count("person"),
     ),
     (("time", "times"), _count("time")),
@@ -298,6 +298,7 @@ _EN_STOP = frozenset(
     "than over under about around after before during".split()
 )
 _EN_COMPARATIVES = frozenset({"more", "fewer", "less", "extra", "additional"})
+_NUMBER_OF_WORDS = frozenset("is s the minimum maximum least smallest largest lowest highest total required needed max min".split())
 _EN_MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
@@ -1145,7 +1146,7 @@ class _Reader:
         if found is None and had_ge:
             found = (_count("item"), self.back_to_ge(k, j))
         if found is None and _is_letter(self.ch(j)) and num.arabic:
-            found = self.english_unit_ahead(j, 1)
+            found = self.english_unit_ahead(j, 2)  # 45 online learning hours
         if (
             found is not None and prefix_start < s and found[0][0] != "money" and found[0][1] != "m?"
             and not (t.startswith("nt", prefix_start) and self.ch(prefix_start + 2) not in "$d")
@@ -1277,6 +1278,10 @@ class _Reader:
                 if second in ("year", "years"):
                     return _count("academic_year"), e2
                 return None
+            if word == "hourly":
+                g = self.skip_spaces(end, 1)
+                second, e2 = self.word_at(g)
+                return (_HOUR, e2) if second in ("fee", "fees") else None  # 100 hourly fees: 100 鐘點
             if word == "per":
                 g = self.skip_spaces(end, 1)
                 second, e2 = self.word_at(g)
@@ -1567,7 +1572,7 @@ class _Reader:
                 extra, g = Decimal("0.5"), self.skip_spaces(g + len("and a half"), 1)
             found = self.unit_at(g, False)
             if found is None and not extra and _is_letter(self.ch(g)):
-                found = self.english_unit_ahead(g, 1)  # two more weeks, three recorded hours
+                found = self.english_unit_ahead(g, 2)  # two more weeks, three MOE accepted courses
             if found is not None:
                 (kind, unit, factor), u_end = found
                 if unit != "m?":
@@ -1612,6 +1617,12 @@ class _Reader:
                 self.asked.append((self.ask_unit(kind, unit), i, u_end))
                 return u_end
             return s_end
+        if word == "what":
+            found = self.number_of(g)
+            if found is not None:
+                (kind, unit, _), u_end = found
+                self.asked.append((self.ask_unit(kind, unit), i, u_end))
+                return u_end
         if word in ("what", "which"):
             if second in ("date", "day"):
                 self.asked.append(("date", i, s_end))
@@ -1624,6 +1635,22 @@ class _Reader:
                 return s_end
         return end
 
+    def number_of(self, k: int) -> tuple[Entry, int] | None:
+        """After "what": "is the minimum number of online learning hours" asks for the unit named (a few words of
+        this kind between)."""
+        for _ in range(5):
+            if self.ch(k) in "'’":
+                k += 1
+            word, end = self.word_at(k)
+            if word == "number":
+                g = self.skip_spaces(end, 1)
+                of, o_end = self.word_at(g)
+                return self.english_unit_ahead(self.skip_spaces(o_end, 1)) if of == "of" else None
+            if word not in _NUMBER_OF_WORDS:
+                return None
+            k = self.skip_spaces(end, 1)
+        return None
+
     def english_unit_ahead(self, k: int, words: int = 2) -> tuple[Entry, int] | None:
         """An English unit at k, or after up to `words` other words (1,200 online registrants, TA hours)."""
         for _ in range(words + 1):
@@ -1631,8 +1658,8 @@ class _Reader:
             if found is not None and found[0][1] != "m?":
                 (_, unit, _), end = found
                 then = self.unit_at(self.skip_spaces(end, 1), False)
-                if then is not None and then[0][0] == "duration" and then[0][1] != "m?" and unit != "credit":
-                    return then  # TA hours, video hours: the hours are counted
+                if then is not None and then[0][1] not in ("m?", "person") and unit != "credit":
+                    return then  # TA hours, video hours, course weeks: the second unit is what is counted
                 return found
             j = k
             while j < self.n and j - k <= 24 and (_is_letter(self.t[j]) or (self.t[j] == "-" and j > k)):

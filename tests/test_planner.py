@@ -141,3 +141,132 @@ def test_two_named_rows_taken_by_the_rules_two_inputs_are_compared_by_the_rule(e
     assert ans.kind == "calculation" and ans.intent == "forward"
     assert ans.inputs == {"course": "systems_neuroscience", "other_course": "iot"}
     assert format(ans.result["difference"], ",") in ans.direct
+
+
+def test_english_cue_words_are_counted_in_words_not_characters(engine: Engine) -> None:
+    # 「of other costs」 follows the figure by three words, past the eight characters a Chinese cue window holds.
+    ans = engine.answer("NKUST production subsidy: 10 hours of recording and NT$30,000 of other costs — how much?")
+    assert ans.kind == "calculation" and ans.inputs.get("other_costs_requested") == "30000"
+    assert "70,000" in ans.direct
+
+
+def test_an_english_cue_word_is_a_whole_word(engine: Engine) -> None:
+    # 「distance」 holds the letters of the cue 「TA」: the 140 students are the enrolment, the two TAs the TAs.
+    ans = engine.answer("NDHU distance course with 140 students and two TAs: how much for the semester?")
+    assert ans.kind == "calculation" and ans.inputs.get("enrolment") == "140" and ans.inputs.get("tas") == "2"
+
+
+def test_a_result_the_asked_input_does_not_change_is_not_solved_for(engine: Engine) -> None:
+    # The first instalment follows from the subsidy alone: no pay figure makes it reach NT$700,000.
+    ans = engine.answer("Hi! MOE series question — our approved subsidy is NT$1.8M. Once the first instalment arrives we will already have "
+                        "spent NT$700,000 of it. How much of the first instalment is left, and how big are the other two instalments?")
+    assert ans.kind == "calculation" and ans.calculator == "moe_instalments" and "200,000" in ans.direct
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "value"),
+    [
+        ("東華遠距課選課超過 120 人，可以請幾位教學助理？", "enrolment", "121"),
+        ("FCU benchmark course, 6 weeks, more than 1,000 online registrants: online tutoring hours?", "online_enrolment", "1001"),
+        ("逢甲標竿課程 6 週、線上註冊不到 1,000 人，線上輔導鐘點幾小時？", "online_enrolment", "999"),
+    ],
+)
+def test_a_count_past_a_threshold_of_the_rule_takes_that_side_of_it(engine: Engine, question: str, name: str, value: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.inputs.get(name) == value
+    assert any(n.kind == "reading" and value in n.text.replace(",", "") for n in ans.notes)
+
+
+def test_a_count_past_a_figure_that_is_no_threshold_is_taken_as_written(engine: Engine) -> None:
+    ans = engine.answer("東華遠距課選課超過 100 人，可以請幾位教學助理？")
+    assert ans.inputs.get("enrolment") == "100"
+
+
+def test_a_figure_whose_words_name_a_result_is_the_result_wanted(engine: Engine) -> None:
+    # 「100 hourly fees」 is in hours like the video, but its words name the result: the video hours are solved for.
+    ans = engine.answer("FCU benchmark course: how many hours of finished video would give 100 hourly fees for recording?")
+    assert ans.kind == "calculation" and ans.inputs.get("video_hours") == "12.5"
+
+
+@pytest.mark.parametrize(
+    ("question", "hours"),
+    [
+        ("高科大其他業務費 2 萬，錄幾小時會到每門課 14 萬上限？", "24"),
+        ("NKUST: if I also claim the full expert fee (NT$10,000) and the full other costs (NT$20,000), how many hours of my own "
+         "recording would reach the NT$140,000 course cap?", "22"),
+    ],
+)
+def test_a_cap_named_as_the_target_is_reached_by_the_result_it_caps(engine: Engine, question: str, hours: str) -> None:
+    # The course total reaches NT$140,000, not the recording fee alone (which would take 28 hours).
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "nkust_production_subsidy" and ans.inputs.get("video_hours") == hours
+
+
+def test_an_amount_said_to_include_the_premium_is_reached_by_the_total_with_it(engine: Engine) -> None:
+    # The words after the figure name the total with the premium (1,021.1 an hour), not the fee alone (1,000 an hour).
+    ans = engine.answer("NDHU: with NT$30,633 for recording (fee plus supplementary premium), how many hours can be recorded?")
+    assert ans.kind == "calculation" and ans.inputs.get("recording_hours") == "30"
+
+
+def test_english_words_before_and_belong_to_the_figure_before_it(engine: Engine) -> None:
+    # 「of other costs and NT$25,000 for student assistants」: the other costs are the NT$30,000, the assistants the 25,000;
+    # "how much is left under the cap" asks for a result, not for the request that reaches the cap.
+    ans = engine.answer("NKUST production subsidy: 10 hours of my own recording, 6 unit videos with an industry expert, NT$30,000 of other "
+                        "costs and NT$25,000 for student assistants. What is the most I can get, and how much room is left under the course cap?")
+    assert ans.kind == "calculation" and ans.intent == "forward"
+    assert ans.inputs.get("other_costs_requested") == "30000" and ans.inputs.get("staff_fee_requested") == "25000"
+    assert "105,000" in ans.direct and "35,000" in ans.direct
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "value"),
+    [
+        ("逢甲線上註冊多少人以上，就需要第 3 位線上輔導助教？", "online_enrolment", "1001"),
+        ("東華遠距課想要第二位教學助理，選課人數至少要幾人？", "enrolment", "121"),
+        ("FCU: how many online registrants before we need a third online tutor?", "online_enrolment", "1001"),
+        ("NDHU distance course: how many students do we need for a second TA?", "enrolment", "121"),
+    ],
+)
+def test_an_ordinal_is_a_count_to_reach_and_the_input_asked_is_solved_for(engine: Engine, question: str, name: str, value: str) -> None:
+    # 「第 3 位線上輔導助教」 is three tutors wanted, never three persons given; 「線上註冊多少人」 names the input solved for.
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and f"solved_{name}" in ans.result and ans.inputs.get(name) == value
+
+
+def test_the_items_of_a_list_are_not_a_result_wanted(engine: Engine) -> None:
+    ans = engine.answer("逢甲 3 門 SPOC 課程，影片分別 6、8、10 小時，錄製獎勵金合計幾個鐘點？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_recording_fee" and "96" in ans.direct
+
+
+def test_figures_of_each_item_are_added_up_for_a_total_and_kept_for_one_item(engine: Engine) -> None:
+    # "2 new courses of 4 hours each": 2 new courses (not 2 courses in all: 'new' qualifies them) and 8 hours in total.
+    ans = engine.answer("Our MOE series has 2 new courses of 4 hours each. How many more new-course hours do we need?")
+    assert ans.inputs.get("new_courses") == "2" and ans.inputs.get("new_course_hours") == "8" and "courses" not in ans.inputs
+    assert any("4 hours short" in n.text for n in ans.notes)
+    # "7 videos of 9 minutes each": each video is 9 minutes; the week's 63 minutes are worked out by the rule.
+    per_video = engine.answer("NKUST MOOC plan: 7 videos of 9 minutes each per week. Does that meet the weekly video rule?")
+    assert per_video.inputs.get("video_minutes") == "9" and "63" in per_video.text
+
+
+def test_courses_described_one_by_one_are_worked_out_each_and_added_up(engine: Engine) -> None:
+    # Each course's own words only: the self-study course gets no TA hours, the general one 80; the wage is for both.
+    ans = engine.answer("高科大磨課師兩門課：一門 6 週的一般課程、一門 9 週的自學課程，經營補助的助教時數合計多少？時薪算 200 的話總共多少錢？")
+    assert ans.kind == "calculation" and ans.result.get("max_ta_hours_total") == 80 and ans.result.get("amount_total") == 16000
+    en = engine.answer("NKUST: I plan two MOOCs this year. Course A has 8 hours of my own recording and 3 expert unit videos; course B has 14 hours "
+                       "of recording, 6 expert unit videos and NT$20,000 of other costs. What is the maximum subsidy for each course and in total?")
+    assert en.result.get("total_granted_1") == 46000 and en.result.get("total_granted_2") == 100000 and en.result.get("total_granted_total") == 146000
+    assert "Course A" in en.text and "146,000" in en.direct
+    # 「一門 150 人」 is that course's enrolment, not "the other course's".
+    ndhu = engine.answer("東華兩門遠距教學課，一門 150 人、一門 60 人，一學期教學助理補助合計最多多少？")
+    assert ndhu.result.get("max_semester_amount_total") == 90000
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["FCU: three MOE accepted courses, each running 5 weeks with under 1,000 registrants. Total online tutoring hours?",
+     "逢甲教育部錄取課程 3 門課每門都開 5 週、線上註冊 800 人，線上輔導鐘點合計幾小時？"],
+)
+def test_courses_alike_are_worked_out_once_and_multiplied(engine: Engine, question: str) -> None:
+    # (5 + 2) weeks × 4 h = 28 a course, × 3 = 84 (not 3 × 5 = 15 weeks in one course: (15 + 2) × 4 = 68).
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.inputs.get("course_weeks") == "5" and ans.result.get("total_hours_total") == 84

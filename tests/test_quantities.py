@@ -371,6 +371,16 @@ CASES: list[tuple[str, list[str]]] = [
     ("a 12-week, 2-credit course", ["count:week:12", "count:credit:2"]),
     ("pages 5-7", ["number::5", "number::7"]),
     ("a 3-student team", ["number::3"]),
+    # English: a unit a few words after its figure, a money prefix over the word after it, what is asked.
+    ("45 online learning hours", ["duration:hour:45"]),
+    ("three MOE accepted courses", ["count:course:3"]),
+    ("the NT$140,000 course cap", ["money:TWD:140000"]),
+    ("a committee of 4 members", ["count:person:4"]),
+    ("100 hourly fees", ["duration:hour:100"]),
+    ("how many course weeks?", ["?week"]),
+    ("what is the minimum number of online learning hours?", ["?hour"]),
+    ("What's the maximum number of TAs?", ["?person"]),
+    ("the number of registrants is 300", ["number::300"]),
 ]
 
 
