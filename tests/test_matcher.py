@@ -156,3 +156,13 @@ def test_a_named_school_without_shared_terms_is_compared_with_its_own_entries(pa
     assert nq.schools
     for s in m.rank(nq.content or nq.text, nq.schools, 40):
         assert s.document in nq.schools
+
+
+def test_english_words_for_disbursement_read_as_the_chinese_term(parts: tuple[Normaliser, Matcher]) -> None:
+    """「paid out」 and 撥款 mean 撥付 (the MOE instalments clause's word); 「paid」 alone (a fee paid) is left as written."""
+    norm, m = parts
+    canon = norm.base("撥付")
+    for text in ("paid out", "pay out", "disbursed", "disbursement", "撥款"):
+        assert norm.base(text) == canon, text
+    assert canon not in norm.base("the fee is paid after production")
+    assert canon in m.terms(norm.question("How is the MOE subsidy paid out?").content)
