@@ -160,6 +160,9 @@ class Engine:
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
         self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
+        self._doc_columns: dict[str, set[str]] = {}  # per document, the column headers of its tables
+        for e in kb.entries:
+            self._doc_columns.setdefault(kb.entry_document[e.id], set()).update(e.cells)
         self._rules = dict(calculators)
         self._rule_homes = frozenset(r.entry for r in calculators.values())  # the clauses that set a rule
         self._planner = Planner(self._rules, normaliser.light, normaliser.base)
@@ -385,7 +388,11 @@ class Engine:
         """The ministry named in a follow-up about a university's answer names one of that university's course tiers."""
         if not all(s in self._ministries for s in named) or not st.schools or any(s in self._ministries for s in st.schools):
             return False
-        return bool(self._columns_in(nq.text))
+        return self._tiers_of(st.schools, nq.text)
+
+    def _tiers_of(self, schools: tuple[str, ...], text: str) -> bool:
+        """The text names a column of a table of one of these documents (a course tier of that university)."""
+        return any(c in self._doc_columns.get(s, ()) for c in self._columns_in(text) for s in schools)
 
     def _difference(self, question: str, st: DialogueState, lang: str) -> Answer | None:
         """「差多少？」: how far apart the last two results are (two schools side by side, or this answer and the one
@@ -507,8 +514,9 @@ class Engine:
             # 「磨課師是什麼？」 is made of words every clause shares: only a definition can answer it.
             return self._definition(nq, lang) or self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
-        if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
-            # A ministry named next to a university describes that university's course tiers (a ministry-accepted course).
+        if any(s in self._ministries for s in schools) and self._tiers_of(tuple(s for s in schools if s in self._universities), nq.text):
+            # A ministry named next to a university in the name of one of that university's course tiers describes
+            # the tier (a ministry-accepted course); otherwise the ministry's own document is compared too.
             schools = tuple(s for s in schools if s not in self._ministries)
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)

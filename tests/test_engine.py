@@ -118,6 +118,21 @@ def test_ambiguous_question_cites_every_school_and_a_default_school_settles_it(e
     assert {c.document for c in mine.citations} == {"ndhu-elearning"}
 
 
+def test_the_ministry_named_beside_a_university_is_compared_unless_it_names_that_universitys_tier(engine: Engine) -> None:
+    # 「教育部磨課師系列計畫」 next to a university whose document has no tier table: both documents are compared.
+    both = engine.answer("教育部磨課師系列計畫跟高科大的補助上限差在哪？")
+    assert {c.document for c in both.citations} == {"moe-mooc-series", "nkust-mooc"}, both.citations
+    # 「教育部錄取課程」 next to the university whose table has that tier: the tier, not the ministry's document.
+    tier = engine.answer("逢甲的教育部錄取課程，教學助理怎麼補助？")
+    assert {c.document for c in tier.citations} == {"fcu-mooc-reward"}, tier.citations
+
+
+def test_a_comparison_of_where_courses_run_cites_each_schools_platform_clause(engine: Engine) -> None:
+    ans = engine.answer("教育部磨課師計畫跟高科大，分別規定要在哪裡開課？")
+    assert {c.document for c in ans.citations} == {"moe-mooc-series", "nkust-mooc"}, ans.citations
+    assert "OpenEdu" in ans.text and "指定" in ans.text
+
+
 def test_typos_and_chinese_numerals(engine: Engine) -> None:
     ans = engine.answer("高科大磨課帥一學份要上幾小時")
     assert ans.citations and ans.citations[0].entry == "nkust-3"
