@@ -50,6 +50,8 @@ ROW_LOOKUP = 0.6  # a table row matched this well answers a question that names 
 HOW_COMPUTED_RATIO = 0.8  # 「怎麼算」: a clause a rule applies, this close to the best, leads
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
 MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
+THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
+THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
 
 
@@ -206,7 +208,7 @@ class Engine:
             diff = self._difference(text, st, lang)
             if diff is not None:
                 return self._finish(diff, simple), replace(st, at=now)
-        ans = self._answer(nq, ctx, lang)
+        ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None)
         if ans.kind not in ("unknown", "chat"):
             next_state = _keep_previous(self.state_after(ans, now, nq), st)
         elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
@@ -382,7 +384,40 @@ class Engine:
             ans = self._compose.single(nq.original, lead, 1.0, lang, columns)
             ans = replace(ans, notes=(Note("carried", f"Same question, for {name}:" if en else f"延續上一題，改問{name}："), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
+        if not named and st.schools and content:
+            return self._same_topic_follow_up(nq, st, content, lang)
         return None
+
+    def _same_topic_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
+        """「新南向系列呢？」, "what if I don't make it?": in each school the last answer was about, the clause this
+        message's words find, with the last question's words breaking near ties (the cap asked about before, for the
+        New Southbound series). A school whose document answers the message much worse than another document is left
+        out; a checklist or a definition asked is left to the ordinary answer. None when no school has such a clause."""
+        if asks_procedure(nq.text) or asks_definition(nq.text) or not self._matcher.strip(nq.content):
+            return None
+        best_all = self._matcher.rank(nq.content, None, limit=1)
+        found: list[tuple[Scored, float]] = []
+        for school in st.schools:
+            own = self._matcher.rank(nq.content, (school,), limit=40)
+            before = {s.entry.id: s.score for s in self._matcher.rank(content, (school,), limit=40)}
+            mixed = [(s, s.score + THREAD_WEIGHT * before.get(s.entry.id, 0.0)) for s in own if s.specific > 0]
+            if not mixed:
+                continue
+            top, score = max(mixed, key=lambda sm: sm[1])
+            if score < self._matcher.threshold + THREAD_WEIGHT * self._matcher.threshold or (best_all and own[0].score < best_all[0].score * THREAD_RATIO):
+                continue
+            found.append((top, score))
+        if not found:
+            return None
+        en = lang == "en"
+        note = Note("carried", "Same topic as the last question:" if en else "延續上一題的主題：")
+        if len(found) == 1:
+            top = found[0][0]
+            ans = self._compose.single(nq.original, top.entry, top.score, lang, self._columns_in(nq.text))
+        else:
+            ans = self._compose.several(nq.original, [(s.entry, s.score) for s, _ in found], lang, self._several_head(lang, named=True))
+        ans = replace(ans, notes=(note, *ans.notes))
+        return ans, self.state_after(ans, 0.0, replace(nq, content=f"{content} {nq.content}"), _said(st))
 
     def _only_tiers(self, named: tuple[str, ...], st: DialogueState, nq: Normalised) -> bool:
         """The ministry named in a follow-up about a university's answer names one of that university's course tiers."""
@@ -509,11 +544,15 @@ class Engine:
 
     # --- a question on its own ---------------------------------------------------------------------------
 
-    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
+    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str, thread: str | None = None) -> Answer:
+        """`thread`: the one school the conversation is about, which a question naming none stays with when its
+        document answers it about as well as any other."""
         if not self._matcher.strip(nq.content) and not nq.schools:
             # 「磨課師是什麼？」 is made of words every clause shares: only a definition can answer it.
             return self._definition(nq, lang) or self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
+        if not schools and not nq.uncovered and thread in self._kb.documents and self._stays_with(nq, str(thread)):
+            schools = (str(thread),)
         if any(s in self._ministries for s in schools) and self._tiers_of(tuple(s for s in schools if s in self._universities), nq.text):
             # A ministry named next to a university in the name of one of that university's course tiers describes
             # the tier (a ministry-accepted course); otherwise the ministry's own document is compared too.
@@ -569,6 +608,17 @@ class Engine:
             return self._compose.several(nq.original, [(s.entry, s.score) for s in group], lang, self._several_head(lang, named=False), hints=("set_school",), columns=columns)
         scores = {s.entry.id: s.score for s in ranked}
         return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns, scores)
+
+    def _stays_with(self, nq: Normalised, school: str) -> bool:
+        """The school's document answers the question (confident, on a topic) about as well as the best of any document."""
+        content = nq.content or nq.text
+        best = self._matcher.rank(content, None, limit=1)
+        mine = self._matcher.rank(content, (school,), limit=1)
+        if not best or not mine:
+            return False
+        unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
+        return (self._matcher.confident(mine[0], unknown_words) and self._matcher.has_topic(nq.content, mine[0])
+                and mine[0].score >= best[0].score * THREAD_RATIO)
 
     def _several_head(self, lang: str, named: bool) -> str:
         if named:

@@ -143,3 +143,20 @@ def test_the_difference_between_two_schools_results(engine: Engine) -> None:
 def test_how_much_at_most_is_not_a_difference(engine: Engine) -> None:
     _, second = talk(engine, "錄 10 小時影片，高科大跟東華的錄製鐘點費各可以編多少？", "那東華最多多少錢")
     assert "相差" not in second.direct
+
+
+def test_a_question_naming_no_school_stays_with_the_conversations_school_unless_another_answers_it_much_better(engine: Engine) -> None:
+    alone = engine.answer("成果報告要寫哪些內容？")
+    assert len(docs(alone)) >= 2  # on its own it fits several documents
+    first, second, third = talk(engine, "東華課程結束後要填成果報告嗎？", "成果報告要寫哪些內容？", "SPOC 錄取課程的錄製獎勵金是幾倍鐘點費？")
+    assert docs(first) == docs(second) == ["ndhu-elearning"]
+    assert docs(third) == ["fcu-mooc-reward"]  # only another document deals with it
+
+
+def test_a_marked_follow_up_finds_its_clause_with_the_last_questions_words_breaking_ties(engine: Engine) -> None:
+    alone = engine.answer("新南向系列呢？")
+    _, second = talk(engine, "教育部系列計畫每案補助上限多少？", "新南向系列呢？")
+    assert second.citations[0].entry == "moe-9-1" != alone.citations[0].entry  # the cap, now for the New Southbound series
+    assert "400" in second.text
+    _, what_if = talk(engine, "What are my obligations after getting an NKUST MOOC grant?", "what if I don't make it?", lang="en")
+    assert docs(what_if) == ["nkust-mooc"] and "2 years" in what_if.text
