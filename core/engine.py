@@ -26,6 +26,7 @@ from core.talk import (
     asks_comparison,
     asks_definition,
     asks_difference,
+    asks_each,
     asks_how_computed,
     asks_procedure,
     defines_only,
@@ -553,9 +554,11 @@ class Engine:
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
         if not schools and not nq.uncovered and thread in self._kb.documents and self._stays_with(nq, str(thread)):
             schools = (str(thread),)
-        if any(s in self._ministries for s in schools) and self._tiers_of(tuple(s for s in schools if s in self._universities), nq.text):
-            # A ministry named next to a university in the name of one of that university's course tiers describes
-            # the tier (a ministry-accepted course); otherwise the ministry's own document is compared too.
+        if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools) and (
+                self._tiers_of(tuple(s for s in schools if s in self._universities), nq.text) or not (asks_comparison(nq.text) or asks_each(nq.text))):
+            # A ministry named next to a university describes that university's course tiers (a ministry-accepted
+            # course) or its matter (a ministry certification); the ministry's own document is compared only when the
+            # question compares or asks about each, and does not name a tier of that university's own table.
             schools = tuple(s for s in schools if s not in self._ministries)
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)

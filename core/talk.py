@@ -40,7 +40,7 @@ _ACK = re.compile(r"^(?:(?:ok(?:ay)?|thanks?(?: you)?|thx|great|cool|got it|i se
 # A checklist, not a rule: 要準備哪些東西, 步驟, 流程, 要交哪些文件.
 _PROCEDURE = re.compile(r"準備(?:哪些|什麼|甚麼|那些|些什麼)|要準備|需要準備|步驟|流程|程序|要交(?:哪些|什麼)|繳交(?:哪些|什麼)|哪些文件|什麼文件|哪些表|什麼表|文件清單|表單|怎麼申請|如何申請|申請方式|申請要|checklist|what (?:do i|should i) (?:need|prepare|submit)|which (?:forms|documents)|how (?:do|can) i apply|steps|procedure|process", re.I)
 # A comparison between schools or tiers.
-_COMPARE = re.compile(r"比較|相比|比起|差別|差異|不同|一樣嗎|相同嗎|哪個(?:比較|較)?(?:多|少|高|低|好|長|短)|哪一個|哪間|誰(?:比較)?(?:多|高)|差多少|差額|compare|comparison|difference|differ|which (?:is|one|gives|pays) (?:more|higher|less)|more than|versus|\bvs\.?\b", re.I)
+_COMPARE = re.compile(r"比較|相比|比起|差別|差異|差在哪|差在那|不同|一樣嗎|相同嗎|哪個(?:比較|較)?(?:多|少|高|低|好|長|短)|哪一個|哪間|誰(?:比較)?(?:多|高)|差多少|差額|compare|comparison|difference|differ|which (?:is|one|gives|pays) (?:more|higher|less)|more than|versus|\bvs\.?\b", re.I)
 # A definition: 磨課師是什麼, what is a SPOC.
 _DEFINE = re.compile(r"(?:是什麼|是甚麼|是啥|的定義|指的是什麼|是指什麼|什麼是|何謂|意思是|定義)|^(?:what is|what's|what are|define|meaning of)\b", re.I)
 # A plan to check: 符合嗎, 可以嗎, 有沒有超過.
@@ -191,6 +191,15 @@ def asks_how_computed(text: str) -> bool:
 def asks_comparison(text: str) -> bool:
     """Asks to compare (比較, 哪個多, 差多少, versus)."""
     return bool(_COMPARE.search(text))
+
+
+# Each of several named things asked about: 分別, 各自, 各怎麼, respectively, each, both.
+_EACH = re.compile(r"分別|各自|各(?:是|有|要|能|可|怎|為|多|幾)|兩者|兩邊|respectively|\beach\b|\bboth\b", re.I)
+
+
+def asks_each(text: str) -> bool:
+    """Asks about each of several things named (「分別規定…」, 「各怎麼算」, "each")."""
+    return bool(_EACH.search(text))
 
 
 def asks_definition(text: str) -> bool:

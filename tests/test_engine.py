@@ -125,6 +125,9 @@ def test_the_ministry_named_beside_a_university_is_compared_unless_it_names_that
     # 「教育部錄取課程」 next to the university whose table has that tier: the tier, not the ministry's document.
     tier = engine.answer("逢甲的教育部錄取課程，教學助理怎麼補助？")
     assert {c.document for c in tier.citations} == {"fcu-mooc-reward"}, tier.citations
+    # The ministry as the university's matter, nothing compared: the university's document alone.
+    matter = engine.answer("If I want Ministry of Education certification for my NDHU course, will the school help?")
+    assert {c.document for c in matter.citations} == {"ndhu-elearning"}, matter.citations
 
 
 def test_a_comparison_of_where_courses_run_cites_each_schools_platform_clause(engine: Engine) -> None:
