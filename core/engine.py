@@ -35,6 +35,7 @@ from core.talk import (
     reference,
     without_procedure_words,
 )
+from lang.quantities import Quantity, Reading
 from lang.textnorm import collapse_ws
 from rules.base import CalcError, num
 from rules.evaluate import Rule, format_value
@@ -200,7 +201,7 @@ class Engine:
         if ref is not None and st.entries:
             ans = self._reference(text, ref, st, lang)
             return self._finish(ans, simple), replace(st, at=now)
-        if st.question and self._is_follow_up(nq, said):
+        if st.question and (self._is_follow_up(nq, said) or self._continues_calculation(nq, st)):
             carried = self._follow_up(nq, st, ctx, lang)
             if carried is not None:
                 ans, next_state = carried
@@ -329,6 +330,18 @@ class Engine:
         ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
         return not (ranked and self._matcher.confident(ranked[0]) and self._matcher.has_topic(nq.content, ranked[0]))
 
+    def _continues_calculation(self, nq: Normalised, st: DialogueState) -> bool:
+        """A short message naming no school whose best clause in the rule's document is one the last answer's rule
+        applies (「最後一期？」 after the instalments were computed): the same calculation, asked about again."""
+        rule = self._rules.get(st.calculator or "")
+        if rule is None or nq.schools or nq.uncovered:
+            return False
+        rest = "".join(ch for ch in self._matcher.strip(nq.content) if not ch.isdigit() and ch not in " .,%")
+        if len(rest) > 4:
+            return False
+        ranked = self._matcher.rank(nq.content or nq.text, (rule.document,), limit=1)
+        return bool(ranked) and ranked[0].entry.id in {rule.entry, *rule.spec.applies} and self._stays_with(nq, rule.document)
+
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
         content = dict(st.extra).get("content", "")
@@ -363,6 +376,7 @@ class Engine:
         if st.calculator and st.calculator in self._rules:
             rule = self._rules[st.calculator]
             light, reading = self._planner.read(nq.original)
+            reading = self._without_restated(rule, light, reading, dict(st.params))
             if reading.problems:
                 problem = reading.problems[0]
                 return Answer(question=nq.original, kind="clarify", direct=problem.message_en if en else problem.message_zh, lang=lang), st
@@ -419,6 +433,30 @@ class Engine:
             ans = self._compose.several(nq.original, [(s.entry, s.score) for s, _ in found], lang, self._several_head(lang, named=True))
         ans = replace(ans, notes=(note, *ans.notes))
         return ans, self.state_after(ans, 0.0, replace(nq, content=f"{content} {nq.content}"), _said(st))
+
+    def _without_restated(self, rule: Rule, light: str, reading: Reading, carried: dict[str, str]) -> Reading:
+        """A follow-up's figures without those that only restate a carried one ("that's for 10 weeks, what about 12?",
+        「10 週是這樣，那 12 週呢？」); a bare number after a restated figure is in its unit."""
+        restated: set[int] = set()
+        for i, q in enumerate(reading.quantities):
+            if q.kind == "number":
+                continue
+            bound = self._planner.bind(rule, light, replace(reading, quantities=(q,))).params
+            numeric = {k: v for k, v in bound.items() if rule.inputs[k].type in ("number", "int")}
+            if numeric and all(carried.get(k) == v for k, v in numeric.items()):
+                restated.add(i)
+        if not restated or len(restated) == len(reading.quantities):
+            return reading
+        kept: list[Quantity] = []
+        last: Quantity | None = None
+        for i, q in enumerate(reading.quantities):
+            if i in restated:
+                last = q
+                continue
+            if q.kind == "number" and last is not None:
+                q, last = replace(q, kind=last.kind, unit=last.unit, approximate=False), None
+            kept.append(q)
+        return replace(reading, quantities=tuple(kept))
 
     def _only_tiers(self, named: tuple[str, ...], st: DialogueState, nq: Normalised) -> bool:
         """The ministry named in a follow-up about a university's answer names one of that university's course tiers."""

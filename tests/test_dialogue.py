@@ -160,3 +160,22 @@ def test_a_marked_follow_up_finds_its_clause_with_the_last_questions_words_break
     assert "400" in second.text
     _, what_if = talk(engine, "What are my obligations after getting an NKUST MOOC grant?", "what if I don't make it?", lang="en")
     assert docs(what_if) == ["nkust-mooc"] and "2 years" in what_if.text
+
+
+def test_a_short_message_on_the_clause_the_last_rule_applies_continues_the_calculation(engine: Engine) -> None:
+    first, last = talk(engine, "教育部核定補助 250 萬，第一期撥多少？", "最後一期？")
+    assert first.kind == last.kind == "calculation" and last.calculator == first.calculator
+    assert last.inputs.get("approved_amount") == "2500000"
+
+
+def test_a_figure_that_restates_the_carried_one_is_not_the_change(engine: Engine) -> None:
+    q = "逢甲標竿課程開 10 週，註冊 400 人，線上輔導鐘點幾小時？"
+    _, english = talk(engine, q, "that's for 10 weeks, what about 12?", lang="en")
+    assert english.kind == "calculation" and english.inputs["course_weeks"] == "12" and english.inputs["online_enrolment"] == "400"
+    _, chinese = talk(engine, q, "10 週是這樣，那 14 週呢？")
+    assert chinese.inputs["course_weeks"] == "14" and "96" in chinese.direct  # (14 + 2) weeks × 6 hours
+
+
+def test_a_follow_up_marked_mid_message_is_one(engine: Engine) -> None:
+    first, second = talk(engine, "逢甲SPOC課程的教學助理怎麼補助？", "標竿課程呢？一樣嗎？")
+    assert second.citations[0].entry == first.citations[0].entry  # the same table row, for the other tier
