@@ -179,3 +179,11 @@ def test_a_figure_that_restates_the_carried_one_is_not_the_change(engine: Engine
 def test_a_follow_up_marked_mid_message_is_one(engine: Engine) -> None:
     first, second = talk(engine, "逢甲SPOC課程的教學助理怎麼補助？", "標竿課程呢？一樣嗎？")
     assert second.citations[0].entry == first.citations[0].entry  # the same table row, for the other tier
+
+
+def test_a_kind_of_university_in_a_follow_up_is_no_uncovered_school_but_a_named_one_is(engine: Engine) -> None:
+    first, second = talk(engine, "教育部磨課師計畫補助 170 萬，我們是市立大學（地方政府所屬），自籌至少要多少？", "如果是一般國立大學呢？")
+    assert second.kind == "calculation" and second.inputs.get("local_government") == "no"
+    assert first.result["min_self_funding"] == 300000 and second.result["min_self_funding"] == 170000
+    _, named = talk(engine, "教育部磨課師計畫補助 170 萬，自籌至少要多少？", "那臺北市立大學呢？")
+    assert named.kind == "unknown" and "臺北市立大學" in named.text

@@ -92,3 +92,10 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
     # 「線上註冊一千人以下時，每週線上輔導鐘點差幾小時」 asks for tutoring hours, never a count of classroom students.
     ans = engine.answer("逢甲標竿跟錄取課程，線上註冊一千人以下時，每週線上輔導鐘點差幾小時？超過一千人呢？")
     assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
+
+
+def test_a_yes_no_input_is_no_by_its_avoid_words(engine: Engine) -> None:
+    local = engine.answer("教育部磨課師計畫補助 170 萬，我們是市立大學，自籌至少要多少？")
+    national = engine.answer("教育部磨課師計畫補助 170 萬，我們是一般國立大學，自籌至少要多少？")
+    assert local.inputs.get("local_government") == "yes" and national.inputs.get("local_government") == "no"
+    assert local.result["min_self_funding"] == 300000 and national.result["min_self_funding"] == 170000
