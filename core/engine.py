@@ -29,6 +29,7 @@ from core.talk import (
     asks_each,
     asks_how_computed,
     asks_procedure,
+    asks_to_add,
     defines_only,
     language_request,
     looks_like_follow_up,
@@ -321,7 +322,7 @@ class Engine:
     def _is_follow_up(self, nq: Normalised, text: str) -> bool:
         """A message that only changes something of the last question: marked so (那…呢, 如果…, what about), or too
         short to be a question itself; a message that is a complete question on its own starts afresh."""
-        if looks_like_follow_up(text):
+        if looks_like_follow_up(text) or (nq.schools and asks_to_add(text)):
             return True
         rest = self._matcher.strip(nq.content)
         rest = "".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%")
@@ -351,6 +352,15 @@ class Engine:
             return self._refuse(nq, lang), st
         if named and self._only_tiers(named, st, nq):
             named = ()  # 「換成部定的錄取課程呢？」 names a tier of the university's own table, not the ministry's document
+        if named and len(st.schools) >= 2 and not set(named) <= set(st.schools) and asks_to_add(nq.text):
+            # 「東華也加進來」 after two schools side by side: the same question, all of them.
+            every = tuple(dict.fromkeys((*st.schools, *named)))
+            compared = self._compare_schools(replace(nq, content=content, text=f"{content} {nq.text}"), every, lang, self._columns_in(nq.text))
+            if compared.kind != "unknown":
+                note = "Same question, with {} added:" if en else "延續上一題，加入{}："
+                names = (", " if en else "、").join(self._compose.doc_name(s, lang) for s in named)
+                compared = replace(compared, notes=(Note("carried", note.format(names)), *compared.notes))
+                return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if named and set(named) != set(st.schools):
             school = named[0]
             name = self._compose.doc_name(school, lang)

@@ -187,3 +187,12 @@ def test_a_kind_of_university_in_a_follow_up_is_no_uncovered_school_but_a_named_
     assert first.result["min_self_funding"] == 300000 and second.result["min_self_funding"] == 170000
     _, named = talk(engine, "教育部磨課師計畫補助 170 萬，自籌至少要多少？", "那臺北市立大學呢？")
     assert named.kind == "unknown" and "臺北市立大學" in named.text
+
+
+def test_a_school_added_to_a_comparison_joins_the_schools_compared(engine: Engine) -> None:
+    first, added, alone = talk(engine, "高科大和逢甲的磨課師教材著作權歸誰？比較一下", "東華也加進來一起比", "那東華呢？")
+    assert set(docs(first)) == {"nkust-mooc", "fcu-mooc-reward"}
+    assert set(docs(added)) == {"nkust-mooc", "fcu-mooc-reward", "ndhu-elearning"}
+    assert docs(alone) == ["ndhu-elearning"]  # naming a school without adding it asks about that school alone
+    _, english = talk(engine, "Compare who owns the copyright of MOOC materials at NKUST and FCU.", "add NDHU too, side by side", lang="en")
+    assert set(docs(english)) == {"nkust-mooc", "fcu-mooc-reward", "ndhu-elearning"}
