@@ -361,6 +361,16 @@ class Engine:
                 names = (", " if en else "、").join(self._compose.doc_name(s, lang) for s in named)
                 compared = replace(compared, notes=(Note("carried", note.format(names)), *compared.notes))
                 return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
+        if len(st.schools) >= 2 and (not named or (set(named) <= set(st.schools) and asks_each(nq.text))):
+            # After schools side by side, figures are worked through each school's rule, with the thread's earlier
+            # figures (「如果 6 週、130 人，各能補多少？」, "how many hours each, if FCU is an accepted course").
+            light, reading = self._planner.read(nq.original)
+            if reading.quantities and not reading.problems:
+                both = replace(nq, content=f"{content} {nq.content}".strip())
+                compared = self._compare_calculations(both, st.schools, lang, _said(st))
+                if compared is not None:
+                    compared = replace(compared, notes=(Note("carried", "Same schools, with these figures:" if en else "延續上一題的學校，代入這些數字："), *compared.notes))
+                    return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if named and set(named) != set(st.schools):
             school = named[0]
             name = self._compose.doc_name(school, lang)
@@ -374,15 +384,6 @@ class Engine:
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
-        if not named and len(st.schools) >= 2:
-            # After schools side by side, figures are worked through each school's rule (「如果 6 週、130 人，各能補多少？」).
-            light, reading = self._planner.read(nq.original)
-            if reading.quantities and not reading.problems:
-                both = replace(nq, content=f"{content} {nq.content}".strip())
-                compared = self._compare_calculations(both, st.schools, lang)
-                if compared is not None:
-                    compared = replace(compared, notes=(Note("carried", "Same schools, with these figures:" if en else "延續上一題的學校，代入這些數字："), *compared.notes))
-                    return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if st.calculator and st.calculator in self._rules:
             rule = self._rules[st.calculator]
             light, reading = self._planner.read(nq.original)
@@ -708,13 +709,19 @@ class Engine:
             return replace(ans, kind="answer")
         return ans
 
-    def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str) -> Answer | None:
-        """The same figures through each named school's own rule, side by side; None when no school's rule takes them."""
+    def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str, said: tuple[str, ...] = ()) -> Answer | None:
+        """The same figures through each named school's own rule, side by side; None when no school's rule takes them.
+        `said`: earlier messages of the thread, whose figures each rule takes unless this message gives them anew."""
         en = lang == "en"
         runs: list[tuple[str, Answer | None]] = []
         for school in schools:
             ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=40)
-            runs.append((school, self._calculate(nq, ranked, (school,), lang) if ranked else None))
+            carried: dict[str, dict[str, str]] = {}
+            for rule, _ in self._candidate_rules(ranked, (school,)) if said else ():
+                for earlier in said:
+                    before_light, before = self._planner.read(earlier)
+                    carried.setdefault(rule.name, {}).update(self._planner.bind(rule, before_light, before).params)
+            runs.append((school, self._calculate(nq, ranked, (school,), lang, carried or None) if ranked else None))
         done = [(sch, a) for sch, a in runs if a is not None and a.kind == "calculation"]
         if not done:
             return None
@@ -724,7 +731,13 @@ class Engine:
             name = self._compose.doc_name(school, lang)
             doc = self._kb.documents[school]
             if a is None or a.kind != "calculation":
-                parts.append(f"{name}: its document has no rule for these figures" if en else f"{name}：文件沒有可套用這些數字的規定")
+                # No result here: what the rule still needs, or the school's own clause on the question, or nothing.
+                part = self._uncomputed_section(nq, school, a, lang)
+                if part is None:
+                    parts.append(f"{name}: its document has no rule for these figures" if en else f"{name}：文件沒有可套用這些數字的規定")
+                    continue
+                parts.append(f"{name}: {part.direct}" if en else f"{name}：{part.direct}")
+                sections.append(part)
                 continue
             parts.append(f"{name}: {a.direct}" if en else f"{name}：{a.direct}")
             sections.append(Section(document=school, heading=doc.short_en if en else doc.short_zh, direct=a.direct, figures=a.figures, steps=a.steps,
@@ -741,6 +754,20 @@ class Engine:
             matched=tuple(c.entry for sec in sections for c in sec.citations),
             calculator=done[0][1].calculator if done[0][1] else None,
         )
+
+    def _uncomputed_section(self, nq: Normalised, school: str, run: Answer | None, lang: str) -> Section | None:
+        """A school's part of figures compared side by side when its rule computed nothing: the figures the rule still
+        needs with its clause, or its own clause on the question; None when its document does not address it."""
+        doc = self._kb.documents[school]
+        heading = doc.short_en if lang == "en" else doc.short_zh
+        if run is not None and run.needs and run.citations:
+            return Section(document=school, heading=heading, direct=run.direct, details=run.details, citations=run.citations[:1])
+        ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=1)
+        if not ranked or not self._matcher.confident(ranked[0]) or not self._matcher.has_topic(nq.content, ranked[0]):
+            return None
+        e = ranked[0].entry
+        return Section(document=school, heading=heading, direct=first_sentence(e.answer_en if lang == "en" else e.answer_zh),
+                       citations=(self._compose.citation(e, lang),))
 
     def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
         """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""

@@ -34,7 +34,7 @@ _REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|
 _REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
 
 # A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成另一校的話呢？」, "what about 12?").
-_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再|加上|加入|也加|連同)|^(?:add|also|include|plus)\b|^(?:what about|how about|and if|and for|if|instead|what if|same for|and|then)\b|[,;]\s*(?:what|how) about\b|呢(?:[？?，,。]|$)|的話[？?呢]*$", re.I)
+_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再|加上|加入|也加|連同)|^(?:add|also|include|plus)\b|^(?:what about|how about|and if|and for|if|instead|what if|same for|and|then|so)\b|[,;]\s*(?:what|how) about\b|呢(?:[？?，,。]|$)|的話[？?呢]*$", re.I)
 # An acknowledgement before the follow-up itself: 「好，那…」, 「謝謝～那…」, "ok, what about", "thanks. And …".
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|thanks?(?: you)?|thx|great|cool|got it|i see|alright|好的?|嗯+|喔+|哦+|噢|謝謝|感謝|了解|瞭解|收到|明白|原來如此)[\s,.!~，。！～、]*){1,3}", re.I)
 # A checklist, not a rule: 要準備哪些東西, 步驟, 流程, 要交哪些文件.

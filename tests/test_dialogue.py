@@ -196,3 +196,14 @@ def test_a_school_added_to_a_comparison_joins_the_schools_compared(engine: Engin
     assert docs(alone) == ["ndhu-elearning"]  # naming a school without adding it asks about that school alone
     _, english = talk(engine, "Compare who owns the copyright of MOOC materials at NKUST and FCU.", "add NDHU too, side by side", lang="en")
     assert set(docs(english)) == {"nkust-mooc", "fcu-mooc-reward", "ndhu-elearning"}
+
+
+def test_schools_compared_keep_their_sections_when_one_rule_needs_more_and_figures_added_for_one_go_through_each(engine: Engine) -> None:
+    first, second = talk(engine, "開 8 週的磨課師，高科大的助教補助和逢甲的線上輔導鐘點費各算幾週？", "那逢甲如果是錄取課程、註冊 200 人，各是幾小時？")
+    # A school whose rule still needs a figure is shown with what it needs and cited, not dropped.
+    assert set(docs(first)) == {"nkust-mooc", "fcu-mooc-reward"}
+    assert "課程等級" in {s.document: s.direct for s in first.sections}["fcu-mooc-reward"]
+    # Figures for one of the schools compared, asked for each: both schools again, with the 8 weeks carried.
+    assert second.kind == "calculation" and {s.document for s in second.sections} == {"nkust-mooc", "fcu-mooc-reward"}
+    by_school = {s.document: s.direct for s in second.sections}
+    assert "100" in by_school["nkust-mooc"] and "40" in by_school["fcu-mooc-reward"]  # 10 weeks × 10 h; (8 + 2) weeks × 4 h
