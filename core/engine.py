@@ -686,10 +686,15 @@ class Engine:
             return computed
         found: list[tuple[Entry, float]] = []
         missing: list[str] = []
+        # 「哪個比較多」, 「各怎麼算」 ask for figures: in each school a close clause that sets a rule leads.
+        figures = asks_comparison(nq.text) or asks_how_computed(nq.text)
         for school in schools:
             if school not in self._kb.documents:
                 continue
-            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=1)
+            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=40 if figures else 1)
+            ruled = next((s for s in ranked if s.entry.id in self._rule_homes and s.score >= ranked[0].score * HOW_COMPUTED_RATIO), None) if figures and ranked else None
+            if ruled is not None and self._matcher.confident(ruled):
+                ranked = [ruled]
             if ranked and self._matcher.confident(ranked[0]):
                 found.append((ranked[0].entry, ranked[0].score))
             else:

@@ -136,6 +136,14 @@ def test_a_comparison_of_where_courses_run_cites_each_schools_platform_clause(en
     assert "OpenEdu" in ans.text and "指定" in ans.text
 
 
+def test_a_comparison_of_figures_cites_the_clause_that_sets_each_schools_rule(engine: Engine) -> None:
+    more = engine.answer("逢甲跟高科大的錄製鐘點費誰比較高？")
+    cited = {c.document: c.entry for c in more.citations}
+    assert cited["fcu-mooc-reward"] == "fcu-table-recording-fee" and "倍" in more.text  # the row of multiples, not its footnote
+    each = engine.answer("逢甲跟東華的教學助理名額各怎麼算？")
+    assert {c.document: c.entry for c in each.citations}["fcu-mooc-reward"] == "fcu-table-ta-1" and "40" in each.text
+
+
 def test_typos_and_chinese_numerals(engine: Engine) -> None:
     ans = engine.answer("高科大磨課帥一學份要上幾小時")
     assert ans.citations and ans.citations[0].entry == "nkust-3"
