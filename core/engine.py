@@ -130,6 +130,36 @@ def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
 _OVER_ROWS = re.compile(r"百分|比例|佔|占|%|平均|合計|加起來|總共|總數|差|比.{0,8}多|比.{0,8}少|percent|share|average|total|sum|difference|more than|less than", re.I)
 
 
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _without_words_of(text: str, names: tuple[str, ...]) -> str:
+    """The text with what it shares with `names` taken out: each run of two or more CJK characters found in a name
+    (the longest at each place) and each whole English word found in one."""
+    words = {w for n in names for w in _ASCII_WORD.findall(n.lower())}
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        m = _ASCII_WORD.match(text, i)
+        if m:
+            out.append(" " if m.group(0) in words else m.group(0))
+            i = m.end()
+            continue
+        k = 0
+        if _cjk(text[i]):
+            end = i
+            while end < len(text) and end - i < 16 and _cjk(text[end]):
+                end += 1
+            k = next((n for n in range(end - i, 1, -1) if any(text[i:i + n] in name for name in names)), 0)
+        out.append(" " if k else text[i])
+        i += k or 1
+    return "".join(out)
+
+
 def _said(st: DialogueState) -> tuple[str, ...]:
     """The messages of the conversation's current thread, oldest first."""
     return tuple(v for k, v in st.extra if k == "said")
@@ -797,7 +827,11 @@ class Engine:
         proc = max(procs, key=lambda p: sum(1 for t in p.triggers if self._norm.base(t) in nq.text))
         # The item the question's other words point at (「結報要交什麼」 → the settlement clause) is cited first,
         # and picks the checklist it belongs to.
-        lead = next((s for s in self._matcher.rank(rest, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
+        # The words of the document's own title name the document, not an item (「教材製作獎勵要怎麼申請」 at the
+        # university whose rules are the 教材製作獎勵要點).
+        title = self._kb.documents[doc]
+        pointing = _without_words_of(nq.content, (self._norm.base(title.title_zh), self._norm.base(title.title_en)))
+        lead = next((s for s in self._matcher.rank(pointing, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
         if lead is not None and (lead.specific < LEAD_ITEM or not self._matcher.confident(lead, self._matcher.oov(rest))):
             lead = None
         if lead is not None and not any(it.entry == lead.entry.id for it in proc.items):

@@ -144,6 +144,24 @@ def test_a_comparison_of_figures_cites_the_clause_that_sets_each_schools_rule(en
     assert {c.document: c.entry for c in each.citations}["fcu-mooc-reward"] == "fcu-table-ta-1" and "40" in each.text
 
 
+def test_a_checklists_lead_item_is_pointed_at_by_the_questions_words_but_not_by_the_documents_title(engine: Engine) -> None:
+    # 「教材製作獎勵」 is what FCU's whole document is about: the checklist starts where it starts (the nomination).
+    apply = engine.answer("逢甲的教材製作獎勵要怎麼申請？")
+    assert apply.citations[0].entry == "fcu-3", apply.citations[:2]
+    # 「期中考核」, 「結報」 point at one item of MOE's reporting checklist; the words 要交什麼 help find it.
+    assert engine.answer("教育部計畫期中考核要交什麼？").citations[0].entry == "moe-12-2-1"
+    assert engine.answer("教育部结报要交什么？").citations[0].entry == "moe-11-2"
+
+
+def test_words_shared_with_a_title_are_taken_out_whole() -> None:
+    from core.engine import _without_words_of
+
+    out = _without_words_of("老師想拿磨課師教材製作獎勵 want the excellence 獎勵", ("逢甲大學磨課師課程教材製作獎勵要點", "guidelines for the excellence award"))
+    assert "教材製作獎勵" not in out and "磨課師" not in out and "老師想拿" in out
+    assert "excellence" not in out and "want" in out and "the" not in out
+    assert _without_words_of("期中要交什麼", ("教育部磨課師系列課程計畫徵件須知",)) == "期中要交什麼"
+
+
 def test_typos_and_chinese_numerals(engine: Engine) -> None:
     ans = engine.answer("高科大磨課帥一學份要上幾小時")
     assert ans.citations and ans.citations[0].entry == "nkust-3"
