@@ -162,6 +162,11 @@ def test_words_shared_with_a_title_are_taken_out_whole() -> None:
     assert _without_words_of("期中要交什麼", ("教育部磨課師系列課程計畫徵件須知",)) == "期中要交什麼"
 
 
+def test_self_fund_reads_as_self_funding(engine: Engine) -> None:
+    ans = engine.answer("How much must a school self-fund for an MOE MOOC series?")
+    assert ans.citations and ans.citations[0].entry == "moe-9-1" and "10%" in ans.text
+
+
 def test_typos_and_chinese_numerals(engine: Engine) -> None:
     ans = engine.answer("高科大磨課帥一學份要上幾小時")
     assert ans.citations and ans.citations[0].entry == "nkust-3"
