@@ -156,3 +156,9 @@ def test_a_named_school_without_shared_terms_is_compared_with_its_own_entries(pa
     assert nq.schools
     for s in m.rank(nq.content or nq.text, nq.schools, 40):
         assert s.document in nq.schools
+
+
+def test_words_with_a_glue_character_that_mean_something_are_kept_whole(parts: tuple[Normaliser, Matcher]) -> None:
+    _, m = parts
+    assert "要求" in m.strip("磨課師課程又有什麼要求")  # 要 is glue elsewhere; a requirement is a word
+    assert "要" not in m.strip("要準備什麼")
