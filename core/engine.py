@@ -385,12 +385,12 @@ class Engine:
         if named and len(st.schools) >= 2 and not set(named) <= set(st.schools) and asks_to_add(nq.text):
             # 「東華也加進來」 after two schools side by side: the same question, all of them.
             every = tuple(dict.fromkeys((*st.schools, *named)))
-            compared = self._compare_schools(replace(nq, content=content, text=f"{content} {nq.text}"), every, lang, self._columns_in(nq.text))
-            if compared.kind != "unknown":
+            joined = self._compare_schools(replace(nq, content=content, text=f"{content} {nq.text}"), every, lang, self._columns_in(nq.text))
+            if joined.kind != "unknown":
                 note = "Same question, with {} added:" if en else "延續上一題，加入{}："
                 names = (", " if en else "、").join(self._compose.doc_name(s, lang) for s in named)
-                compared = replace(compared, notes=(Note("carried", note.format(names)), *compared.notes))
-                return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
+                joined = replace(joined, notes=(Note("carried", note.format(names)), *joined.notes))
+                return joined, self.state_after(joined, 0.0, replace(nq, content=content), _said(st))
         if len(st.schools) >= 2 and (not named or (set(named) <= set(st.schools) and asks_each(nq.text))):
             # After schools side by side, figures are worked through each school's rule, with the thread's earlier
             # figures (「如果 6 週、130 人，各能補多少？」, "how many hours each, if FCU is an accepted course").
