@@ -383,7 +383,7 @@ class Engine:
         if named and self._only_tiers(named, st, nq):
             named = ()  # 「換成部定的錄取課程呢？」 names a tier of the university's own table, not the ministry's document
         if named and len(st.schools) >= 2 and not set(named) <= set(st.schools) and asks_to_add(nq.text):
-            # 「東華也加進來」 after two schools side by side: the same question, all of them.
+            # 「某校也加進來」 after two schools side by side: the same question, all of them.
             every = tuple(dict.fromkeys((*st.schools, *named)))
             joined = self._compare_schools(replace(nq, content=content, text=f"{content} {nq.text}"), every, lang, self._columns_in(nq.text))
             if joined.kind != "unknown":
@@ -393,7 +393,7 @@ class Engine:
                 return joined, self.state_after(joined, 0.0, replace(nq, content=content), _said(st))
         if len(st.schools) >= 2 and (not named or (set(named) <= set(st.schools) and asks_each(nq.text))):
             # After schools side by side, figures are worked through each school's rule, with the thread's earlier
-            # figures (「如果 6 週、130 人，各能補多少？」, "how many hours each, if FCU is an accepted course").
+            # figures (「如果 6 週、130 人，各能補多少？」, "how many hours each, if the second is an accepted course").
             light, reading = self._planner.read(nq.original)
             if reading.quantities and not reading.problems:
                 both = replace(nq, content=f"{content} {nq.content}".strip())

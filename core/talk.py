@@ -202,12 +202,12 @@ def asks_each(text: str) -> bool:
     return bool(_EACH.search(text))
 
 
-# Another school added to the schools just compared: 「把東華也加進來」, 「加上東華一起比」, "add NDHU too".
+# Another school added to the schools just compared: 「把某校也加進來」, 「加上某校一起比」, "add that school too".
 _ADD = re.compile(r"加上|加入|加進|也加|再加|一起比|一併|並列|連同|\badd\b|\btoo\b|\bas well\b|\binclude\b|side by side", re.I)
 
 
 def asks_to_add(text: str) -> bool:
-    """Asks to add something to what was just compared (「東華也加進來」, "add NDHU too")."""
+    """Asks to add something to what was just compared (「某校也加進來」, "add that school too")."""
     return bool(_ADD.search(text))
 
 
