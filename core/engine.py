@@ -26,8 +26,10 @@ from core.talk import (
     asks_comparison,
     asks_definition,
     asks_difference,
+    asks_each,
     asks_how_computed,
     asks_procedure,
+    asks_to_add,
     defines_only,
     language_request,
     looks_like_follow_up,
@@ -35,6 +37,7 @@ from core.talk import (
     without_procedure_words,
 )
 from lang.numbers import format_number
+from lang.quantities import Quantity, Reading
 from lang.textnorm import collapse_ws
 from rules.base import CalcError, num
 from rules.evaluate import Rule, format_value
@@ -51,6 +54,8 @@ ROW_LOOKUP = 0.6  # a table row matched this well answers a question that names 
 HOW_COMPUTED_RATIO = 0.8  # 「怎麼算」: a clause a rule applies, this close to the best, leads
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
 MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
+THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
+THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
 
 
@@ -138,6 +143,36 @@ _OVER_ROWS = re.compile(r"百分|比例|佔|占|%|平均|合計|加起來|總共
 _AGGREGATE = re.compile(r"平均|average|\bmean\b", re.I)
 
 
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _without_words_of(text: str, names: tuple[str, ...]) -> str:
+    """The text with what it shares with `names` taken out: each run of two or more CJK characters found in a name
+    (the longest at each place) and each whole English word found in one."""
+    words = {w for n in names for w in _ASCII_WORD.findall(n.lower())}
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        m = _ASCII_WORD.match(text, i)
+        if m:
+            out.append(" " if m.group(0) in words else m.group(0))
+            i = m.end()
+            continue
+        k = 0
+        if _cjk(text[i]):
+            end = i
+            while end < len(text) and end - i < 16 and _cjk(text[end]):
+                end += 1
+            k = next((n for n in range(end - i, 1, -1) if any(text[i:i + n] in name for name in names)), 0)
+        out.append(" " if k else text[i])
+        i += k or 1
+    return "".join(out)
+
+
 def _said(st: DialogueState) -> tuple[str, ...]:
     """The messages of the conversation's current thread, oldest first."""
     return tuple(v for k, v in st.extra if k == "said")
@@ -173,6 +208,9 @@ class Engine:
                         if word:
                             self._columns.append((normaliser.base(word), spec.zh))
         self._columns = sorted(dict.fromkeys(self._columns), key=lambda wc: -len(wc[0]))  # each pair once: rules share words
+        self._doc_columns: dict[str, set[str]] = {}  # per document, the column headers of its tables
+        for e in kb.entries:
+            self._doc_columns.setdefault(kb.entry_document[e.id], set()).update(e.cells)
         self._rules = dict(calculators)
         self._rule_homes = frozenset(r.entry for r in calculators.values())  # the clauses that set a rule
         self._planner = Planner(self._rules, normaliser.light, normaliser.base)
@@ -207,7 +245,7 @@ class Engine:
         if ref is not None and st.entries:
             ans = self._reference(text, ref, st, lang)
             return self._finish(ans, simple, nq.truncated), replace(st, at=now)
-        if st.question and self._is_follow_up(nq, said):
+        if st.question and (self._is_follow_up(nq, said) or self._continues_calculation(nq, st)):
             carried = self._follow_up(nq, st, ctx, lang)
             if carried is not None:
                 ans, next_state = carried
@@ -216,7 +254,7 @@ class Engine:
             diff = self._difference(text, st, lang)
             if diff is not None:
                 return self._finish(diff, simple, nq.truncated), replace(st, at=now)
-        ans = self._answer(nq, ctx, lang)
+        ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None)
         if ans.kind not in ("unknown", "chat"):
             next_state = _keep_previous(self.state_after(ans, now, nq), st)
         elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
@@ -331,7 +369,7 @@ class Engine:
     def _is_follow_up(self, nq: Normalised, text: str) -> bool:
         """A message that only changes something of the last question: marked so (那…呢, 如果…, what about), or too
         short to be a question itself; a message that is a complete question on its own starts afresh."""
-        if looks_like_follow_up(text):
+        if looks_like_follow_up(text) or (nq.schools and asks_to_add(text)):
             return True
         if self._own_words(nq) > 4:
             return False
@@ -343,6 +381,18 @@ class Engine:
         rest = self._matcher.strip(nq.content)
         return len("".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%"))
 
+    def _continues_calculation(self, nq: Normalised, st: DialogueState) -> bool:
+        """A short message naming no school whose best clause in the rule's document is one the last answer's rule
+        applies (「最後一期？」 after the instalments were computed): the same calculation, asked about again."""
+        rule = self._rules.get(st.calculator or "")
+        if rule is None or nq.schools or nq.uncovered:
+            return False
+        rest = "".join(ch for ch in self._matcher.strip(nq.content) if not ch.isdigit() and ch not in " .,%")
+        if len(rest) > 4:
+            return False
+        ranked = self._matcher.rank(nq.content or nq.text, (rule.document,), limit=1)
+        return bool(ranked) and ranked[0].entry.id in {rule.entry, *rule.spec.applies} and self._stays_with(nq, rule.document)
+
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
         content = dict(st.extra).get("content", "")
@@ -352,6 +402,25 @@ class Engine:
             return self._refuse(nq, lang), st
         if named and self._only_tiers(named, st, nq):
             named = ()  # 「換成部定的錄取課程呢？」 names a tier of the university's own table, not the ministry's document
+        if named and len(st.schools) >= 2 and not set(named) <= set(st.schools) and asks_to_add(nq.text):
+            # 「某校也加進來」 after two schools side by side: the same question, all of them.
+            every = tuple(dict.fromkeys((*st.schools, *named)))
+            joined = self._compare_schools(replace(nq, content=content, text=f"{content} {nq.text}"), every, lang, self._columns_in(nq.text))
+            if joined.kind != "unknown":
+                note = "Same question, with {} added:" if en else "延續上一題，加入{}："
+                names = (", " if en else "、").join(self._compose.doc_name(s, lang) for s in named)
+                joined = replace(joined, notes=(Note("carried", note.format(names)), *joined.notes))
+                return joined, self.state_after(joined, 0.0, replace(nq, content=content), _said(st))
+        if len(st.schools) >= 2 and (not named or (set(named) <= set(st.schools) and asks_each(nq.text))):
+            # After schools side by side, figures are worked through each school's rule, with the thread's earlier
+            # figures (「如果 6 週、130 人，各能補多少？」, "how many hours each, if the second is an accepted course").
+            light, reading = self._planner.read(nq.original)
+            if reading.quantities and not reading.problems:
+                both = replace(nq, content=f"{content} {nq.content}".strip())
+                compared = self._compare_calculations(both, st.schools, lang, _said(st))
+                if compared is not None:
+                    compared = replace(compared, notes=(Note("carried", "Same schools, with these figures:" if en else "延續上一題的學校，代入這些數字："), *compared.notes))
+                    return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if named and set(named) != set(st.schools):
             school = named[0]
             name = self._compose.doc_name(school, lang)
@@ -367,18 +436,10 @@ class Engine:
                 return ans, st
             ans = replace(ans, notes=(Note("carried", carried), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
-        if not named and len(st.schools) >= 2:
-            # After schools side by side, figures are worked through each school's rule (「如果 6 週、130 人，各能補多少？」).
-            light, reading = self._planner.read(nq.original)
-            if reading.quantities and not reading.problems:
-                both = replace(nq, content=f"{content} {nq.content}".strip())
-                compared = self._compare_calculations(both, st.schools, lang)
-                if compared is not None:
-                    compared = replace(compared, notes=(Note("carried", "Same schools, with these figures:" if en else "延續上一題的學校，代入這些數字："), *compared.notes))
-                    return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if st.calculator and st.calculator in self._rules:
             rule = self._rules[st.calculator]
             light, reading = self._planner.read(nq.original)
+            reading = self._without_restated(rule, light, reading, dict(st.params))
             if reading.problems:
                 problem = reading.problems[0]
                 return Answer(question=nq.original, kind="clarify", direct=problem.message_en if en else problem.message_zh, lang=lang), st
@@ -401,13 +462,74 @@ class Engine:
             ans = self._compose.single(nq.original, lead, 1.0, lang, columns)
             ans = replace(ans, notes=(Note("carried", f"Same question, for {name}:" if en else f"延續上一題，改問{name}："), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
+        if not named and st.schools and content:
+            return self._same_topic_follow_up(nq, st, content, lang)
         return None
+
+    def _same_topic_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
+        """「新南向系列呢？」, "what if I don't make it?": in each school the last answer was about, the clause this
+        message's words find, with the last question's words breaking near ties (the cap asked about before, for the
+        New Southbound series). A school whose document answers the message much worse than another document is left
+        out; a checklist or a definition asked is left to the ordinary answer. None when no school has such a clause."""
+        if asks_procedure(nq.text) or asks_definition(nq.text) or not self._matcher.strip(nq.content):
+            return None
+        best_all = self._matcher.rank(nq.content, None, limit=1)
+        found: list[tuple[Scored, float]] = []
+        for school in st.schools:
+            own = self._matcher.rank(nq.content, (school,), limit=40)
+            before = {s.entry.id: s.score for s in self._matcher.rank(content, (school,), limit=40)}
+            mixed = [(s, s.score + THREAD_WEIGHT * before.get(s.entry.id, 0.0)) for s in own if s.specific > 0]
+            if not mixed:
+                continue
+            top, score = max(mixed, key=lambda sm: sm[1])
+            if score < self._matcher.threshold + THREAD_WEIGHT * self._matcher.threshold or (best_all and own[0].score < best_all[0].score * THREAD_RATIO):
+                continue
+            found.append((top, score))
+        if not found:
+            return None
+        en = lang == "en"
+        note = Note("carried", "Same topic as the last question:" if en else "延續上一題的主題：")
+        if len(found) == 1:
+            top = found[0][0]
+            ans = self._compose.single(nq.original, top.entry, top.score, lang, self._columns_in(nq.text))
+        else:
+            ans = self._compose.several(nq.original, [(s.entry, s.score) for s, _ in found], lang, self._several_head(lang, named=True))
+        ans = replace(ans, notes=(note, *ans.notes))
+        return ans, self.state_after(ans, 0.0, replace(nq, content=f"{content} {nq.content}"), _said(st))
+
+    def _without_restated(self, rule: Rule, light: str, reading: Reading, carried: dict[str, str]) -> Reading:
+        """A follow-up's figures without those that only restate a carried one ("that's for 10 weeks, what about 12?",
+        「10 週是這樣，那 12 週呢？」); a bare number after a restated figure is in its unit."""
+        restated: set[int] = set()
+        for i, q in enumerate(reading.quantities):
+            if q.kind == "number":
+                continue
+            bound = self._planner.bind(rule, light, replace(reading, quantities=(q,))).params
+            numeric = {k: v for k, v in bound.items() if rule.inputs[k].type in ("number", "int")}
+            if numeric and all(carried.get(k) == v for k, v in numeric.items()):
+                restated.add(i)
+        if not restated or len(restated) == len(reading.quantities):
+            return reading
+        kept: list[Quantity] = []
+        last: Quantity | None = None
+        for i, q in enumerate(reading.quantities):
+            if i in restated:
+                last = q
+                continue
+            if q.kind == "number" and last is not None:
+                q, last = replace(q, kind=last.kind, unit=last.unit, approximate=False), None
+            kept.append(q)
+        return replace(reading, quantities=tuple(kept))
 
     def _only_tiers(self, named: tuple[str, ...], st: DialogueState, nq: Normalised) -> bool:
         """The ministry named in a follow-up about a university's answer names one of that university's course tiers."""
         if not all(s in self._ministries for s in named) or not st.schools or any(s in self._ministries for s in st.schools):
             return False
-        return bool(self._columns_in(nq.text))
+        return self._tiers_of(st.schools, nq.text)
+
+    def _tiers_of(self, schools: tuple[str, ...], text: str) -> bool:
+        """The text names a column of a table of one of these documents (a course tier of that university)."""
+        return any(c in self._doc_columns.get(s, ()) for c in self._columns_in(text) for s in schools)
 
     def _difference(self, question: str, st: DialogueState, lang: str) -> Answer | None:
         """「差多少？」: how far apart the last two results are (two schools side by side, or this answer and the one
@@ -524,13 +646,20 @@ class Engine:
 
     # --- a question on its own ---------------------------------------------------------------------------
 
-    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str) -> Answer:
+    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str, thread: str | None = None) -> Answer:
+        """`thread`: the one school the conversation is about, which a question naming none stays with when its
+        document answers it about as well as any other."""
         if not self._matcher.strip(nq.content) and not nq.schools:
             # 「磨課師是什麼？」 is made of words every clause shares: only a definition can answer it.
             return self._definition(nq, lang) or self._unknown(nq, lang, [], reason="empty")
         schools = (ctx.only_school,) if ctx.only_school in self._kb.documents else nq.schools
-        if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools):
-            # A ministry named next to a university describes that university's course tiers (a ministry-accepted course).
+        if not schools and not nq.uncovered and thread in self._kb.documents and self._stays_with(nq, str(thread)):
+            schools = (str(thread),)
+        if any(s in self._ministries for s in schools) and any(s in self._universities for s in schools) and (
+                self._tiers_of(tuple(s for s in schools if s in self._universities), nq.text) or not (asks_comparison(nq.text) or asks_each(nq.text))):
+            # A ministry named next to a university describes that university's course tiers (a ministry-accepted
+            # course) or its matter (a ministry certification); the ministry's own document is compared only when the
+            # question compares or asks about each, and does not name a tier of that university's own table.
             schools = tuple(s for s in schools if s not in self._ministries)
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)
@@ -584,6 +713,17 @@ class Engine:
         scores = {s.entry.id: s.score for s in ranked}
         return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns, scores)
 
+    def _stays_with(self, nq: Normalised, school: str) -> bool:
+        """The school's document answers the question (confident, on a topic) about as well as the best of any document."""
+        content = nq.content or nq.text
+        best = self._matcher.rank(content, None, limit=1)
+        mine = self._matcher.rank(content, (school,), limit=1)
+        if not best or not mine:
+            return False
+        unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
+        return (self._matcher.confident(mine[0], unknown_words) and self._matcher.has_topic(nq.content, mine[0])
+                and mine[0].score >= best[0].score * THREAD_RATIO)
+
     def _several_head(self, lang: str, named: bool) -> str:
         if named:
             return "Each school's rule, side by side:" if lang == "en" else "各校規定分列如下："
@@ -598,10 +738,15 @@ class Engine:
             return computed
         found: list[tuple[Entry, float]] = []
         missing: list[str] = []
+        # 「哪個比較多」, 「各怎麼算」 ask for figures: in each school a close clause that sets a rule leads.
+        figures = asks_comparison(nq.text) or asks_how_computed(nq.text)
         for school in schools:
             if school not in self._kb.documents:
                 continue
-            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=1)
+            ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=40 if figures else 1)
+            ruled = next((s for s in ranked if s.entry.id in self._rule_homes and s.score >= ranked[0].score * HOW_COMPUTED_RATIO), None) if figures and ranked else None
+            if ruled is not None and self._matcher.confident(ruled):
+                ranked = [ruled]
             if ranked and self._matcher.confident(ranked[0]):
                 found.append((ranked[0].entry, ranked[0].score))
             else:
@@ -621,13 +766,19 @@ class Engine:
             return replace(ans, kind="answer")
         return ans
 
-    def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str) -> Answer | None:
-        """The same figures through each named school's own rule, side by side; None when no school's rule takes them."""
+    def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str, said: tuple[str, ...] = ()) -> Answer | None:
+        """The same figures through each named school's own rule, side by side; None when no school's rule takes them.
+        `said`: earlier messages of the thread, whose figures each rule takes unless this message gives them anew."""
         en = lang == "en"
         runs: list[tuple[str, Answer | None]] = []
         for school in schools:
             ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=40)
-            runs.append((school, self._calculate(nq, ranked, (school,), lang) if ranked else None))
+            carried: dict[str, dict[str, str]] = {}
+            for rule, _ in self._candidate_rules(ranked, (school,)) if said else ():
+                for earlier in said:
+                    before_light, before = self._planner.read(earlier)
+                    carried.setdefault(rule.name, {}).update(self._planner.bind(rule, before_light, before).params)
+            runs.append((school, self._calculate(nq, ranked, (school,), lang, carried or None) if ranked else None))
         done = [(sch, a) for sch, a in runs if a is not None and a.kind == "calculation"]
         if not done:
             return None
@@ -637,7 +788,13 @@ class Engine:
             name = self._compose.doc_name(school, lang)
             doc = self._kb.documents[school]
             if a is None or a.kind != "calculation":
-                parts.append(f"{name}: its document has no rule for these figures" if en else f"{name}：文件沒有可套用這些數字的規定")
+                # No result here: what the rule still needs, or the school's own clause on the question, or nothing.
+                part = self._uncomputed_section(nq, school, a, lang)
+                if part is None:
+                    parts.append(f"{name}: its document has no rule for these figures" if en else f"{name}：文件沒有可套用這些數字的規定")
+                    continue
+                parts.append(f"{name}: {part.direct}" if en else f"{name}：{part.direct}")
+                sections.append(part)
                 continue
             parts.append(f"{name}: {a.direct}" if en else f"{name}：{a.direct}")
             sections.append(Section(document=school, heading=doc.short_en if en else doc.short_zh, direct=a.direct, figures=a.figures, steps=a.steps,
@@ -654,6 +811,20 @@ class Engine:
             matched=tuple(c.entry for sec in sections for c in sec.citations),
             calculator=done[0][1].calculator if done[0][1] else None,
         )
+
+    def _uncomputed_section(self, nq: Normalised, school: str, run: Answer | None, lang: str) -> Section | None:
+        """A school's part of figures compared side by side when its rule computed nothing: the figures the rule still
+        needs with its clause, or its own clause on the question; None when its document does not address it."""
+        doc = self._kb.documents[school]
+        heading = doc.short_en if lang == "en" else doc.short_zh
+        if run is not None and run.needs and run.citations:
+            return Section(document=school, heading=heading, direct=run.direct, details=run.details, citations=run.citations[:1])
+        ranked = self._matcher.rank(nq.content or nq.text, (school,), limit=1)
+        if not ranked or not self._matcher.confident(ranked[0]) or not self._matcher.has_topic(nq.content, ranked[0]):
+            return None
+        e = ranked[0].entry
+        return Section(document=school, heading=heading, direct=first_sentence(e.answer_en if lang == "en" else e.answer_zh),
+                       citations=(self._compose.citation(e, lang),))
 
     def _procedure(self, nq: Normalised, schools: tuple[str, ...], ctx: AnswerContext, lang: str) -> Answer | None:
         """「要準備哪些東西」, 「申請流程」: the checklist of the school's document, each item cited."""
@@ -678,7 +849,11 @@ class Engine:
         proc = max(procs, key=lambda p: sum(1 for t in p.triggers if self._norm.base(t) in nq.text))
         # The item the question's other words point at (「結報要交什麼」 → the settlement clause) is cited first,
         # and picks the checklist it belongs to.
-        lead = next((s for s in self._matcher.rank(rest, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
+        # The words of the document's own title name the document, not an item (「教材製作獎勵要怎麼申請」 at the
+        # university whose rules are the 教材製作獎勵要點).
+        title = self._kb.documents[doc]
+        pointing = _without_words_of(nq.content, (self._norm.base(title.title_zh), self._norm.base(title.title_en)))
+        lead = next((s for s in self._matcher.rank(pointing, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
         if lead is not None and (lead.specific < LEAD_ITEM or not self._matcher.confident(lead, self._matcher.oov(rest))):
             lead = None
         if lead is not None and not any(it.entry == lead.entry.id for it in proc.items):

@@ -18,6 +18,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_QUESTION_CHARS = 2000
 _OTHER_UNIVERSITY = re.compile(r"([\u4e00-\u9fff]{1,4}?)(?:大學|科大|醫大)(?!生|部|校院)")
 _NOT_A_NAME = {"本", "各", "他", "該", "其他", "合作", "頂尖", "姊妹", "一般", "國內", "國外", "外", "哪", "哪所", "哪些", "在", "的", "所", "各個"}
+# A kind of university, not a name (一般國立大學, 我們是市立大學): these words at the end, with nothing or a word
+# that is no name's end before them (臺北市立大學 is a name).
+_KIND_OF_UNIVERSITY = re.compile(r"(?:^|[是的個所間])(?:一般|國立|私立|公立|市立|縣立|技職)+$")
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ class Normaliser:
         content = re.sub(r"\s+", " ", content)
         if not schools:
             # Any other university named (X大學, X科大) is one the knowledge base does not cover.
-            others = [m.group(0) for m in _OTHER_UNIVERSITY.finditer(content) if m.group(1) not in _NOT_A_NAME]
+            others = [m.group(0) for m in _OTHER_UNIVERSITY.finditer(content) if m.group(1) not in _NOT_A_NAME and not _KIND_OF_UNIVERSITY.search(m.group(1))]
             uncovered += others
             uncovered_en += others
         off = tuple(dict.fromkeys(m.group(0) for m in self._off_re.finditer(t)))

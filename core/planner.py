@@ -276,11 +276,15 @@ class Planner:
         return tuple(dict.fromkeys(v for _, v in sorted(found)))
 
     def _flag(self, rule: Rule, name: str, text: str) -> bool | None:
-        cues, _ = self._cues[(rule.name, name)]
+        """A yes/no input: yes by a cue word (no when negated), no by an avoid word (「一般國立大學」 is no
+        local-government school); None when neither is there."""
+        cues, avoid = self._cues[(rule.name, name)]
         for cue in cues:
             at = text.find(cue)
             if at >= 0:
                 return not _NEGATED.search(text[max(0, at - 4):at])
+        if any(w in text for w in avoid):
+            return False
         return None
 
     def _cue_near(self, rule: Rule, name: str, text: str, start: int, end: int, low: int = 0, high: int | None = None) -> float:

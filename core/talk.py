@@ -34,13 +34,13 @@ _REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|
 _REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
 
 # A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成另一校的話呢？」, "what about 12?").
-_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再)|^(?:what about|how about|and if|and for|if|instead|what if|same for|and|then)\b|呢[？?]?$|的話[？?呢]*$", re.I)
+_FOLLOW = re.compile(r"^(?:那|那麼|那如果|如果|要是|假如|改成|換成|換|改|若|可是|但是|還有|再|加上|加入|也加|連同)|^(?:add|also|include|plus)\b|^(?:what about|how about|and if|and for|if|instead|what if|same for|and|then|so)\b|[,;]\s*(?:what|how) about\b|呢(?:[？?，,。]|$)|的話[？?呢]*$", re.I)
 # An acknowledgement before the follow-up itself: 「好，那…」, 「謝謝～那…」, "ok, what about", "thanks. And …".
 _ACK = re.compile(r"^(?:(?:ok(?:ay)?|thanks?(?: you)?|thx|great|cool|got it|i see|alright|好的?|嗯+|喔+|哦+|噢|謝謝|感謝|了解|瞭解|收到|明白|原來如此)[\s,.!~，。！～、]*){1,3}", re.I)
 # A checklist, not a rule: 要準備哪些東西, 步驟, 流程, 要交哪些文件.
 _PROCEDURE = re.compile(r"準備(?:哪些|什麼|甚麼|那些|些什麼)|要準備|需要準備|步驟|流程|程序|要交(?:哪些|什麼)|繳交(?:哪些|什麼)|哪些文件|什麼文件|哪些表|什麼表|文件清單|表單|怎麼申請|如何申請|申請方式|申請要|checklist|what (?:do i|should i) (?:need|prepare|submit)|which (?:forms|documents)|how (?:do|can) i apply|steps|procedure|process", re.I)
 # A comparison between schools or tiers.
-_COMPARE = re.compile(r"比較|相比|比起|差別|差異|不同|一樣嗎|相同嗎|哪個(?:比較|較)?(?:多|少|高|低|好|長|短)|哪一個|哪間|誰(?:比較)?(?:多|高)|差多少|差額|compare|comparison|difference|differ|which (?:is|one|gives|pays) (?:more|higher|less)|more than|versus|\bvs\.?\b", re.I)
+_COMPARE = re.compile(r"比較|相比|比起|差別|差異|差在哪|差在那|不同|一樣嗎|相同嗎|哪個(?:比較|較)?(?:多|少|高|低|好|長|短)|哪一個|哪間|誰(?:比較)?(?:多|高)|差多少|差額|compare|comparison|difference|differ|which (?:is|one|gives|pays) (?:more|higher|less)|more than|versus|\bvs\.?\b", re.I)
 # A definition: 磨課師是什麼, what is a SPOC.
 _DEFINE = re.compile(r"(?:是什麼|是甚麼|是啥|的定義|指的是什麼|是指什麼|什麼是|何謂|意思是|定義)|^(?:what is|what's|what are|define|meaning of)\b", re.I)
 # A plan to check: 符合嗎, 可以嗎, 有沒有超過.
@@ -191,6 +191,24 @@ def asks_how_computed(text: str) -> bool:
 def asks_comparison(text: str) -> bool:
     """Asks to compare (比較, 哪個多, 差多少, versus)."""
     return bool(_COMPARE.search(text))
+
+
+# Each of several named things asked about: 分別, 各自, 各怎麼, respectively, each, both.
+_EACH = re.compile(r"分別|各自|各(?:是|有|要|能|可|怎|為|多|幾)|兩者|兩邊|respectively|\beach\b|\bboth\b", re.I)
+
+
+def asks_each(text: str) -> bool:
+    """Asks about each of several things named (「分別規定…」, 「各怎麼算」, "each")."""
+    return bool(_EACH.search(text))
+
+
+# Another school added to the schools just compared: 「把某校也加進來」, 「加上某校一起比」, "add that school too".
+_ADD = re.compile(r"加上|加入|加進|也加|再加|一起比|一併|並列|連同|\badd\b|\btoo\b|\bas well\b|\binclude\b|side by side", re.I)
+
+
+def asks_to_add(text: str) -> bool:
+    """Asks to add something to what was just compared (「某校也加進來」, "add that school too")."""
+    return bool(_ADD.search(text))
 
 
 def asks_definition(text: str) -> bool:

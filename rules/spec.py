@@ -58,7 +58,7 @@ class InputSpec(_Frozen):
     help_zh: str = ""
     help_en: str = ""
     cues: tuple[str, ...] = Field(default=(), description="words near a figure that bind it to this input")
-    avoid: tuple[str, ...] = Field(default=(), description="words near a figure that rule it out for this input")
+    avoid: tuple[str, ...] = Field(default=(), description="words near a figure that rule it out for this input; for a yes/no input, words that say no")
     choices: str | dict[str, ChoiceSpec] | None = Field(default=None, description="a choice set's name (choice_sets) or the choices inline")
 
 

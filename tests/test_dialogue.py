@@ -154,3 +154,67 @@ def test_the_difference_between_two_schools_results(engine: Engine) -> None:
 def test_how_much_at_most_is_not_a_difference(engine: Engine) -> None:
     _, second = talk(engine, "錄 10 小時影片，高科大跟東華的錄製鐘點費各可以編多少？", "那東華最多多少錢")
     assert "相差" not in second.direct
+
+
+def test_a_question_naming_no_school_stays_with_the_conversations_school_unless_another_answers_it_much_better(engine: Engine) -> None:
+    alone = engine.answer("成果報告要寫哪些內容？")
+    assert len(docs(alone)) >= 2  # on its own it fits several documents
+    first, second, third = talk(engine, "東華課程結束後要填成果報告嗎？", "成果報告要寫哪些內容？", "SPOC 錄取課程的錄製獎勵金是幾倍鐘點費？")
+    assert docs(first) == docs(second) == ["ndhu-elearning"]
+    assert docs(third) == ["fcu-mooc-reward"]  # only another document deals with it
+
+
+def test_a_marked_follow_up_finds_its_clause_with_the_last_questions_words_breaking_ties(engine: Engine) -> None:
+    alone = engine.answer("新南向系列呢？")
+    _, second = talk(engine, "教育部系列計畫每案補助上限多少？", "新南向系列呢？")
+    assert second.citations[0].entry == "moe-9-1" != alone.citations[0].entry  # the cap, now for the New Southbound series
+    assert "400" in second.text
+    _, what_if = talk(engine, "What are my obligations after getting an NKUST MOOC grant?", "what if I don't make it?", lang="en")
+    assert docs(what_if) == ["nkust-mooc"] and "2 years" in what_if.text
+
+
+def test_a_short_message_on_the_clause_the_last_rule_applies_continues_the_calculation(engine: Engine) -> None:
+    first, last = talk(engine, "教育部核定補助 250 萬，第一期撥多少？", "最後一期？")
+    assert first.kind == last.kind == "calculation" and last.calculator == first.calculator
+    assert last.inputs.get("approved_amount") == "2500000"
+
+
+def test_a_figure_that_restates_the_carried_one_is_not_the_change(engine: Engine) -> None:
+    q = "逢甲標竿課程開 10 週，註冊 400 人，線上輔導鐘點幾小時？"
+    _, english = talk(engine, q, "that's for 10 weeks, what about 12?", lang="en")
+    assert english.kind == "calculation" and english.inputs["course_weeks"] == "12" and english.inputs["online_enrolment"] == "400"
+    _, chinese = talk(engine, q, "10 週是這樣，那 14 週呢？")
+    assert chinese.inputs["course_weeks"] == "14" and "96" in chinese.direct  # (14 + 2) weeks × 6 hours
+
+
+def test_a_follow_up_marked_mid_message_is_one(engine: Engine) -> None:
+    first, second = talk(engine, "逢甲SPOC課程的教學助理怎麼補助？", "標竿課程呢？一樣嗎？")
+    assert second.citations[0].entry == first.citations[0].entry  # the same table row, for the other tier
+
+
+def test_a_kind_of_university_in_a_follow_up_is_no_uncovered_school_but_a_named_one_is(engine: Engine) -> None:
+    first, second = talk(engine, "教育部磨課師計畫補助 170 萬，我們是市立大學（地方政府所屬），自籌至少要多少？", "如果是一般國立大學呢？")
+    assert second.kind == "calculation" and second.inputs.get("local_government") == "no"
+    assert first.result["min_self_funding"] == 300000 and second.result["min_self_funding"] == 170000
+    _, named = talk(engine, "教育部磨課師計畫補助 170 萬，自籌至少要多少？", "那臺北市立大學呢？")
+    assert named.kind == "unknown" and "臺北市立大學" in named.text
+
+
+def test_a_school_added_to_a_comparison_joins_the_schools_compared(engine: Engine) -> None:
+    first, added, alone = talk(engine, "高科大和逢甲的磨課師教材著作權歸誰？比較一下", "東華也加進來一起比", "那東華呢？")
+    assert set(docs(first)) == {"nkust-mooc", "fcu-mooc-reward"}
+    assert set(docs(added)) == {"nkust-mooc", "fcu-mooc-reward", "ndhu-elearning"}
+    assert docs(alone) == ["ndhu-elearning"]  # naming a school without adding it asks about that school alone
+    _, english = talk(engine, "Compare who owns the copyright of MOOC materials at NKUST and FCU.", "add NDHU too, side by side", lang="en")
+    assert set(docs(english)) == {"nkust-mooc", "fcu-mooc-reward", "ndhu-elearning"}
+
+
+def test_schools_compared_keep_their_sections_when_one_rule_needs_more_and_figures_added_for_one_go_through_each(engine: Engine) -> None:
+    first, second = talk(engine, "開 8 週的磨課師，高科大的助教補助和逢甲的線上輔導鐘點費各算幾週？", "那逢甲如果是錄取課程、註冊 200 人，各是幾小時？")
+    # A school whose rule still needs a figure is shown with what it needs and cited, not dropped.
+    assert set(docs(first)) == {"nkust-mooc", "fcu-mooc-reward"}
+    assert "課程等級" in {s.document: s.direct for s in first.sections}["fcu-mooc-reward"]
+    # Figures for one of the schools compared, asked for each: both schools again, with the 8 weeks carried.
+    assert second.kind == "calculation" and {s.document for s in second.sections} == {"nkust-mooc", "fcu-mooc-reward"}
+    by_school = {s.document: s.direct for s in second.sections}
+    assert "100" in by_school["nkust-mooc"] and "40" in by_school["fcu-mooc-reward"]  # 10 weeks × 10 h; (8 + 2) weeks × 4 h

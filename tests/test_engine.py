@@ -118,6 +118,55 @@ def test_ambiguous_question_cites_every_school_and_a_default_school_settles_it(e
     assert {c.document for c in mine.citations} == {"ndhu-elearning"}
 
 
+def test_the_ministry_named_beside_a_university_is_compared_unless_it_names_that_universitys_tier(engine: Engine) -> None:
+    # 「教育部磨課師系列計畫」 next to a university whose document has no tier table: both documents are compared.
+    both = engine.answer("教育部磨課師系列計畫跟高科大的補助上限差在哪？")
+    assert {c.document for c in both.citations} == {"moe-mooc-series", "nkust-mooc"}, both.citations
+    # 「教育部錄取課程」 next to the university whose table has that tier: the tier, not the ministry's document.
+    tier = engine.answer("逢甲的教育部錄取課程，教學助理怎麼補助？")
+    assert {c.document for c in tier.citations} == {"fcu-mooc-reward"}, tier.citations
+    # The ministry as the university's matter, nothing compared: the university's document alone.
+    matter = engine.answer("If I want Ministry of Education certification for my NDHU course, will the school help?")
+    assert {c.document for c in matter.citations} == {"ndhu-elearning"}, matter.citations
+
+
+def test_a_comparison_of_where_courses_run_cites_each_schools_platform_clause(engine: Engine) -> None:
+    ans = engine.answer("教育部磨課師計畫跟高科大，分別規定要在哪裡開課？")
+    assert {c.document for c in ans.citations} == {"moe-mooc-series", "nkust-mooc"}, ans.citations
+    assert "OpenEdu" in ans.text and "指定" in ans.text
+
+
+def test_a_comparison_of_figures_cites_the_clause_that_sets_each_schools_rule(engine: Engine) -> None:
+    more = engine.answer("逢甲跟高科大的錄製鐘點費誰比較高？")
+    cited = {c.document: c.entry for c in more.citations}
+    assert cited["fcu-mooc-reward"] == "fcu-table-recording-fee" and "倍" in more.text  # the row of multiples, not its footnote
+    each = engine.answer("逢甲跟東華的教學助理名額各怎麼算？")
+    assert {c.document: c.entry for c in each.citations}["fcu-mooc-reward"] == "fcu-table-ta-1" and "40" in each.text
+
+
+def test_a_checklists_lead_item_is_pointed_at_by_the_questions_words_but_not_by_the_documents_title(engine: Engine) -> None:
+    # 「教材製作獎勵」 is what FCU's whole document is about: the checklist starts where it starts (the nomination).
+    apply = engine.answer("逢甲的教材製作獎勵要怎麼申請？")
+    assert apply.citations[0].entry == "fcu-3", apply.citations[:2]
+    # 「期中考核」, 「結報」 point at one item of MOE's reporting checklist; the words 要交什麼 help find it.
+    assert engine.answer("教育部計畫期中考核要交什麼？").citations[0].entry == "moe-12-2-1"
+    assert engine.answer("教育部结报要交什么？").citations[0].entry == "moe-11-2"
+
+
+def test_words_shared_with_a_title_are_taken_out_whole() -> None:
+    from core.engine import _without_words_of
+
+    out = _without_words_of("老師想拿磨課師教材製作獎勵 want the excellence 獎勵", ("逢甲大學磨課師課程教材製作獎勵要點", "guidelines for the excellence award"))
+    assert "教材製作獎勵" not in out and "磨課師" not in out and "老師想拿" in out
+    assert "excellence" not in out and "want" in out and "the" not in out
+    assert _without_words_of("期中要交什麼", ("教育部磨課師系列課程計畫徵件須知",)) == "期中要交什麼"
+
+
+def test_self_fund_reads_as_self_funding(engine: Engine) -> None:
+    ans = engine.answer("How much do we need to self-fund in the MOE MOOC series plan?")
+    assert ans.citations and ans.citations[0].entry == "moe-9-1" and "10%" in ans.text
+
+
 def test_typos_and_chinese_numerals(engine: Engine) -> None:
     ans = engine.answer("高科大磨課帥一學份要上幾小時")
     assert ans.citations and ans.citations[0].entry == "nkust-3"

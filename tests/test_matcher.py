@@ -166,3 +166,9 @@ def test_english_words_for_disbursement_read_as_the_chinese_term(parts: tuple[No
         assert norm.base(text) == canon, text
     assert canon not in norm.base("the fee is paid after production")
     assert canon in m.terms(norm.question("How is the MOE subsidy paid out?").content)
+
+
+def test_words_with_a_glue_character_that_mean_something_are_kept_whole(parts: tuple[Normaliser, Matcher]) -> None:
+    _, m = parts
+    assert "要求" in m.strip("磨課師課程又有什麼要求")  # 要 is glue elsewhere; a requirement is a word
+    assert "要" not in m.strip("要準備什麼")

@@ -270,3 +270,10 @@ def test_courses_alike_are_worked_out_once_and_multiplied(engine: Engine, questi
     # (5 + 2) weeks × 4 h = 28 a course, × 3 = 84 (not 3 × 5 = 15 weeks in one course: (15 + 2) × 4 = 68).
     ans = engine.answer(question)
     assert ans.kind == "calculation" and ans.inputs.get("course_weeks") == "5" and ans.result.get("total_hours_total") == 84
+
+
+def test_a_yes_no_input_is_no_by_its_avoid_words(engine: Engine) -> None:
+    local = engine.answer("教育部磨課師計畫補助 170 萬，我們是市立大學，自籌至少要多少？")
+    national = engine.answer("教育部磨課師計畫補助 170 萬，我們是一般國立大學，自籌至少要多少？")
+    assert local.inputs.get("local_government") == "yes" and national.inputs.get("local_government") == "no"
+    assert local.result["min_self_funding"] == 300000 and national.result["min_self_funding"] == 170000
