@@ -23,6 +23,7 @@ Intent = Literal["forward", "inverse", "compare", "check"]
 
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
+MAX_CUE = 24  # the longest cue word looked for before a figure
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
 
@@ -257,7 +258,9 @@ class Planner:
         than any cue (「自籌 30 萬」 is not the subsidy). Words beyond the neighbouring figures (`low`, `high`) belong
         to those figures, not to this one."""
         cues, avoid = self._cues[(rule.name, name)]
-        before = text[max(low, start - CUE_BEFORE):start]
+        # A word counts when it ends within CUE_BEFORE characters of the figure, though it may begin earlier (an
+        # English cue is long: "equipment budget NT$150,000").
+        before = text[max(low, start - CUE_BEFORE - MAX_CUE):start]
         after = text[end:min(end + CUE_AFTER, len(text) if high is None else high)]
         # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
         # figure's own words count as following it (「兩位助教」 is a count of TAs).
@@ -265,7 +268,7 @@ class Planner:
         after = text[start:end] + _CLAUSE_END.split(after)[0]
 
         def nearest(words: tuple[str, ...]) -> int | None:
-            dist = [len(before) - (before.rfind(w) + len(w)) for w in words if before.rfind(w) >= 0]
+            dist = [d for d in (len(before) - (before.rfind(w) + len(w)) for w in words if before.rfind(w) >= 0) if d < CUE_BEFORE]
             return min(dist) if dist else None
 
         cue_at, avoid_at = nearest(cues), nearest(avoid)

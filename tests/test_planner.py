@@ -92,3 +92,17 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
     # 「線上註冊一千人以下時，每週線上輔導鐘點差幾小時」 asks for tutoring hours, never a count of classroom students.
     ans = engine.answer("逢甲標竿跟錄取課程，線上註冊一千人以下時，每週線上輔導鐘點差幾小時？超過一千人呢？")
     assert ans.citations and "線上輔導鐘點費" in ans.citations[0].path
+
+
+def test_a_long_cue_word_that_begins_before_the_window_still_binds(engine: Engine) -> None:
+    # "equipment" ends 11 characters before the figure but begins 20 before it.
+    ans = engine.answer("MOE MOOC series: subsidy NT$2,000,000 with an equipment budget of NT$120,000. Is that within the rules?")
+    assert ans.inputs.get("equipment") == "120000" and "self_funding" not in ans.inputs
+    dated = engine.answer("NDHU: our plan has the execution date 2025-03-01. By when must the materials be finished?")
+    assert dated.kind == "calculation" and dated.inputs.get("approval_date") == "2025-03-01"
+
+
+def test_a_plan_checked_cites_the_clause_of_the_condition_it_fails_first(engine: Engine) -> None:
+    ans = engine.answer("教育部磨課師系列補助 200 萬，設備費編 12 萬，這樣符合規定嗎？")
+    assert ans.kind == "calculation" and ans.direct.startswith("不符合")
+    assert ans.citations[0].path == ("9", "2", "3")
