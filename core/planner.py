@@ -37,7 +37,9 @@ _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計
 _CLAUSE_END = re.compile(r"[，。；;,、？！?!\n]")
 _HOW_MUCH = re.compile(r"多少|幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
 _NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
-_LIST = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?){2,}")
+# Three or more figures in a row (「350、280、420」, "310, 295 and 500"): the last may be joined by 和/及/與/跟/and.
+_LIST = re.compile(r"\d+(?:\.\d+)?(?:(?:\s*[,，、]\s*(?:and\s+)?|\s*(?:和|及|與|跟)\s*|\s+and\s+)\d+(?:\.\d+)?){2,}")
+_LIST_JOIN = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s+)\s*")
 _WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
 
 # Input units a question's quantity may fill: a count in 個 (item) fills any count input a cue word points at.
@@ -174,7 +176,7 @@ class Planner:
             if spec.type in ("list", "text"):
                 m = (_WEEKS_TEXT if spec.type == "text" else _LIST).search(text)
                 if m and self._cue_near(rule, name, text, m.start(), m.end()) >= 0:
-                    params[name] = m.group(0)
+                    params[name] = m.group(0) if spec.type == "text" else ",".join(_LIST_JOIN.split(m.group(0)))
                     figures += 1
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
                 continue

@@ -106,3 +106,18 @@ def test_a_plan_checked_cites_the_clause_of_the_condition_it_fails_first(engine:
     ans = engine.answer("教育部磨課師系列補助 200 萬，設備費編 12 萬，這樣符合規定嗎？")
     assert ans.kind == "calculation" and ans.direct.startswith("不符合")
     assert ans.citations[0].path == ("9", "2", "3")
+
+
+@pytest.mark.parametrize("joined", ["350, 280 and 420", "350、280 和 420", "350, 280, and 420"])
+def test_a_list_whose_last_figure_is_joined_by_and_is_read_whole(engine: Engine, joined: str) -> None:
+    ans = engine.answer(f"教育部新南向系列三門課期末目標國註冊分別 {joined} 人，每門都有達標嗎？")
+    assert ans.kind == "calculation" and ans.inputs.get("registrants") == "350,280,420"
+    assert ans.direct.startswith("不符合") and "280" in ans.text
+
+
+@pytest.mark.parametrize("question", ["Is that enough?", "Does each course meet the requirement?", "有達標嗎？"])
+def test_asking_whether_a_plan_is_enough_or_meets_a_rule_asks_for_a_check(question: str) -> None:
+    from core.talk import asks_check
+
+    assert asks_check(question)
+    assert not asks_check("Who did NTHU meet at the Higher Education Press?")
