@@ -24,6 +24,7 @@ Intent = Literal["forward", "inverse", "compare", "check"]
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
 MAX_CUE = 24  # the longest cue word looked for before a figure
+BARE_AHEAD, BARE_WORDS = 30, 3  # the words after a figure without a unit that may say what it counts
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
 
@@ -39,6 +40,7 @@ _HOW_MUCH = re.compile(r"多少|幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)
 _NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
 # Three or more figures in a row (「350、280、420」, "310, 295 and 500"): the last may be joined by 和/及/與/跟/and.
 _LIST = re.compile(r"\d+(?:\.\d+)?(?:(?:\s*[,，、]\s*(?:and\s+)?|\s*(?:和|及|與|跟)\s*|\s+and\s+)\d+(?:\.\d+)?){2,}")
+_EN_WORDS = re.compile(r"(?:\s+[a-z][a-z'-]*){1,%d}" % BARE_WORDS)
 _LIST_JOIN = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s+)\s*")
 _WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
 
@@ -181,15 +183,21 @@ class Planner:
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
                 continue
             for i, q in enumerate(reading.quantities):
-                if not _fits(spec.type, spec.unit, q) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
+                bare = _bare_fits(spec.type, spec.unit, q)
+                if not (bare or _fits(spec.type, spec.unit, q)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
                     continue
                 low = reading.quantities[i - 1].end if i > 0 else 0
                 high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
                 near = self._cue_near(rule, name, text, q.start, q.end, low, high)
                 if near < 0:
                     continue
-                if q.unit == "item" and near == 0:
-                    continue  # 「3 個」 binds only where a cue word says what it counts
+                if bare:
+                    # An amount needs a cue word either side (「每月 5,000」); a count, the English words after it to
+                    # name what it counts (the reader knows no unit "topics").
+                    after = self._named_after(rule, name, text, q.end, high)
+                    near = max(near, after) if spec.unit == "TWD" else after
+                if (q.unit == "item" or bare) and near == 0:
+                    continue  # 「3 個」, "4 discussion topics": a figure binds only where a cue word says what it counts
                 pairs.append((near, _likeness(q, (carried or {}).get(name)) if near == 0 else 0.0, -rank, i, name))
         # An academic term (116 學年度第 1 學期) fills a year input and the term choice that names 第 N 學期.
         for i, q in enumerate(reading.quantities):
@@ -233,6 +241,16 @@ class Planner:
         unused = sum(1 for i, q in enumerate(reading.quantities) if i not in used and q.kind != "number")
         missing = len(rule.missing(params))
         return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough))
+
+    def _named_after(self, rule: Rule, name: str, text: str, end: int, high: int | None) -> float:
+        """1.5 when one of the few words after a figure without a unit is a cue word or the unit of this input ("4
+        discussion topics", "3 MOE MOOC series"), else 0."""
+        cues, _ = self._cues[(rule.name, name)]
+        spec = rule.inputs[name]
+        words = [self._light(w) for w in (spec.unit_en, spec.unit_zh) if w]
+        m = _EN_WORDS.match(text, end, min(end + BARE_AHEAD, len(text) if high is None else high))
+        ahead = m.group(0).split() if m else []
+        return 1.5 if any(w in ahead for w in (*cues, *words)) else 0.0
 
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
         found: list[tuple[int, str]] = []
@@ -296,7 +314,7 @@ class Planner:
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
         top_prior = max((p for _, p in candidates), default=0.0)
-        confirming = _confirms(text)
+        confirming = _confirms(text) and not asks_check(text)  # 「是 300 萬嗎」 confirms a rule; "is that allowed?" checks a plan
         options: list[tuple[float, Plan]] = []
         for rule, prior in candidates:
             mine = (carried or {}).get(rule.name)
@@ -639,6 +657,14 @@ def _likeness(q: Quantity, carried: str | None) -> float:
         return 0.5 if old == new else 0.0
     ratio = max(old, new) / min(old, new)
     return float(1 / (1 + ratio.log10()))
+
+
+def _bare_fits(kind: str, unit: str | None, q: Quantity) -> bool:
+    """A figure the reader found no unit for ("4 discussion topics") may fill a count or an amount input, where a cue
+    word says so; never one that looks like a year."""
+    if q.kind != "number" or kind not in ("number", "int") or unit not in _COUNT_UNITS | {"TWD"}:
+        return False
+    return not (q.value == q.value.to_integral_value() and 1900 <= q.value <= 2200)
 
 
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:

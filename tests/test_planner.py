@@ -121,3 +121,20 @@ def test_asking_whether_a_plan_is_enough_or_meets_a_rule_asks_for_a_check(questi
 
     assert asks_check(question)
     assert not asks_check("Who did NTHU meet at the Higher Education Press?")
+
+
+def test_a_figure_without_a_unit_binds_where_a_cue_word_says_what_it_counts(engine: Engine) -> None:
+    # The reader knows no unit "topics", nor 5,000 without 元: the words beside them say what they are.
+    topics = engine.answer("NDHU distance course: we will post 5 discussion topics this semester. Is that enough?")
+    assert topics.kind == "calculation" and topics.inputs.get("discussion_topics") == "5" and topics.direct.startswith("Does not comply")
+    amount = engine.answer("東華遠距課程 100 人，助教每月 4,000，聘 5 個月總共多少？")
+    assert amount.inputs.get("monthly_amount") == "4000" and "20,000" in amount.text
+    # A count in Chinese with an unread unit (十八歲) is not taken by a cue word further on (學分課).
+    age = engine.answer("高中生未滿十八歲可以修高科大磨課師學分課嗎")
+    assert "credits_total" not in age.inputs
+
+
+def test_asking_whether_a_plan_is_allowed_checks_it_even_when_its_figure_is_one_of_the_rules(engine: Engine) -> None:
+    # 3 is also the rule's minimum of courses a series; the question still asks about the plan, not the rule.
+    ans = engine.answer("We plan to apply for 3 MOE MOOC series this year. Is that allowed?")
+    assert ans.kind == "calculation" and ans.direct.startswith("Does not comply") and ans.citations[0].path[:2] == ("8", "3")
