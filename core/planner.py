@@ -184,7 +184,7 @@ class Planner:
                 continue
             for i, q in enumerate(reading.quantities):
                 bare = _bare_fits(spec.type, spec.unit, q)
-                if not (bare or _fits(spec.type, spec.unit, q)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
+                if not (bare or _fits(spec.type, spec.unit, q) or _calendar_year(spec.type, spec.unit, spec.max, q)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
                     continue
                 low = reading.quantities[i - 1].end if i > 0 else 0
                 high = reading.quantities[i + 1].start if i + 1 < len(reading.quantities) else None
@@ -667,6 +667,13 @@ def _bare_fits(kind: str, unit: str | None, q: Quantity) -> bool:
     return not (q.value == q.value.to_integral_value() and 1900 <= q.value <= 2200)
 
 
+def _calendar_year(kind: str, unit: str | None, most: Decimal | None, q: Quantity) -> bool:
+    """A year of the calendar alone (2025 年, 民國 114 年) fills a year input whose range holds it (the year a course
+    was completed), not an age or a count of years."""
+    return (q.kind == "date" and q.year is not None and q.month is None and kind == "int" and unit == "year"
+            and (most is None or most >= q.year))
+
+
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
     """A quantity can fill an input of this type and unit."""
     if kind == "date":
@@ -694,6 +701,8 @@ def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
         if q.date is not None:
             return q.date.isoformat()
         return f"{q.year:04d}-{q.month:02d}-01"
+    if q.kind == "date" and q.year is not None:
+        return str(q.year)  # a calendar year for a year input
     value = q.value
     if unit == "minute" and q.minutes is not None:
         value = q.minutes

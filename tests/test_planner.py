@@ -138,3 +138,9 @@ def test_asking_whether_a_plan_is_allowed_checks_it_even_when_its_figure_is_one_
     # 3 is also the rule's minimum of courses a series; the question still asks about the plan, not the rule.
     ans = engine.answer("We plan to apply for 3 MOE MOOC series this year. Is that allowed?")
     assert ans.kind == "calculation" and ans.direct.startswith("Does not comply") and ans.citations[0].path[:2] == ("8", "3")
+
+
+def test_a_year_of_the_calendar_fills_a_year_input_and_the_cue_beside_it_picks_which(engine: Engine) -> None:
+    ans = engine.answer("高科大磨課師課程民國 113 年完課，卓越獎最晚哪天要申請？")
+    assert ans.kind == "calculation" and ans.inputs.get("completed_year") == "2024" and "114.01.31" in ans.text
+    assert "year" not in ans.inputs  # the year the course was completed, not the year of the application
