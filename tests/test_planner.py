@@ -144,3 +144,20 @@ def test_a_year_of_the_calendar_fills_a_year_input_and_the_cue_beside_it_picks_w
     ans = engine.answer("高科大磨課師課程民國 113 年完課，卓越獎最晚哪天要申請？")
     assert ans.kind == "calculation" and ans.inputs.get("completed_year") == "2024" and "114.01.31" in ans.text
     assert "year" not in ans.inputs  # the year the course was completed, not the year of the application
+
+
+def test_a_series_type_alone_gives_its_cap_and_the_limits_at_the_cap(engine: Engine) -> None:
+    # No amount is given: the budget check cannot run, the caps rule computes the limits at the cap.
+    ans = engine.answer("新南向系列最多補助多少？人事費最多可以編多少？")
+    assert ans.kind == "calculation" and ans.calculator == "moe_subsidy_cap" and ans.citations[0].path == ("9", "1")
+    assert "4,000,000" in ans.text and "2,400,000" in ans.text
+
+
+def test_an_amount_asked_of_the_ministry_is_the_subsidy(engine: Engine) -> None:
+    ans = engine.answer("A county university asks MOE for NT$2 million. What is the least self-funding?")
+    assert ans.kind == "calculation" and ans.inputs.get("subsidy") == "2000000" and "352,942" in ans.text
+
+
+def test_sessions_once_a_month_are_checked_against_every_two_weeks(engine: Engine) -> None:
+    ans = engine.answer("東華遠距課每月一次同步討論，每次兩小時，這樣可以嗎？")
+    assert ans.inputs.get("sync_monthly") == "yes" and ans.direct.startswith("不符合")
