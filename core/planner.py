@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from core.talk import asks_check, asks_comparison
 from lang.quantities import Asked, Quantity, Reading, read
+from lang.weekdays import weekdays
 from rules.base import CalcError
 from rules.evaluate import Rule
 
@@ -181,6 +182,14 @@ class Planner:
                     params[name] = m.group(0) if spec.type == "text" else ",".join(_LIST_JOIN.split(m.group(0)))
                     figures += 1
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
+                elif spec.type == "list" and spec.unit == "hour":
+                    # Hours by days of the week (「週一到週五每天 8 小時，週六 4 小時」), where a cue word says so.
+                    week = _week_schedule(text, reading)
+                    if week is not None and self._cue_near(rule, name, text, week[1], week[2]) > 0:
+                        params[name] = week[0]
+                        figures += 1
+                        cued += 1
+                        used.update(week[3])
                 continue
             for i, q in enumerate(reading.quantities):
                 bare = _bare_fits(spec.type, spec.unit, q)
@@ -665,6 +674,37 @@ def _bare_fits(kind: str, unit: str | None, q: Quantity) -> bool:
     if q.kind != "number" or kind not in ("number", "int") or unit not in _COUNT_UNITS | {"TWD"}:
         return False
     return not (q.value == q.value.to_integral_value() and 1900 <= q.value <= 2200)
+
+
+_STOP = re.compile(r"[。；;？?！!\n]")
+
+
+def _week_schedule(text: str, reading: Reading) -> tuple[str, int, int, frozenset[int]] | None:
+    """「週一到週五每天 8 小時，週六再來 4 小時」: the hours of each day, Monday first up to the last day worked (a day
+    not named is a day off), with the span read and the figures used; each mention of days takes the first hours after
+    it in the same sentence."""
+    mentions = weekdays(text)
+    hours: dict[int, Decimal] = {}
+    used: set[int] = set()
+    end = 0
+    qs = reading.quantities
+    i = 0  # both are in text order: one pass over the figures
+    for k, days in enumerate(mentions):
+        limit = mentions[k + 1].start if k + 1 < len(mentions) else len(text)
+        while i < len(qs) and qs[i].start < days.end:
+            i += 1
+        while i < len(qs) and qs[i].start < limit and not (qs[i].kind == "duration" and qs[i].unit == "hour"):
+            i += 1
+        if i >= len(qs) or qs[i].start >= limit or _STOP.search(text, days.end, qs[i].start):
+            continue
+        for day in days.days:
+            hours[day] = qs[i].value
+        used.add(i)
+        end = qs[i].end
+    if not hours:
+        return None
+    schedule = ",".join(plain(hours.get(day, Decimal(0)).normalize()) for day in range(1, max(hours) + 1))
+    return schedule, mentions[0].start, end, frozenset(used)
 
 
 def _calendar_year(kind: str, unit: str | None, most: Decimal | None, q: Quantity) -> bool:

@@ -161,3 +161,11 @@ def test_an_amount_asked_of_the_ministry_is_the_subsidy(engine: Engine) -> None:
 def test_sessions_once_a_month_are_checked_against_every_two_weeks(engine: Engine) -> None:
     ans = engine.answer("東華遠距課每月一次同步討論，每次兩小時，這樣可以嗎？")
     assert ans.inputs.get("sync_monthly") == "yes" and ans.direct.startswith("不符合")
+
+
+def test_hours_by_days_of_the_week_are_a_schedule_of_consecutive_days(engine: Engine) -> None:
+    ans = engine.answer("東華工讀生星期二到星期日每天 4 小時，這樣排班可以嗎？")
+    assert ans.inputs.get("schedule") == "0,4,4,4,4,4,4" and ans.direct.startswith("不符合")
+    assert ans.citations[0].path[:2] == ("預算表", "工作費、工讀費")
+    five = engine.answer("東華工讀生排班：週一到週五每天 8 小時，週末休息，符合規定嗎？")
+    assert five.inputs.get("schedule") == "8,8,8,8,8" and five.direct.startswith("符合")
