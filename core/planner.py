@@ -287,14 +287,15 @@ class Planner:
         than any cue (「自籌 30 萬」 is not the subsidy). Words beyond the neighbouring figures (`low`, `high`) belong
         to those figures, not to this one."""
         cues, avoid = self._cues[(rule.name, name)]
-        # A word counts when it ends within CUE_BEFORE characters of the figure, though it may begin earlier (an
-        # English cue is long: "equipment budget NT$150,000").
+        # A word before a figure counts when it ends within CUE_BEFORE characters of it, though it may begin earlier
+        # (an English cue is long: "equipment budget NT$150,000"); after it, one that begins within CUE_AFTER characters ("54 hours in total").
         before = text[max(low, start - CUE_BEFORE - MAX_CUE):start]
-        after = text[end:min(end + CUE_AFTER, len(text) if high is None else high)]
+        after = text[end:min(end + CUE_AFTER + MAX_CUE, len(text) if high is None else high)]
         # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
         # figure's own words count as following it (「兩位助教」 is a count of TAs).
         before = _CLAUSE_END.split(before)[-1]
         after = text[start:end] + _CLAUSE_END.split(after)[0]
+        reach = end - start + CUE_AFTER  # where a cue after the figure must begin
 
         def nearest(words: tuple[str, ...]) -> int | None:
             dist = [d for d in (len(before) - (before.rfind(w) + len(w)) for w in words if before.rfind(w) >= 0) if d < CUE_BEFORE]
@@ -308,7 +309,7 @@ class Planner:
         best = 0.0
         if cue_at is not None:
             best = 2.0 + 1.0 / (1 + cue_at)  # nearer is stronger
-        if any(w in after for w in cues):
+        if any(0 <= after.find(w) < reach for w in cues):
             best = max(best, 1.5)
         return best
 

@@ -169,3 +169,9 @@ def test_hours_by_days_of_the_week_are_a_schedule_of_consecutive_days(engine: En
     assert ans.citations[0].path[:2] == ("預算表", "工作費、工讀費")
     five = engine.answer("東華工讀生排班：週一到週五每天 8 小時，週末休息，符合規定嗎？")
     assert five.inputs.get("schedule") == "8,8,8,8,8" and five.direct.startswith("符合")
+
+
+def test_a_long_cue_word_that_begins_just_after_the_figure_binds_it(engine: Engine) -> None:
+    # "total" begins 4 characters after "36 hours" and ends 9 after it.
+    ans = engine.answer("NDHU distance course with 36 hours in total: at least how many hours must be online?")
+    assert ans.inputs.get("total_hours") == "36" and "online_hours" not in ans.inputs and "18" in ans.direct
