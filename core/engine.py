@@ -1040,6 +1040,9 @@ class Engine:
             why = (f"I could not calculate this: {msg}" + (f" (allowed: {err.allowed})" if err.allowed else "")) if en else (
                 f"無法計算：{msg}" + (f"（可用範圍：{err.allowed}）" if err.allowed else ""))
             return replace(base, direct=why, details=(base.direct,), calculator=rule.name, needs=(err.param,), hints=("step_by_step",))
+        if plan.intent == "check":
+            # A plan checked: the clause of the first condition it fails is the answer's ground, so it leads.
+            lead = next((c.entry for c in res.checks if not c.passed and c.entry), lead)
         ans = self._compose.calculation(question, rule.name, res, lang, lead, carried=note)
         if plan.bound.rough:
             given = "、".join(plan.bound.rough) if not en else ", ".join(plan.bound.rough)

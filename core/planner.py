@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from core.talk import asks_check, asks_comparison
 from lang.quantities import Asked, Quantity, Reading, read
+from lang.weekdays import weekdays
 from rules.base import CalcError
 from rules.evaluate import Rule
 
@@ -24,6 +25,8 @@ Intent = Literal["forward", "inverse", "compare", "check", "sum"]
 
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
+MAX_CUE = 24  # the longest cue word looked for before a figure
+BARE_AHEAD, BARE_WORDS = 30, 3  # the words after a figure without a unit that may say what it counts
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
 
@@ -37,7 +40,10 @@ _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計
 _CLAUSE_END = re.compile(r"[，。；;,、？！?!\n]")
 _HOW_MUCH = re.compile(r"多少|幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
 _NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
-_LIST = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、]\s*\d+(?:\.\d+)?){2,}")
+# Three or more figures in a row (「350、280、420」, "310, 295 and 500"): the last may be joined by 和/及/與/跟/and.
+_LIST = re.compile(r"\d+(?:\.\d+)?(?:(?:\s*[,，、]\s*(?:and\s+)?|\s*(?:和|及|與|跟)\s*|\s+and\s+)\d+(?:\.\d+)?){2,}")
+_EN_WORDS = re.compile(r"(?:\s+[a-z][a-z'-]*){1,%d}" % BARE_WORDS)
+_LIST_JOIN = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s+)\s*")
 _WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
 
 # Input units a question's quantity may fill: a count in 個 (item) fills any count input a cue word points at.
@@ -197,12 +203,22 @@ class Planner:
             if spec.type in ("list", "text"):
                 m = (_WEEKS_TEXT if spec.type == "text" else _LIST).search(text)
                 if m and self._cue_near(rule, name, text, m.start(), m.end()) >= 0 and _list_fits(spec.unit, reading, m.start(), m.end()):
-                    params[name] = m.group(0)
+                    params[name] = m.group(0) if spec.type == "text" else ",".join(_LIST_JOIN.split(m.group(0)))
                     figures += 1
                     used.update(i for i, q in enumerate(reading.quantities) if m.start() <= q.start < m.end())
+                elif spec.type == "list" and spec.unit == "hour":
+                    # Hours by days of the week (「週一到週五每天 8 小時，週六 4 小時」), where a cue word says so.
+                    week = _week_schedule(text, reading)
+                    if week is not None and self._cue_near(rule, name, text, week[1], week[2]) > 0:
+                        params[name] = week[0]
+                        figures += 1
+                        cued += 1
+                        used.update(week[3])
                 continue
             for i, q in enumerate(reading.quantities):
-                if not (_fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text)) or _ROUGHLY.search(text[max(0, q.start - 3):q.start]):
+                bare = _bare_fits(spec.type, spec.unit, q)
+                if (not (bare or _fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text) or _calendar_year(spec.type, spec.unit, spec.max, q))
+                        or _ROUGHLY.search(text[max(0, q.start - 3):q.start])):
                     continue
                 if _ALL_OF_EACH.search(q.raw) and _PER_ITEM.search(f"{spec.label_zh} {spec.label_en}".lower()):
                     continue  # "4 hours each" taken for 2 courses is their total, not one course's figure
@@ -211,8 +227,13 @@ class Planner:
                 near = self._cue_near(rule, name, text, q.start, q.end, low, high)
                 if near < 0:
                     continue
-                if q.unit == "item" and near == 0:
-                    continue  # 「3 個」 binds only where a cue word says what it counts
+                if bare:
+                    # An amount needs a cue word either side (「每月 5,000」); a count, the English words after it to
+                    # name what it counts (the reader knows no unit "topics").
+                    after = self._named_after(rule, name, text, q.end, high)
+                    near = max(near, after) if spec.unit == "TWD" else after
+                if (q.unit == "item" or bare) and near == 0:
+                    continue  # 「3 個」, "4 discussion topics": a figure binds only where a cue word says what it counts
                 pairs.append((near, _likeness(q, (carried or {}).get(name)) if near == 0 else 0.0, -rank, i, name))
         # An academic term (116 學年度第 1 學期) fills a year input and the term choice that names 第 N 學期.
         for i, q in enumerate(reading.quantities):
@@ -262,6 +283,16 @@ class Planner:
         missing = len(rule.missing(params))
         return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough), tuple(beyond))
 
+    def _named_after(self, rule: Rule, name: str, text: str, end: int, high: int | None) -> float:
+        """1.5 when one of the few words after a figure without a unit is a cue word or the unit of this input ("4
+        discussion topics", "3 MOE MOOC series"), else 0."""
+        cues, _ = self._cues[(rule.name, name)]
+        spec = rule.inputs[name]
+        words = [self._light(w) for w in (spec.unit_en, spec.unit_zh) if w]
+        m = _EN_WORDS.match(text, end, min(end + BARE_AHEAD, len(text) if high is None else high))
+        ahead = m.group(0).split() if m else []
+        return 1.5 if any(w in ahead for w in (*cues, *words)) else 0.0
+
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
         found: list[tuple[int, str]] = []
         spans: list[tuple[int, int]] = []
@@ -292,18 +323,27 @@ class Planner:
         than any cue (「自籌 30 萬」 is not the subsidy). Words beyond the neighbouring figures (`low`, `high`) belong
         to those figures, not to this one."""
         cues, avoid = self._cues[(rule.name, name)]
-        before = text[max(low, _back(text, start, CUE_BEFORE)):start]
-        after = text[end:min(_ahead(text, end, CUE_AFTER), len(text) if high is None else high)]
+        latin = _latin(text)
+        hi = len(text) if high is None else high
+        if latin:  # windows in words (a question without Chinese)
+            before = text[max(low, _back(text, start, CUE_BEFORE)):start]
+            after = text[end:min(_ahead(text, end, CUE_AFTER), hi)]
+        else:
+            # A word before a figure counts when it ends within CUE_BEFORE characters of it, though it may begin
+            # earlier; after it, one that begins within CUE_AFTER characters ("54 hours in total").
+            before = text[max(low, start - CUE_BEFORE - MAX_CUE):start]
+            after = text[end:min(end + CUE_AFTER + MAX_CUE, hi)]
         # A cue belongs to the figure of its own clause: words past a comma or stop are the next figure's. The
         # figure's own words count as following it (「兩位助教」 is a count of TAs).
         before = _CLAUSE_END.split(before)[-1]
         if _latin(text):
             before = _AND.split(before)[-1]  # "NT$30,000 of other costs and NT$25,000 ...": those words are the first figure's
         after = text[start:end] + _CLAUSE_END.split(after)[0]
+        reach = end - start + CUE_AFTER  # where a cue after the figure must begin
 
         def nearest(words: tuple[str, ...]) -> int | None:
-            dist = [len(before) - end for end in (_last_end(before, w) for w in words) if end >= 0]
-            return min(dist) if dist else None
+            dist = [len(before) - e for e in (_last_end(before, w) for w in words) if e >= 0]
+            return min((d for d in dist if latin or d < CUE_BEFORE), default=None)
 
         if any(_last_end(text[start:end], w) >= 0 for w in avoid if len(w) >= 2):
             return -1.0  # 「兩位助教」 is no enrolment, "2 new courses" no count of all courses
@@ -315,7 +355,7 @@ class Planner:
         best = 0.0
         if cue_at is not None:
             best = 2.0 + 1.0 / (1 + cue_at)  # nearer is stronger
-        if any(_last_end(after, w) >= 0 for w in cues):
+        if any(_last_end(after, w) >= 0 for w in cues) if latin else any(0 <= after.find(w) < reach for w in cues):
             best = max(best, 1.5)
         return best
 
@@ -333,7 +373,7 @@ class Planner:
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))
         candidates = list(candidates)
         top_prior = max((p for _, p in candidates), default=0.0)
-        confirming = _confirms(text)
+        confirming = _confirms(text) and not asks_check(text)  # 「是 300 萬嗎」 confirms a rule; "is that allowed?" checks a plan
         options: list[tuple[float, Plan]] = []
         for rule, prior in candidates:
             mine = (carried or {}).get(rule.name)
@@ -1029,6 +1069,52 @@ def _ranks(unit: str | None, q: Quantity, text: str) -> bool:
     return unit == "rank" and q.kind == "count" and bool(_RANK.search(text[max(0, q.start - 5):q.start]))
 
 
+def _bare_fits(kind: str, unit: str | None, q: Quantity) -> bool:
+    """A figure the reader found no unit for ("4 discussion topics") may fill a count or an amount input, where a cue
+    word says so; never one that looks like a year."""
+    if q.kind != "number" or kind not in ("number", "int") or unit not in _COUNT_UNITS | {"TWD"}:
+        return False
+    return not (q.value == q.value.to_integral_value() and 1900 <= q.value <= 2200)
+
+
+_STOP = re.compile(r"[。；;？?！!\n]")
+
+
+def _week_schedule(text: str, reading: Reading) -> tuple[str, int, int, frozenset[int]] | None:
+    """「週一到週五每天 8 小時，週六再來 4 小時」: the hours of each day, Monday first up to the last day worked (a day
+    not named is a day off), with the span read and the figures used; each mention of days takes the first hours after
+    it in the same sentence."""
+    mentions = weekdays(text)
+    hours: dict[int, Decimal] = {}
+    used: set[int] = set()
+    end = 0
+    qs = reading.quantities
+    i = 0  # both are in text order: one pass over the figures
+    for k, days in enumerate(mentions):
+        limit = mentions[k + 1].start if k + 1 < len(mentions) else len(text)
+        while i < len(qs) and qs[i].start < days.end:
+            i += 1
+        while i < len(qs) and qs[i].start < limit and not (qs[i].kind == "duration" and qs[i].unit == "hour"):
+            i += 1
+        if i >= len(qs) or qs[i].start >= limit or _STOP.search(text, days.end, qs[i].start):
+            continue
+        for day in days.days:
+            hours[day] = qs[i].value
+        used.add(i)
+        end = qs[i].end
+    if not hours:
+        return None
+    schedule = ",".join(plain(hours.get(day, Decimal(0)).normalize()) for day in range(1, max(hours) + 1))
+    return schedule, mentions[0].start, end, frozenset(used)
+
+
+def _calendar_year(kind: str, unit: str | None, most: Decimal | None, q: Quantity) -> bool:
+    """A year of the calendar alone (2025 年, 民國 114 年) fills a year input whose range holds it (the year a course
+    was completed), not an age or a count of years."""
+    return (q.kind == "date" and q.year is not None and q.month is None and kind == "int" and unit == "year"
+            and (most is None or most >= q.year))
+
+
 def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
     """A quantity can fill an input of this type and unit."""
     if kind == "date":
@@ -1072,6 +1158,8 @@ def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
         if q.date is not None:
             return q.date.isoformat()
         return f"{q.year:04d}-{q.month:02d}-01"
+    if q.kind == "date" and q.year is not None:
+        return str(q.year)  # a calendar year for a year input
     value = q.value
     if unit == "minute" and q.minutes is not None:
         value = q.minutes

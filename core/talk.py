@@ -44,7 +44,7 @@ _COMPARE = re.compile(r"比較|相比|比起|差別|差異|差在哪|差在那|�
 # A definition: 磨課師是什麼, what is a SPOC.
 _DEFINE = re.compile(r"(?:是什麼|是甚麼|是啥|的定義|指的是什麼|是指什麼|什麼是|何謂|意思是|定義)|^(?:what is|what's|what are|define|meaning of)\b", re.I)
 # A plan to check: 符合嗎, 可以嗎, 有沒有超過.
-_CHECK = re.compile(r"符合|合規|合乎|可以嗎|可以[^，。？?]{0,12}嗎|能不能|可不可以|行不行|行嗎|OK嗎|ok嗎|有沒有超過|超過了嗎|會不會超過|夠不夠|夠嗎|達到了嗎|有達到|過關|違反|違規|comply|compliant|allowed|is (?:it|that|this) ok|within the (?:rules|limit)|exceed", re.I)
+_CHECK = re.compile(r"符合|合規|合乎|可以嗎|可以[^，。？?]{0,12}嗎|能不能|可不可以|行不行|行嗎|ok\s*嗎|有沒有超過|超過了嗎|會不會超過|夠不夠|夠嗎|達到了嗎|有達到|過關|達標|違反|違規|comply|compliant|allowed|enough\b|meets? (?:the|our|its|this|that|these) (?:[a-z-]+ )?(?:requirements?|rules?|conditions?|minimum|limits?|cap)|is (?:it|that|this) ok|within the (?:rules|limit)|exceed", re.I)
 
 
 def _key(text: str) -> str:

@@ -97,7 +97,7 @@ def _random_texts() -> list[Any]:
     for name, pool in pools.items():
         text = "".join(rng.choice(pool) for _ in range(RUN))[:RUN]
         out.append(pytest.param(text, id=f"random-{name}"))
-    for name, pattern in (("numeral+unit", "九小時"), ("decimal", "九點九"), ("thousands", "1,000,"), ("money", "NT$1,200萬元"), ("date", "109.06.17 "), ("fraction", "三分之二")):
+    for name, pattern in (("numeral+unit", "九小時"), ("decimal", "九點九"), ("thousands", "1,000,"), ("money", "NT$1,200萬元"), ("date", "109.06.17 "), ("fraction", "三分之二"), ("weekdays", "工讀排班週一到週五每天8小時、")):
         out.append(pytest.param((pattern * RUN)[:RUN], id=f"pattern-{name}"))
     return out
 

@@ -286,6 +286,11 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("moe_budget_check", {"subsidy": 2500000, "personnel_pct": 60, "equipment_pct": 5}, {"personnel_and_equipment": D(1625000), "left_for_other_items": D(875000)}),
     ("moe_budget_check", {"subsidy": 2000000, "personnel_costs": 1100000, "equipment": 80000}, {"personnel_room": D(100000), "equipment_room": D(20000)}),
     ("moe_budget_check", {"subsidy": 850000, "local_government": True}, {"min_self_funding": D(150000), "min_plan_total": D(1000000)}),
+    # moe_subsidy_cap (九、(一) with 九、(二)2.(1), 九、(二)3.): the caps and the limits at the cap
+    ("moe_subsidy_cap", {}, {"cap": D(3000000), "max_equipment": D(150000), "max_personnel": D(1800000), "min_self_funding": D(300000)}),
+    ("moe_subsidy_cap", {"series_type": "新南向"}, {"cap": D(4000000), "max_equipment": D(200000), "min_self_funding": D(400000)}),
+    ("moe_subsidy_cap", {"series_type": "standard", "local_government": True}, {"min_self_funding": D(529412)}),  # 3,000,000 × 15/85 = 529,411.76
+    ("moe_subsidy_cap", {"series_type": "refine", "refine_courses": 2}, {"cap": D(400000), "max_equipment": D(20000)}),
     # moe_staff_limit (九、(二)1.(2)): at most 10
     ("moe_staff_limit", {"staff_count": 10}, {"staff_ok": True}),
     ("moe_staff_limit", {"staff_count": 12}, {"staff_ok": False, "over_by": D(2)}),
@@ -372,6 +377,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("ndhu_work_hours", {"daily_hours": 4, "days_in_row": 6}, {"consecutive_days_ok": False}),
     ("ndhu_work_hours", {"days_worked": 6, "period_days": 7}, {"window_days_ok": False}),
     ("ndhu_work_hours", {"daily_hours": 8, "days_in_row": 5, "days_worked": 5}, {"hours_ok": True}),
+    # a schedule by days (週一到週五 8 小時、週六 4 小時): six days in a row break 3. and 4.
+    ("ndhu_work_hours", {"schedule": "8,8,8,8,8,4"}, {"schedule_daily_ok": True, "schedule_run_ok": False, "schedule_window_ok": False, "longest_working_run": D(6)}),
     ("ndhu_teaching_assistants", {"enrolment": 0}, {"teaching_assistants": 1}),
     ("ndhu_teaching_assistants", {"enrolment": 120}, {"teaching_assistants": 1, "max_semester_amount": D(30000)}),
     ("ndhu_teaching_assistants", {"enrolment": 121}, {"teaching_assistants": 2, "max_semester_amount": D(60000)}),
@@ -903,6 +910,7 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("moe_budget_check", {"subsidy": 2000000, "series_type": "refine", "refine_courses": 3}),
     ("moe_budget_check", {"self_funding": 300000, "local_government": True, "personnel_costs": 1, "equipment": 1}),
     ("moe_staff_limit", {"staff_count": 12}),
+    ("moe_subsidy_cap", {"series_type": "new_southbound", "local_government": True}),
     ("moe_series_eligibility", {"courses": 3, "new_courses": 2, "new_course_hours": 12, "series_applied": 1, "series_participating": 2}),
     ("moe_series_totals", {"series": 2, "refine_courses": 1}),
     ("moe_programme_period", {"on_date": "107.01.01"}),
@@ -940,6 +948,7 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("ndhu_recording_budget", {"recording_hours": 2}),
     ("ndhu_work_study_pay", {"work_study_hours": 2}),
     ("ndhu_work_hours", {"daily_hours": 9, "days_in_row": 6, "days_worked": 6}),
+    ("ndhu_work_hours", {"schedule": "9,8,8,8,8,8"}),
     ("ndhu_application_term", {"opening_year": 116, "opening_term": "first", "course_type": "distance"}),
     ("nkust_course_structure", {"weeks": "10;12"}),
     ("nkust_course_structure", {"videos": "12,8"}),
@@ -1015,6 +1024,7 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_material_award": "fcu-table-material-award",
         "fcu_research_credit": "fcu-table-research",
         "moe_budget_check": "moe-9-1",
+        "moe_subsidy_cap": "moe-9-1",
         "moe_staff_limit": "moe-9-2-1-2",
         "moe_series_eligibility": "moe-8-3-2",
         "ndhu_teaching_assistants": "ndhu-3-3-1",

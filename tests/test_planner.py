@@ -97,10 +97,10 @@ def test_the_unknown_solved_for_is_the_input_the_question_names(engine: Engine) 
 def test_a_list_written_with_a_unit_goes_to_the_list_input_of_that_unit(engine: Engine) -> None:
     # Hours are a work schedule, not video minutes; the single-day rule cannot take seven figures.
     hours = engine.answer("NDHU work-study schedule for one week: 6, 6, 0, 8, 8, 8, 0 hours. Does it follow the budget table's work-hour rules?")
-    assert hours.kind == "calculation" and hours.calculator == "ndhu_budget"
-    assert hours.inputs.get("schedule") == "6, 6, 0, 8, 8, 8, 0"
+    assert hours.kind == "calculation" and hours.calculator == "ndhu_work_hours"  # the budget table's work-hour rules
+    assert hours.inputs.get("schedule") == "6,6,0,8,8,8,0"
     minutes = engine.answer("東華磨課師一週放 3 段影片，各 12、15、18 分鐘，哪裡不符合？")
-    assert minutes.calculator == "ndhu_course_structure" and minutes.inputs.get("videos") == "12、15、18"
+    assert minutes.calculator == "ndhu_course_structure" and minutes.inputs.get("videos") == "12,15,18"
     # 「各」 before a list is one figure for each video, not 3 × 12 minutes.
     assert "weekly_minutes" not in minutes.inputs
 
@@ -277,3 +277,86 @@ def test_a_yes_no_input_is_no_by_its_avoid_words(engine: Engine) -> None:
     national = engine.answer("教育部磨課師計畫補助 170 萬，我們是一般國立大學，自籌至少要多少？")
     assert local.inputs.get("local_government") == "yes" and national.inputs.get("local_government") == "no"
     assert local.result["min_self_funding"] == 300000 and national.result["min_self_funding"] == 170000
+
+
+def test_a_long_cue_word_that_begins_before_the_window_still_binds(engine: Engine) -> None:
+    # "equipment" ends 11 characters before the figure but begins 20 before it.
+    ans = engine.answer("MOE MOOC series: subsidy NT$2,000,000 with an equipment budget of NT$120,000. Is that within the rules?")
+    assert ans.inputs.get("equipment") == "120000" and "self_funding" not in ans.inputs
+    dated = engine.answer("NDHU: our plan has the execution date 2025-03-01. By when must the materials be finished?")
+    assert dated.kind == "calculation" and dated.inputs.get("approval_date") == "2025-03-01"
+
+
+def test_a_plan_checked_cites_the_clause_of_the_condition_it_fails_first(engine: Engine) -> None:
+    ans = engine.answer("教育部磨課師系列補助 200 萬，設備費編 12 萬，這樣符合規定嗎？")
+    assert ans.kind == "calculation" and ans.direct.startswith("不符合")
+    assert ans.citations[0].path == ("9", "2", "3")
+
+
+@pytest.mark.parametrize("joined", ["350, 280 and 420", "350、280 和 420", "350, 280, and 420"])
+def test_a_list_whose_last_figure_is_joined_by_and_is_read_whole(engine: Engine, joined: str) -> None:
+    ans = engine.answer(f"教育部新南向系列三門課期末目標國註冊分別 {joined} 人，每門都有達標嗎？")
+    assert ans.kind == "calculation" and ans.inputs.get("registrants") == "350,280,420"
+    assert ans.direct.startswith("不符合") and "280" in ans.text
+
+
+@pytest.mark.parametrize("question", ["Is that enough?", "Does each course meet the requirement?", "有達標嗎？"])
+def test_asking_whether_a_plan_is_enough_or_meets_a_rule_asks_for_a_check(question: str) -> None:
+    from core.talk import asks_check
+
+    assert asks_check(question)
+    assert not asks_check("Who did NTHU meet at the Higher Education Press?")
+
+
+def test_a_figure_without_a_unit_binds_where_a_cue_word_says_what_it_counts(engine: Engine) -> None:
+    # The reader knows no unit "topics", nor 5,000 without 元: the words beside them say what they are.
+    topics = engine.answer("NDHU distance course: we will post 5 discussion topics this semester. Is that enough?")
+    assert topics.kind == "calculation" and topics.inputs.get("discussion_topics") == "5" and topics.direct.startswith("Does not comply")
+    amount = engine.answer("東華遠距課程 100 人，助教每月 4,000，聘 5 個月總共多少？")
+    assert amount.inputs.get("monthly_amount") == "4000" and "20,000" in amount.text
+    # A count in Chinese with an unread unit (十八歲) is not taken by a cue word further on (學分課).
+    age = engine.answer("高中生未滿十八歲可以修高科大磨課師學分課嗎")
+    assert "credits_total" not in age.inputs
+
+
+def test_asking_whether_a_plan_is_allowed_checks_it_even_when_its_figure_is_one_of_the_rules(engine: Engine) -> None:
+    # 3 is also the rule's minimum of courses a series; the question still asks about the plan, not the rule.
+    ans = engine.answer("We plan to apply for 3 MOE MOOC series this year. Is that allowed?")
+    assert ans.kind == "calculation" and ans.direct.startswith("Does not comply") and ans.citations[0].path[:2] == ("8", "3")
+
+
+def test_a_year_of_the_calendar_fills_a_year_input_and_the_cue_beside_it_picks_which(engine: Engine) -> None:
+    ans = engine.answer("高科大磨課師課程民國 113 年完課，卓越獎最晚哪天要申請？")
+    assert ans.kind == "calculation" and ans.inputs.get("completed_year") == "2024" and "114.01.31" in ans.text
+    assert "year" not in ans.inputs  # the year the course was completed, not the year of the application
+
+
+def test_a_series_type_alone_gives_its_cap_and_the_limits_at_the_cap(engine: Engine) -> None:
+    # No amount is given: the budget check cannot run, the caps rule computes the limits at the cap.
+    ans = engine.answer("新南向系列最多補助多少？人事費最多可以編多少？")
+    assert ans.kind == "calculation" and ans.calculator == "moe_subsidy_cap" and ans.citations[0].path == ("9", "1")
+    assert "4,000,000" in ans.text and "2,400,000" in ans.text
+
+
+def test_an_amount_asked_of_the_ministry_is_the_subsidy(engine: Engine) -> None:
+    ans = engine.answer("A county university asks MOE for NT$2 million. What is the least self-funding?")
+    assert ans.kind == "calculation" and ans.inputs.get("subsidy") == "2000000" and "352,942" in ans.text
+
+
+def test_sessions_once_a_month_are_checked_against_every_two_weeks(engine: Engine) -> None:
+    ans = engine.answer("東華遠距課每月一次同步討論，每次兩小時，這樣可以嗎？")
+    assert ans.inputs.get("sync_monthly") == "yes" and ans.direct.startswith("不符合")
+
+
+def test_hours_by_days_of_the_week_are_a_schedule_of_consecutive_days(engine: Engine) -> None:
+    ans = engine.answer("東華工讀生星期二到星期日每天 4 小時，這樣排班可以嗎？")
+    assert ans.inputs.get("schedule") == "0,4,4,4,4,4,4" and ans.direct.startswith("不符合")
+    assert ans.citations[0].path[:2] == ("預算表", "工作費、工讀費")
+    five = engine.answer("東華工讀生排班：週一到週五每天 8 小時，週末休息，符合規定嗎？")
+    assert five.inputs.get("schedule") == "8,8,8,8,8" and five.direct.startswith("符合")
+
+
+def test_a_long_cue_word_that_begins_just_after_the_figure_binds_it(engine: Engine) -> None:
+    # "total" begins 4 characters after "36 hours" and ends 9 after it.
+    ans = engine.answer("NDHU distance course with 36 hours in total: at least how many hours must be online?")
+    assert ans.inputs.get("total_hours") == "36" and "online_hours" not in ans.inputs and "18" in ans.direct
