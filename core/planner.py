@@ -47,7 +47,10 @@ _LIST_JOIN = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s
 _WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
 
 # Input units a question's quantity may fill: a count in 個 (item) fills any count input a cue word points at.
+RAW_PLACES = 6  # an inexact duration's places (as many as a rule input takes)
 _COUNT_UNITS = frozenset({"course", "person", "time", "unit_video", "series", "school", "multiple", "credit", "item"})
+# Bare figures that a cue word on either side binds: an amount (「每月 5,000」), a score (「推動規劃 80」, "80 on planning").
+_CUED_EITHER_SIDE = frozenset({"TWD", "point"})
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ class Planner:
                     # An amount needs a cue word either side (「每月 5,000」); a count, the English words after it to
                     # name what it counts (the reader knows no unit "topics").
                     after = self._named_after(rule, name, text, q.end, high)
-                    near = max(near, after) if spec.unit == "TWD" else after
+                    near = max(near, after) if spec.unit in _CUED_EITHER_SIDE else after
                 if (q.unit == "item" or bare) and near == 0:
                     continue  # 「3 個」, "4 discussion topics": a figure binds only where a cue word says what it counts
                 pairs.append((near, _likeness(q, (carried or {}).get(name)) if near == 0 else 0.0, -rank, i, name))
@@ -1072,7 +1075,7 @@ def _ranks(unit: str | None, q: Quantity, text: str) -> bool:
 def _bare_fits(kind: str, unit: str | None, q: Quantity) -> bool:
     """A figure the reader found no unit for ("4 discussion topics") may fill a count or an amount input, where a cue
     word says so; never one that looks like a year."""
-    if q.kind != "number" or kind not in ("number", "int") or unit not in _COUNT_UNITS | {"TWD"}:
+    if q.kind != "number" or kind not in ("number", "int") or unit not in _COUNT_UNITS | _CUED_EITHER_SIDE:
         return False
     return not (q.value == q.value.to_integral_value() and 1900 <= q.value <= 2200)
 
@@ -1152,8 +1155,9 @@ def _list_fits(unit: str | None, reading: Reading, start: int, end: int) -> bool
 
 
 def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
-    """A quantity as the raw text a rule input takes (durations in the input's unit, hours to 4 places when minutes
-    do not divide evenly: 2 小時 10 分鐘 → 2.1667)."""
+    """A quantity as the raw text a rule input takes (durations in the input's unit; hours whose minutes do not divide
+    evenly to RAW_PLACES places, 9 小時 20 分鐘 → 9.333333, so that × 6 shows as 56: the rule's texts round
+    such figures for display)."""
     if kind == "date":
         if q.date is not None:
             return q.date.isoformat()
@@ -1164,5 +1168,5 @@ def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
     if unit == "minute" and q.minutes is not None:
         value = q.minutes
     elif q.kind == "duration" and not q.exact:
-        value = round(value, 4)
+        value = round(value, RAW_PLACES)
     return format(value.normalize(), "f")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from lang.dates import Term, both, roc
@@ -164,6 +164,22 @@ def _bool(x: Any) -> bool:
 # --- formatting -----------------------------------------------------------------------------------------
 
 
+# A figure with more decimals than this came out of a division that does not end (9 小時 20 分鐘 = 9.333… hours):
+# it is shown to SHOWN_PLACES places, so 9.333… × 6 reads 56, not 55.99999….
+INEXACT_PLACES = 5
+SHOWN_PLACES = 4
+
+
+MONEY_PLACES = 2  # an amount of money is shown to the cent at most (2.166667 h × NT$5,000 → NT$10,833.34)
+
+
+def _shown(value: Any, most: int = INEXACT_PLACES, places: int = SHOWN_PLACES) -> Any:
+    """A figure with more than `most` decimals rounded (half up) to `places` for display; any other value as it is."""
+    if isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent < -most:  # type: ignore[operator]
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP).normalize()
+    return value
+
+
 def format_value(value: Any, fmt: str | None, unit: str | None, lang: str, choices: dict[str, ChoiceSpec] | None = None) -> str:
     """A value as people read it: NT$ with separators, ROC and ISO dates, percentages, a choice's label, ✔/✘."""
     en = lang == "en"
@@ -185,9 +201,9 @@ def format_value(value: Any, fmt: str | None, unit: str | None, lang: str, choic
         else:
             fmt = "num"
     if fmt == "money":
-        return "NT$" + format_number(value)
+        return "NT$" + format_number(_shown(value, MONEY_PLACES, MONEY_PLACES))
     if fmt == "num":
-        return format_number(value)
+        return format_number(_shown(value))
     if fmt == "int":
         return format_number(Decimal(value).to_integral_value())
     if fmt == "year":

@@ -1,0 +1,52 @@
+"""Figures the planner binds that need more than a unit: bare scores beside their cue words, hours and minutes
+that do not divide evenly, a count of people the table caps, and the weeks a material is used."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core.engine import Engine
+from rules.evaluate import format_value
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "教育部系列課程審查，推動規劃80、課程發展90、簡報70，加權總分幾分？",
+        "MOE series review: 80 on promotion planning, 90 on series course development and 70 on the presentation; weighted score?",
+    ],
+)
+def test_bare_scores_bind_to_the_parts_their_cue_words_name(engine: Engine, question: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "moe_review_score"
+    assert ans.inputs.get("plan_score") == "80" and ans.inputs.get("course_score") == "90" and ans.inputs.get("presentation_score") == "70"
+    assert "83" in ans.text
+
+
+def test_hours_and_minutes_that_do_not_divide_evenly_give_a_whole_multiple(engine: Engine) -> None:
+    ans = engine.answer("逢甲教育部磨課師錄取課程，影片成品總共 9 小時 20 分鐘，教材錄製鐘點費算幾小時？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_recording_fee"
+    assert "= 56 小時" in ans.text and "55.99" not in ans.text
+
+
+def test_a_figure_from_a_division_that_does_not_end_is_shown_rounded() -> None:
+    assert format_value(Decimal("55.999998"), None, "hour", "zh") == "56"
+    assert format_value(Decimal("9.333333"), "num", None, "zh") == "9.3333"
+    assert format_value(Decimal("0.12345"), "num", None, "zh") == "0.12345"  # five places are shown as they are
+    assert format_value(Decimal("10833.335"), None, "TWD", "zh") == "NT$10,833.34"
+    assert format_value(Decimal("3063.3"), None, "TWD", "zh") == "NT$3,063.3"
+
+
+def test_the_count_of_material_assistants_is_theirs_not_a_classroom_count(engine: Engine) -> None:
+    ans = engine.answer("逢甲標竿課程的教材助理，如果兩個人都補到最多的月數，津貼總共算幾小時？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_material_assistants"
+    assert "344" in ans.text
+
+
+def test_the_weeks_a_mooc_material_is_used_are_not_the_mooc_course_weeks(engine: Engine) -> None:
+    ans = engine.answer("逢甲 我實體課堂有80個學生修，用磨課師教材上了9週，教學助理津貼可以補幾名、總共幾小時？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_teaching_assistants"
+    assert ans.inputs.get("weeks") == "9" and "online_weeks" not in ans.inputs
+    assert "90" in ans.text
