@@ -389,6 +389,8 @@ class Planner:
                 apart = self.bind(rule, text, split, mine, products=False)
                 if apart.score > b.score:
                     b, reading = apart, split
+            if not mine and _choices_refused(b):
+                continue  # 「標竿跟 SPOC 差多少」 bound as an upgrade from the higher tier: the rule is not what is asked
             named = self._named(rule, text)
             inverse = self._inverse(rule, text, reading, mine, b)
             if inverse is not None:
@@ -751,6 +753,19 @@ _ALL_OF_EACH = re.compile(r"(?:each|apiece|a piece)$")  # how a product of "2 co
 _PER_ITEM = re.compile(r"(?<![a-z])(?:per|each)(?![a-z])|每(?![週周月年學天日])|各")  # an input of one item's figure
 _OF = re.compile(r"^\s*(?:of|with|at|for|,)\s*$")
 _EACH_AFTER = re.compile(r"\s*(?:each|apiece|a piece)(?![a-z])")
+
+
+def _choices_refused(b: Bound) -> bool:
+    """Whether the rule refuses the choices the question named, as they were bound (two tiers taken as an upgrade
+    from the higher one): a wrong reading of the question, not a figure of the asker to report."""
+    if not b.choices:
+        return False
+    try:
+        b.rule.run(b.params)
+    except CalcError as exc:
+        spec = b.rule.inputs.get(exc.param)
+        return spec is not None and spec.type == "choice" and exc.param in b.params
+    return False
 
 
 def _with_products(text: str, reading: Reading) -> Reading:

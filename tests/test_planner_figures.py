@@ -50,3 +50,12 @@ def test_the_weeks_a_mooc_material_is_used_are_not_the_mooc_course_weeks(engine:
     assert ans.kind == "calculation" and ans.calculator == "fcu_teaching_assistants"
     assert ans.inputs.get("weeks") == "9" and "online_weeks" not in ans.inputs
     assert "90" in ans.text
+
+
+def test_two_tiers_a_rule_refuses_in_that_order_go_to_the_rule_that_compares_them(engine: Engine) -> None:
+    # Bound as an upgrade, benchmark → SPOC is refused (an upgrade goes to a higher tier): the question compares them.
+    ans = engine.answer("逢甲標竿課程跟SPOC錄取課程，教材助理如果都補滿4個月，兩種等級的津貼時數差多少？")
+    assert ans.kind == "calculation" and ans.calculator == "fcu_material_assistants"
+    assert "相差 172 小時" in ans.text
+    upgrade = engine.answer("我的課原本是逢甲 SPOC（影片 9 小時、已領獎勵金），後來錄取教育部磨課師，依說明第 3 點可以補差額幾小時的鐘點費？")
+    assert upgrade.calculator == "fcu_tier_upgrade"  # named in the upgrade's order, the same rule is kept
