@@ -59,3 +59,11 @@ def test_two_tiers_a_rule_refuses_in_that_order_go_to_the_rule_that_compares_the
     assert "相差 172 小時" in ans.text
     upgrade = engine.answer("我的課原本是逢甲 SPOC（影片 9 小時、已領獎勵金），後來錄取教育部磨課師，依說明第 3 點可以補差額幾小時的鐘點費？")
     assert upgrade.calculator == "fcu_tier_upgrade"  # named in the upgrade's order, the same rule is kept
+
+
+def test_the_ministry_named_before_a_figure_does_not_make_it_the_subsidy(engine: Engine) -> None:
+    ans = engine.answer("MOE MOOC series: we need about NT$100,000 of equipment. What's the smallest grant that keeps it within the ratio?")
+    assert ans.calculator == "moe_budget_check" and ans.inputs.get("equipment") == "100000" and "subsidy" not in ans.inputs
+    assert "2,000,000" in ans.text
+    asked = engine.answer("A city-run university asks MOE for NT$3 million for a MOOC series. What is the minimum self-funding?")
+    assert asked.inputs.get("subsidy") == "3000000"
