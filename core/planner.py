@@ -350,8 +350,13 @@ class Planner:
 
         if any(_last_end(text[start:end], w) >= 0 for w in avoid if len(w) >= 2):
             return -1.0  # 「兩位助教」 is no enrolment, "2 new courses" no count of all courses
+        def longest(words: tuple[str, ...], at: int) -> int:
+            return max((len(w) for w in words if len(before) - _last_end(before, w) == at), default=0)
+
         cue_at, avoid_at = nearest(cues), nearest(avoid)
-        if avoid_at is not None and (cue_at is None or avoid_at < cue_at) and avoid_at <= 6:
+        # An avoid word ending where a cue word ends and longer than it names something else (「總經費」 is no 「經費」).
+        covers = avoid_at is not None and avoid_at == cue_at and longest(avoid, avoid_at) > longest(cues, avoid_at)
+        if avoid_at is not None and (cue_at is None or avoid_at < cue_at or covers) and avoid_at <= 6:
             return -1.0
         if any(_word_at(after, w, 0) for w in avoid if len(w) >= 2) and cue_at is None:
             return -1.0

@@ -67,3 +67,13 @@ def test_the_ministry_named_before_a_figure_does_not_make_it_the_subsidy(engine:
     assert "2,000,000" in ans.text
     asked = engine.answer("A city-run university asks MOE for NT$3 million for a MOOC series. What is the minimum self-funding?")
     assert asked.inputs.get("subsidy") == "3000000"
+
+
+def test_a_longer_avoid_word_ending_where_a_cue_ends_rules_the_input_out(engine: Engine) -> None:
+    # 「計畫總經費」 ends where the subsidy's cue 「經費」 ends: the figure is the plan total, not the subsidy.
+    ans = engine.answer("我们是市立的大学（地方政府所属学校），教育部慕课系列课程计划总经费打算做400万，自筹款最少要多少？")
+    assert ans.calculator == "moe_budget_check"
+    assert "總經費 NT$4,000,000" in ans.text or "总经费 NT$4,000,000" in ans.text
+    assert "600,000" in ans.text and "705,883" not in ans.text  # not 15/85 of a subsidy of 400 萬
+    plain = engine.answer("教育部系列計畫經費 200 萬，地方政府學校自籌最少多少？")
+    assert plain.inputs.get("subsidy") == "2000000"  # 「經費」 alone still names the subsidy
