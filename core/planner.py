@@ -1145,6 +1145,8 @@ def _fits(kind: str, unit: str | None, q: Quantity) -> bool:
         return q.kind == "date" and (q.date is not None or (q.year is not None and q.month is not None))
     if kind not in ("number", "int"):
         return False
+    if q.kind == "date" and q.year is None and q.day is None and q.month is not None:
+        return kind == "int" and unit == "month"  # 「3 月份」: the month of the year
     if q.kind in ("date", "term", "number"):
         return False
     if unit is None:
@@ -1184,6 +1186,8 @@ def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
         return f"{q.year:04d}-{q.month:02d}-01"
     if q.kind == "date" and q.year is not None:
         return str(q.year)  # a calendar year for a year input
+    if q.kind == "date" and q.month is not None:
+        return str(q.month)  # 「3 月份」 for a month input
     value = q.value
     if unit == "minute" and q.minutes is not None:
         value = q.minutes

@@ -32,7 +32,8 @@ API
       them out: 3月1日 has ``year=None``); ``date`` a ``datetime.date`` when all three are known; ``value`` is
       YYYYMMDD with 0 for a missing part. ROC (114.03.01, 114/3/1, 114年3月1日, 民國114年3月1日) and ISO
       (2025-03-01, 2025/3/1) forms, English (March 1, 2025; 1 March 2025; September 2025), month/day (3/15),
-      year alone (114年, 2026 年, 2026 學年度, in 2026, the year 2026; 116 學年度 alone is no figure).
+      year alone (114年, 2026 年, 2026 學年度, in 2026, the year 2026; 116 學年度 alone is no figure), a month
+      named with 份 (三月份: ``month`` only).
     - ``kind == "term"``: ``unit`` ``"term"``; ``term`` ``(roc_year, term)`` with term 1 (Aug–Jan) or 2 (Feb–Jul),
       as ``lang.dates.Term``; ``value`` roc_year*10 + term. 116 學年度第 1 學期, 116 學年度上學期, 116-1,
       2027 學年度第 1 學期,
@@ -43,7 +44,7 @@ API
     ``approximate`` is True when the text says the figure is not exact (約, 大約, 左右, 30 多人, about...).
     Ranges give one quantity per end, both in the unit written once (2 至 9 週 → 2 weeks and 9 weeks;
     10 到 20 萬元 → 100,000 and 200,000 TWD). Ordinals (第 3 週, 1st), labels (附件 1, 圖 2, Table 1), times of
-    day (3:30), grades (4 年級), a month alone (6 月) and figures inside words (mp4, COVID-19) are not quantities.
+    day (3:30), grades (4 年級), a month alone without 份 (6 月) and figures inside words (mp4, COVID-19) are not quantities.
 
 ``Asked(unit, start, end)``
     A question for a figure: ``unit`` is a canonical unit above (幾週 → week, 幾個鐘頭 → hour, 多少錢 → TWD,
@@ -961,7 +962,8 @@ class _Reader:
         return None
 
     def date_after_month(self, num: _Num, f: int) -> int | None:
-        """3月1日, 三月一號: t[f] is 月. A month alone (3 月) is skipped: no quantity."""
+        """3月1日, 三月一號: t[f] is 月. A month named with 份 (3 月份, 三月份: the month of March) is a date with its
+        month only; a month alone (3 月) is skipped: no quantity."""
         if num.value != num.value.to_integral_value() or not 1 <= num.value <= 12 or num.mult != 1:
             return None
         day_at = self.skip_spaces(f + 1, 1)
@@ -970,7 +972,9 @@ class _Reader:
             e = self.skip_spaces(day[1], 1)
             if self.ch(e) in "日號":
                 return self.add_date(num.start, e + 1, None, int(num.value), day[0])
-        return f + 2 if self.ch(f + 1) == "份" else f + 1
+        if self.ch(f + 1) == "份":
+            return self.add_date(num.start, f + 2, None, int(num.value), None)
+        return f + 1
 
     def term_after(self, num: _Num, f: int) -> int | None:
         """116 學年度第 1 學期, 116學年度上學期: t[f:] starts with 學年."""

@@ -77,3 +77,9 @@ def test_a_longer_avoid_word_ending_where_a_cue_ends_rules_the_input_out(engine:
     assert "600,000" in ans.text and "705,883" not in ans.text  # not 15/85 of a subsidy of 400 萬
     plain = engine.answer("教育部系列計畫經費 200 萬，地方政府學校自籌最少多少？")
     assert plain.inputs.get("subsidy") == "2000000"  # 「經費」 alone still names the subsidy
+
+
+def test_a_month_of_the_year_fills_a_month_input(engine: Engine) -> None:
+    ans = engine.answer("新南向系列課程的工作進度要按月交，那三月份的進度最晚哪一天要交？")
+    assert ans.kind == "calculation" and ans.calculator == "moe_progress_report_due"
+    assert ans.inputs.get("work_month") == "3" and "4 月 5 日" in ans.text

@@ -232,6 +232,10 @@ CASES: list[tuple[str, list[str]]] = [
     ("3/15 前", ["date:?-03-15"]),
     ("12/31", ["date:?-12-31"]),
     ("106年7月", ["date:2017-07-?"]),
+    # A month named with 份 is the month of the year, without a year; a month alone (6 月開課) is no quantity.
+    ("三月份的進度", ["date:?-03-?"]),
+    ("12 月份", ["date:?-12-?"]),
+    ("6 月開課", []),
     ("114年", ["date:2025-?-?"]),
     ("105年4月25日到26日", ["date:2016-04-25", "date:2016-04-26"]),
     # A year alone: ROC or Gregorian before 年 or 學年度, Gregorian after "in" or "year".
