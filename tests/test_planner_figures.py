@@ -83,3 +83,14 @@ def test_a_month_of_the_year_fills_a_month_input(engine: Engine) -> None:
     ans = engine.answer("新南向系列課程的工作進度要按月交，那三月份的進度最晚哪一天要交？")
     assert ans.kind == "calculation" and ans.calculator == "moe_progress_report_due"
     assert ans.inputs.get("work_month") == "3" and "4 月 5 日" in ans.text
+
+
+def test_stipend_and_support_team_are_the_tables_allowance_and_support_team(engine: Engine) -> None:
+    ans = engine.answer("Feng Chia: how is a material assistant's stipend worked out?")
+    assert ans.citations[0].document == "fcu-mooc-reward" and tuple(ans.citations[0].path[:2]) == ("附表", "教材製作助理與支援團隊")
+    assert "43" in ans.text
+    team = engine.answer(
+        "FCU accepted course: which support team do we get (project manager, material assistants, filming crew), "
+        "and how are the assistants' stipends worked out?"
+    )
+    assert "43" in team.text and "4 months" in team.text
