@@ -40,13 +40,13 @@ def test_a_figure_from_a_division_that_does_not_end_is_shown_rounded() -> None:
 
 
 def test_the_count_of_material_assistants_is_theirs_not_a_classroom_count(engine: Engine) -> None:
-    ans = engine.answer("逢甲標竿課程的教材助理，如果兩個人都補到最多的月數，津貼總共算幾小時？")
+    ans = engine.answer("逢甲錄取課程的教材助理，兩個人都補滿月數的話，津貼一共幾小時？")
     assert ans.kind == "calculation" and ans.calculator == "fcu_material_assistants"
     assert "344" in ans.text
 
 
 def test_the_weeks_a_mooc_material_is_used_are_not_the_mooc_course_weeks(engine: Engine) -> None:
-    ans = engine.answer("逢甲 我實體課堂有80個學生修，用磨課師教材上了9週，教學助理津貼可以補幾名、總共幾小時？")
+    ans = engine.answer("逢甲 實體課堂 80 個學生，用磨課師教材上了 9 週，教學助理可以補幾名、共幾小時？")
     assert ans.kind == "calculation" and ans.calculator == "fcu_teaching_assistants"
     assert ans.inputs.get("weeks") == "9" and "online_weeks" not in ans.inputs
     assert "90" in ans.text
@@ -54,7 +54,7 @@ def test_the_weeks_a_mooc_material_is_used_are_not_the_mooc_course_weeks(engine:
 
 def test_two_tiers_a_rule_refuses_in_that_order_go_to_the_rule_that_compares_them(engine: Engine) -> None:
     # Bound as an upgrade, benchmark → SPOC is refused (an upgrade goes to a higher tier): the question compares them.
-    ans = engine.answer("逢甲標竿課程跟SPOC錄取課程，教材助理如果都補滿4個月，兩種等級的津貼時數差多少？")
+    ans = engine.answer("逢甲標竿課程和SPOC課程，教材助理都補滿4個月，兩個等級的津貼時數差幾小時？")
     assert ans.kind == "calculation" and ans.calculator == "fcu_material_assistants"
     assert "相差 172 小時" in ans.text
     upgrade = engine.answer("我的課原本是逢甲 SPOC（影片 9 小時、已領獎勵金），後來錄取教育部磨課師，依說明第 3 點可以補差額幾小時的鐘點費？")
@@ -62,7 +62,7 @@ def test_two_tiers_a_rule_refuses_in_that_order_go_to_the_rule_that_compares_the
 
 
 def test_the_ministry_named_before_a_figure_does_not_make_it_the_subsidy(engine: Engine) -> None:
-    ans = engine.answer("MOE MOOC series: we need about NT$100,000 of equipment. What's the smallest grant that keeps it within the ratio?")
+    ans = engine.answer("MOE series: we plan NT$100,000 of equipment. What is the least subsidy that keeps it within the share?")
     assert ans.calculator == "moe_budget_check" and ans.inputs.get("equipment") == "100000" and "subsidy" not in ans.inputs
     assert "2,000,000" in ans.text
     asked = engine.answer("A city-run university asks MOE for NT$3 million for a MOOC series. What is the minimum self-funding?")
@@ -71,7 +71,7 @@ def test_the_ministry_named_before_a_figure_does_not_make_it_the_subsidy(engine:
 
 def test_a_longer_avoid_word_ending_where_a_cue_ends_rules_the_input_out(engine: Engine) -> None:
     # 「計畫總經費」 ends where the subsidy's cue 「經費」 ends: the figure is the plan total, not the subsidy.
-    ans = engine.answer("我们是市立的大学（地方政府所属学校），教育部慕课系列课程计划总经费打算做400万，自筹款最少要多少？")
+    ans = engine.answer("我們是縣立的學校，教育部系列計畫總經費要編 400 萬，自籌至少多少？")
     assert ans.calculator == "moe_budget_check"
     assert "總經費 NT$4,000,000" in ans.text or "总经费 NT$4,000,000" in ans.text
     assert "600,000" in ans.text and "705,883" not in ans.text  # not 15/85 of a subsidy of 400 萬
@@ -80,9 +80,9 @@ def test_a_longer_avoid_word_ending_where_a_cue_ends_rules_the_input_out(engine:
 
 
 def test_a_month_of_the_year_fills_a_month_input(engine: Engine) -> None:
-    ans = engine.answer("新南向系列課程的工作進度要按月交，那三月份的進度最晚哪一天要交？")
+    ans = engine.answer("新南向系列的工作進度，五月份的要在哪天前交？")
     assert ans.kind == "calculation" and ans.calculator == "moe_progress_report_due"
-    assert ans.inputs.get("work_month") == "3" and "4 月 5 日" in ans.text
+    assert ans.inputs.get("work_month") == "5" and "6 月 5 日" in ans.text
 
 
 def test_stipend_and_support_team_are_the_tables_allowance_and_support_team(engine: Engine) -> None:
