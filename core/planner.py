@@ -763,8 +763,8 @@ _EACH_AFTER = re.compile(r"\s*(?:each|apiece|a piece)(?![a-z])")
 def _choices_refused(b: Bound) -> bool:
     """Whether the rule refuses the choices the question named, as they were bound (two tiers taken as an upgrade
     from the higher one): a wrong reading of the question, not a figure of the asker to report."""
-    if not b.choices:
-        return False
+    if sum(1 for n in b.params if n in b.rule.inputs and b.rule.inputs[n].type == "choice") < 2:
+        return False  # one choice named cannot be bound in the wrong order
     try:
         b.rule.run(b.params)
     except CalcError as exc:
