@@ -376,6 +376,8 @@ CASES: list[tuple[str, list[str]]] = [
     ("three MOE accepted courses", ["count:course:3"]),
     ("the NT$140,000 course cap", ["money:TWD:140000"]),
     ("a committee of 4 members", ["count:person:4"]),
+    ("我的課拿到2票推薦", ["count:person:2"]),
+    ("3 votes in favour", ["count:person:3"]),
     ("100 hourly fees", ["duration:hour:100"]),
     ("how many course weeks?", ["?week"]),
     ("what is the minimum number of online learning hours?", ["?hour"]),
