@@ -26,7 +26,7 @@ Intent = Literal["forward", "inverse", "compare", "check", "sum"]
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
 MAX_CUE = 24  # the longest cue word looked for before a figure
-BARE_AHEAD, BARE_WORDS = 30, 3  # the words after a figure without a unit that may say what it counts
+BARE_AHEAD, BARE_WORDS = 40, 3  # the words after a figure without a unit that may say what it counts
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
 
@@ -289,8 +289,11 @@ class Planner:
         cues, _ = self._cues[(rule.name, name)]
         spec = rule.inputs[name]
         words = [self._light(w) for w in (spec.unit_en, spec.unit_zh) if w]
-        m = _EN_WORDS.match(text, end, min(end + BARE_AHEAD, len(text) if high is None else high))
+        limit = min(end + BARE_AHEAD, len(text) if high is None else high)
+        m = _EN_WORDS.match(text, end, limit)
         ahead = m.group(0).split() if m else []
+        if ahead and m is not None and m.end() < len(text) and text[m.end()].isalpha():
+            ahead.pop()  # a word the window cut ("topic|s") is not the word written
         return 1.5 if any(w in ahead for w in (*cues, *words)) else 0.0
 
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:

@@ -319,6 +319,12 @@ def test_a_figure_without_a_unit_binds_where_a_cue_word_says_what_it_counts(engi
     assert "credits_total" not in age.inputs
 
 
+def test_the_words_naming_a_bare_figure_are_read_whole(engine: Engine) -> None:
+    # "asynchronous discussion topics" is longer than a short window: its last word must not be cut to "topic".
+    ans = engine.answer("NDHU distance-learning course: I'm only planning 4 asynchronous discussion topics this semester. Is that OK under the rules?")
+    assert ans.kind == "calculation" and ans.inputs.get("discussion_topics") == "4" and ans.direct.startswith("Does not comply")
+
+
 def test_asking_whether_a_plan_is_allowed_checks_it_even_when_its_figure_is_one_of_the_rules(engine: Engine) -> None:
     # 3 is also the rule's minimum of courses a series; the question still asks about the plan, not the rule.
     ans = engine.answer("We plan to apply for 3 MOE MOOC series this year. Is that allowed?")
