@@ -582,7 +582,7 @@ class Planner:
                 continue
             for i, q in enumerate(reading.quantities):
                 outs = [o for o, spec in rule.spec.outputs.items() if spec.label_zh and self._out_units.get((rule.name, o)) == q.unit]
-                if not outs or i in cued:
+                if not outs or i in cued or _restates_rate(rule, text, q):
                     continue
                 if alternative is not None and i not in forward.used and _raw(q, "number") in alternative[1]:
                     continue  # 「1,000 人和 1,001 人」: the second is another value of the same input, not a result wanted
@@ -873,6 +873,18 @@ _RATE_AFTER = re.compile(r"^\s*(?:算|可以|能|可|要|給|領|拿|支給|補�
 
 
 _ONE = re.compile(r"^(?:一|壹|單|one\b|an?\b)", re.I)
+
+
+_PER_BEFORE = re.compile(r"每\s*(?:個|一)?\s*[\u4e00-\u9fff]{1,3}\s*(?:至多|最多|可|能|給|支給|補助|是|算)?\s*$")
+_PER_AFTER = re.compile(r"^\s*(?:an?|per|each|every)\s+[a-z]", re.IGNORECASE)
+
+
+def _restates_rate(rule: Rule, text: str, q: Quantity) -> bool:
+    """「每單元兩千」, "NT$5,000 per hour": a figure said as a rate that is one of the rule's own figures restates the
+    rule; it is no result the asker wants reached (a cap named as one is: 「到每門課 14 萬上限」)."""
+    if q.value not in set(rule.facts.values()) or _SATURATE.search(text, q.end, q.end + 5):
+        return False  # 「到每門課 14 萬上限」: the cap named as the result to reach
+    return bool(_PER_BEFORE.search(text[max(0, q.start - 12):q.start]) or _PER_AFTER.match(text[q.end:q.end + 12]))
 
 
 def _without_ones(reading: Reading) -> Reading:

@@ -366,3 +366,10 @@ def test_a_long_cue_word_that_begins_just_after_the_figure_binds_it(engine: Engi
     # "total" begins 4 characters after "36 hours" and ends 9 after it.
     ans = engine.answer("NDHU distance course with 36 hours in total: at least how many hours must be online?")
     assert ans.inputs.get("total_hours") == "36" and "online_hours" not in ans.inputs and "18" in ans.direct
+
+
+def test_a_rate_of_the_rule_restated_is_no_result_to_reach(engine: Engine) -> None:
+    # 「每單元兩千」 repeats the rule's own rate: the units are computed forward, not solved for NT$2,000.
+    ans = engine.answer("高科大請校外業師協同錄製，總共錄了6個單元的影片，業師鐘點費可以報多少？每單元兩千乘6是不是就能全部報")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_expert_fee" and ans.inputs.get("expert_units") == "6"
+    assert "10,000" in ans.text
