@@ -35,6 +35,7 @@ def test_a_confirmation_is_answered_by_the_clause_and_a_question_for_a_figure_is
         ("高科大磨客師開5周 助教時數最多多少", "nkust_operation_ta"),
         ("高科大 9 週的磨課帥，TA 時數上限是多少？", "nkust_operation_ta"),
         ("高科大磨課師開 9 週，學分是多少？", "nkust_credits"),
+        ("高科大今年兩門磨課師都補到頂，學校一共要出多少業務費？", "nkust_yearly_total"),
     ],
 )
 def test_the_rule_whose_result_is_asked_for_is_chosen(engine: Engine, question: str, rule: str) -> None:
