@@ -38,7 +38,7 @@ _CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{1,12}(?:嗎|吗|吧|\?|？)|
 _ROUGHLY = re.compile(r"(?:快|將近|接近|近|almost|nearly|close to|just under)\s*$")  # less than the figure: not the figure
 _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計|about|around|roughly|approximately|estimated)\s*$")  # the figure, roughly
 _CLAUSE_END = re.compile(r"[，。；;,、？！?!\n]")
-_HOW_MUCH = re.compile(r"多少|幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
+_HOW_MUCH = re.compile(r"多少|(?<!好)幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
 _NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
 # Three or more figures in a row (「350、280、420」, "310, 295 and 500"): the last may be joined by 和/及/與/跟/and.
 _LIST = re.compile(r"\d+(?:\.\d+)?(?:(?:\s*[,，、]\s*(?:and\s+)?|\s*(?:和|及|與|跟)\s*|\s+and\s+)\d+(?:\.\d+)?){2,}")

@@ -1479,8 +1479,8 @@ class _Reader:
         c = t[i]
         if c == "幾":
             before = self.ch(i - 1)
-            if (before in CN_NUMERAL_CHARS and before not in _FINANCIAL) or before in _ASCII_DIGITS:
-                return i + 1
+            if (before in CN_NUMERAL_CHARS and before not in _FINANCIAL) or before in _ASCII_DIGITS or before == "好":
+                return i + 1  # 十幾人, 3幾; 好幾門 is "several courses", no question
             j = i + 1
             if self.ch(j) in _CN_UNIT_CHARS:
                 # 幾十人, 幾萬人: asks for a number of people (no figure is given).

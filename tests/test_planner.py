@@ -36,6 +36,7 @@ def test_a_confirmation_is_answered_by_the_clause_and_a_question_for_a_figure_is
         ("高科大 9 週的磨課帥，TA 時數上限是多少？", "nkust_operation_ta"),
         ("高科大磨課師開 9 週，學分是多少？", "nkust_credits"),
         ("高科大今年兩門磨課師都補到頂，學校一共要出多少業務費？", "nkust_yearly_total"),
+        ("我在高科大修了好幾門磨課師學分課程，加起來有 11 學分，最多能認幾學分", "nkust_graduation_credits"),  # 好幾門: several, asked of none
     ],
 )
 def test_the_rule_whose_result_is_asked_for_is_chosen(engine: Engine, question: str, rule: str) -> None:

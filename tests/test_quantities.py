@@ -377,6 +377,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("the NT$140,000 course cap", ["money:TWD:140000"]),
     ("a committee of 4 members", ["count:person:4"]),
     ("我的課拿到2票推薦", ["count:person:2"]),
+    ("修了好幾門課，最多能認幾學分", ["?credit"]),
     ("3 votes in favour", ["count:person:3"]),
     ("100 hourly fees", ["duration:hour:100"]),
     ("how many course weeks?", ["?week"]),
