@@ -414,6 +414,10 @@ class Planner:
             if what_if is not None:
                 # 「註冊 1,000 人和 1,001 人」, 「再多 30 人會變多少」: the same calculation for both figures, side by side.
                 options.append((b.score + 0.75 + 4.0 * prior + named + asked, Plan(b, "compare", compare=what_if)))
+            listed = self._respectively(rule, text, given, mine)
+            if listed is not None:
+                first, parts = listed
+                options.append((first.score + 0.75 + 4.0 * prior + named + asked, Plan(first, "sum", parts=parts)))
         if not options:
             return None
         best = max(options, key=lambda o: o[0])[1]
@@ -456,6 +460,35 @@ class Planner:
             name = letter.upper() if letter else str(k)
             parts.append(Part(f"課程 {name}" if letter else f"第 {k} 門", f"Course {name}", dict(bound.params)))
         return tuple(parts)
+
+    def _respectively(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Bound, tuple[Part, ...]] | None:
+        """「三門課，分別是 4 週、5 週、9 週」, "three courses of 4, 5 and 9 weeks respectively": one course for each figure
+        of the list, each worked out on its own (with the words outside the list), then added up; None unless every
+        figure fills the same input and the rule needs nothing more."""
+        items = _respective_items(text, reading)
+        if not items or any(spec.type == "list" for spec in rule.inputs.values()):
+            return None  # a rule that takes a list (「影片分別 6、8、10 小時」) reads it itself
+        listed = set(items)
+        count = len(items)
+        # The number of courses the list spells out (三門) is said by the list itself.
+        drop = listed | {i for i, q in enumerate(reading.quantities) if q.unit == "course" and q.value == count}
+        parts: list[Part] = []
+        first: Bound | None = None
+        name: str | None = None
+        for k, i in enumerate(items, 1):
+            own = Reading(tuple(q for j, q in enumerate(reading.quantities) if j == i or j not in drop), reading.asked, reading.problems, reading.truncated)
+            at = next(j for j, q in enumerate(own.quantities) if q is reading.quantities[i])
+            b = self.bind(rule, text, own, carried, products=False)
+            if b.missing or at not in b.used:
+                return None
+            took = next((n for n, v in b.params.items() if n in rule.inputs and v == _raw(reading.quantities[i], rule.inputs[n].type, rule.inputs[n].unit)), None)
+            if took is None or (name is not None and took != name):
+                return None
+            name = took
+            first = first or b
+            parts.append(Part(f"第 {k} 門", f"Course {k}", dict(b.params)))
+        assert first is not None
+        return replace(first, figures=first.figures + count - 1), tuple(parts)
 
     def _alike(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Part, ...]:
         """"three MOE accepted courses, each running 5 weeks", 「3 門課每門都開 5 週」: one course worked out, times the
@@ -885,6 +918,38 @@ def _restates_rate(rule: Rule, text: str, q: Quantity) -> bool:
     if q.value not in set(rule.facts.values()) or _SATURATE.search(text, q.end, q.end + 5):
         return False  # 「到每門課 14 萬上限」: the cap named as the result to reach
     return bool(_PER_BEFORE.search(text[max(0, q.start - 12):q.start]) or _PER_AFTER.match(text[q.end:q.end + 12]))
+
+
+_RESPECTIVELY = re.compile(r"(?:分別|各自|依序|依次)(?:是|為|有|開|修)?\s*")
+_RESPECTIVELY_EN = re.compile(r"\brespectively\b")
+_LIST_GAP = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s+)\s*$")
+
+
+def _respective_items(text: str, reading: Reading) -> list[int]:
+    """The figures of a list said one a course (「分別是 4 週、5 週、9 週」): two or more figures of one unit right after
+    分別 / before "respectively", joined only by 、, 和, and; [] when there is none."""
+    qs = reading.quantities
+    m = _RESPECTIVELY.search(text)
+    en = _RESPECTIVELY_EN.search(text) if m is None else None
+    if m is None and en is None:
+        return []
+    if m is not None:
+        start = next((k for k, q in enumerate(qs) if q.start >= m.end()), None)
+        if start is None or qs[start].start != m.end():
+            return []
+        items = [start]
+        while items[-1] + 1 < len(qs) and _LIST_GAP.match(text, qs[items[-1]].end, qs[items[-1] + 1].start):
+            items.append(items[-1] + 1)
+    else:
+        assert en is not None
+        last = max((k for k, q in enumerate(qs) if q.end <= en.start), default=None)
+        if last is None:
+            return []
+        items = [last]
+        while items[0] > 0 and _LIST_GAP.match(text, qs[items[0] - 1].end, qs[items[0]].start):
+            items.insert(0, items[0] - 1)
+    unit = {(qs[k].kind, qs[k].unit) for k in items}
+    return items if len(items) >= 2 and len(unit) == 1 else []
 
 
 def _without_ones(reading: Reading) -> Reading:

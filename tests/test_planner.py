@@ -375,3 +375,14 @@ def test_a_rate_of_the_rule_restated_is_no_result_to_reach(engine: Engine) -> No
     ans = engine.answer("高科大請校外業師協同錄製，總共錄了6個單元的影片，業師鐘點費可以報多少？每單元兩千乘6是不是就能全部報")
     assert ans.kind == "calculation" and ans.calculator == "nkust_expert_fee" and ans.inputs.get("expert_units") == "6"
     assert "10,000" in ans.text
+
+
+def test_a_list_said_one_a_course_is_worked_out_for_each_and_added_up(engine: Engine) -> None:
+    # 「分別是 3 週和 6 週」: one course of 3 weeks (6 h → 0.2) and one of 6 weeks (12 h → 0.5).
+    ans = engine.answer("高科大兩門磨課師學分課，分別是3週和6週，總共可以拿幾學分？")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_credits" and ans.intent == "sum"
+    assert "0.7" in ans.text
+    from core.planner import _respective_items
+    from lang.quantities import read
+
+    assert _respective_items("修了 4 週的課，另一門 5 週", read("修了 4 週的課，另一門 5 週")) == []
