@@ -942,7 +942,7 @@ def _respective_items(text: str, reading: Reading) -> list[int]:
             items.append(items[-1] + 1)
     else:
         assert en is not None
-        last = max((k for k, q in enumerate(qs) if q.end <= en.start), default=None)
+        last = max((k for k, q in enumerate(qs) if q.end <= en.start()), default=None)
         if last is None:
             return []
         items = [last]
