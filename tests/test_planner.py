@@ -382,6 +382,8 @@ def test_a_list_said_one_a_course_is_worked_out_for_each_and_added_up(engine: En
     ans = engine.answer("高科大兩門磨課師學分課，分別是3週和6週，總共可以拿幾學分？")
     assert ans.kind == "calculation" and ans.calculator == "nkust_credits" and ans.intent == "sum"
     assert "0.7" in ans.text
+    en = engine.answer("NKUST: I passed two MOOC credit courses of 4 weeks and 6 weeks respectively. How many credits in all?")
+    assert en.intent == "sum" and "0.7" in en.text
     from core.planner import _respective_items
     from lang.quantities import read
 
