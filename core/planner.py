@@ -216,6 +216,8 @@ class Planner:
                         used.update(week[3])
                 continue
             for i, q in enumerate(reading.quantities):
+                if _confirms_fact(rule, text, q):
+                    continue  # 「每週線上學習是算 2 小時對吧」 repeats the rule's figure: no figure of the asker's
                 bare = _bare_fits(spec.type, spec.unit, q)
                 if (not (bare or _fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text) or _calendar_year(spec.type, spec.unit, spec.max, q))
                         or _ROUGHLY.search(text[max(0, q.start - 3):q.start])):
@@ -918,6 +920,15 @@ def _restates_rate(rule: Rule, text: str, q: Quantity) -> bool:
     if q.value not in set(rule.facts.values()) or _SATURATE.search(text, q.end, q.end + 5):
         return False  # 「到每門課 14 萬上限」: the cap named as the result to reach
     return bool(_PER_BEFORE.search(text[max(0, q.start - 12):q.start]) or _PER_AFTER.match(text[q.end:q.end + 12]))
+
+
+_CONFIRM_TAIL = re.compile(r"[^，,。；;？?！!（）()\n]{0,8}?(?:對吧|對嗎|對不對|沒錯吧|沒錯嗎|是嗎|是吧)|[^.;?!()\n]{0,24}?,?\s*(?:right|correct)\s*\?", re.IGNORECASE)
+
+
+def _confirms_fact(rule: Rule, text: str, q: Quantity) -> bool:
+    """「（每週線上學習是算 2 小時對吧）」: a figure of the rule's own the asker asks to have confirmed, in a clause that
+    ends with 對吧 / right?, is the rule's figure, not one of the asker's."""
+    return q.value in set(rule.facts.values()) and bool(_CONFIRM_TAIL.match(text, q.end, min(len(text), q.end + 30)))
 
 
 _RESPECTIVELY = re.compile(r"(?:分別|各自|依序|依次)(?:是|為|有|開|修)?\s*")

@@ -388,3 +388,10 @@ def test_a_list_said_one_a_course_is_worked_out_for_each_and_added_up(engine: En
     from lang.quantities import read
 
     assert _respective_items("修了 4 週的課，另一門 5 週", read("修了 4 週的課，另一門 5 週")) == []
+
+
+def test_a_figure_of_the_rule_asked_to_be_confirmed_is_not_the_askers(engine: Engine) -> None:
+    # 「每週是算 2 小時對吧」 repeats the rule's 2 hours a week: the weeks are solved for 1 credit (18 h → 9 weeks).
+    ans = engine.answer("高科大磨課師要讓學生拿到1學分，最少要開幾週？（每週線上學習是算2小時對吧）")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_credits"
+    assert "9 週" in ans.text
