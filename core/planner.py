@@ -33,7 +33,7 @@ MAX_SEARCH = 100_000  # the largest value an inverse search tries
 # Words that mark a figure as the result wanted, not an input (「想拿到 100 小時」, "to reach 100 hours").
 _TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
 # Words that ask for the point where a cap binds (「錄幾小時就到補助上限」).
-_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|(?<![a-z])cap(?![a-z])|the maximum")
+_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|(?<![a-z])cap(?![a-z])|the maximum(?! (?:[a-z]+ )?(?:rate|amount)\b)")
 _CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{1,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
 _ROUGHLY = re.compile(r"(?:快|將近|接近|近|almost|nearly|close to|just under)\s*$")  # less than the figure: not the figure
 _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計|about|around|roughly|approximately|estimated)\s*$")  # the figure, roughly

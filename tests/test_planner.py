@@ -395,3 +395,9 @@ def test_a_figure_of_the_rule_asked_to_be_confirmed_is_not_the_askers(engine: En
     ans = engine.answer("高科大磨課師要讓學生拿到1學分，最少要開幾週？（每週線上學習是算2小時對吧）")
     assert ans.kind == "calculation" and ans.calculator == "nkust_credits"
     assert "9 週" in ans.text
+
+
+def test_the_maximum_rate_is_no_cap_to_reach(engine: Engine) -> None:
+    # "at the maximum hourly rate" says how the fee is paid; the NT$30,000 is the result wanted, by its own rule.
+    ans = engine.answer("NKUST: I have NT$30,000 for my teacher recording fee. At the maximum hourly rate, how many hours of finished video does that pay for?")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_recording_fee" and "6 hours" in ans.text
