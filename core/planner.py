@@ -276,8 +276,10 @@ class Planner:
             cued += near > 0
         if carried:
             fresh = set(params)
-            # A figure given now replaces the carried ones it is an alternative to (hours instead of weeks).
-            dropped = {n for group in rule.spec.require if fresh & set(group) for n in group} - fresh
+            # A figure given now replaces the carried ones it is an alternative to (hours instead of weeks); one of the
+            # same unit is another figure of the plan (online hours changed, the total hours stay).
+            dropped = {n for group in rule.spec.require if fresh & set(group) for n in group
+                       if rule.inputs[n].unit not in {rule.inputs[f].unit for f in fresh & set(group)}} - fresh
             for k, v in carried.items():
                 if k in rule.inputs and k not in params and k not in dropped:
                     params[k] = v
