@@ -401,3 +401,9 @@ def test_the_maximum_rate_is_no_cap_to_reach(engine: Engine) -> None:
     # "at the maximum hourly rate" says how the fee is paid; the NT$30,000 is the result wanted, by its own rule.
     ans = engine.answer("NKUST: I have NT$30,000 for my teacher recording fee. At the maximum hourly rate, how many hours of finished video does that pay for?")
     assert ans.kind == "calculation" and ans.calculator == "nkust_recording_fee" and "6 hours" in ans.text
+
+
+def test_words_of_degree_in_a_side_remark_do_not_hide_the_question(engine: Engine) -> None:
+    # 「比較輕鬆一點」 is a remark: 比較 and 一點 are stopwords, and the weeks are checked.
+    ans = engine.answer("高科大磨課師想開10週，比較輕鬆一點，符合規定嗎？")
+    assert ans.kind == "calculation" and ans.direct.startswith("不符合")
