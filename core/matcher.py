@@ -122,7 +122,9 @@ class Matcher:
         for i, e in enumerate(entries):
             fields = {
                 "title": [e.title, e.title_en],
-                "keywords": list(e.keywords) + list(e.aliases),
+                # A row of a table carries its clause label, which names the table (「表一：4月25日下午」: a question
+                # about 表一 finds its rows).
+                "keywords": list(e.keywords) + list(e.aliases) + ([e.clause] if e.cells or e.row_label else []),
                 "questions": list(e.questions_zh) + list(e.questions_en),
                 "answer": [e.answer_zh, e.answer_en],
                 "quote": [e.quote],

@@ -23,6 +23,10 @@ _NOT_A_NAME = {"本", "各", "他", "該", "其他", "合作", "頂尖", "姊妹
 _KIND_OF_UNIVERSITY = re.compile(r"(?:^|[是的個所間])(?:一般|國立|私立|公立|市立|縣立|技職)+$")
 
 
+# 「4月25號」 is the 25th of April as 「4月25日」 writes it (a day of a month, not a number 號).
+_DAY_MARK = re.compile(r"(?<!\d)(\d{1,2}\s*月\s*\d{1,2})\s*號")
+
+
 @dataclass(frozen=True)
 class Normalised:
     """A question ready for matching."""
@@ -142,7 +146,7 @@ class Normaliser:
         for wrong, right in self._typos:
             if wrong in t:
                 t = t.replace(wrong, right)
-        t = numerals_to_digits(t)
+        t = _DAY_MARK.sub(r"\1日", numerals_to_digits(t))
         t = self._syn_re.sub(lambda m: self._syn_map[m.group(0)], t)
         return re.sub(r"\s+", " ", t).strip()
 
@@ -154,7 +158,7 @@ class Normaliser:
         for wrong, right in self._typos:
             if wrong in joined:
                 joined = joined.replace(wrong, right)
-        joined = numerals_to_digits(joined)
+        joined = _DAY_MARK.sub(r"\1日", numerals_to_digits(joined))
         joined = self._syn_re.sub(lambda m: self._syn_map[m.group(0)], joined)
         return [" ".join(part.split()) for part in joined.split("\n")]
 

@@ -26,19 +26,19 @@ Intent = Literal["forward", "inverse", "compare", "check", "sum"]
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
 MAX_CUE = 24  # the longest cue word looked for before a figure
-BARE_AHEAD, BARE_WORDS = 30, 3  # the words after a figure without a unit that may say what it counts
+BARE_AHEAD, BARE_WORDS = 40, 3  # the words after a figure without a unit that may say what it counts
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
 
 # Words that mark a figure as the result wanted, not an input (「想拿到 100 小時」, "to reach 100 hours").
 _TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
 # Words that ask for the point where a cap binds (「錄幾小時就到補助上限」).
-_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|(?<![a-z])cap(?![a-z])|the maximum")
+_SATURATE = re.compile(r"上限|封頂|領滿|拿滿|補滿|頂到|最多能領|全額|max(?:imum)? out|(?<![a-z])cap(?![a-z])|the maximum(?! (?:[a-z]+ )?(?:rate|amount)\b)")
 _CONFIRM = re.compile(r"是(?:不是)?[^，。？?]{1,12}(?:嗎|吗|吧|\?|？)|對嗎|對不對|没错吧|沒錯吧|right\?|is (?:it|that|the)\b.*\?|correct\?")
 _ROUGHLY = re.compile(r"(?:快|將近|接近|近|almost|nearly|close to|just under)\s*$")  # less than the figure: not the figure
 _ABOUT = re.compile(r"(?:差不多|大約|大概|約莫|約|估計|預估|預計|about|around|roughly|approximately|estimated)\s*$")  # the figure, roughly
 _CLAUSE_END = re.compile(r"[，。；;,、？！?!\n]")
-_HOW_MUCH = re.compile(r"多少|幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
+_HOW_MUCH = re.compile(r"多少|(?<!好)幾|是(?=\s*[？?]?\s*$)|how (?:many|much|long)")
 _NEGATED = re.compile(r"(?:不是|非|沒有|不算|不屬於|not|no|non-)\s*$")
 # Three or more figures in a row (「350、280、420」, "310, 295 and 500"): the last may be joined by 和/及/與/跟/and.
 _LIST = re.compile(r"\d+(?:\.\d+)?(?:(?:\s*[,，、]\s*(?:and\s+)?|\s*(?:和|及|與|跟)\s*|\s+and\s+)\d+(?:\.\d+)?){2,}")
@@ -219,6 +219,8 @@ class Planner:
                         used.update(week[3])
                 continue
             for i, q in enumerate(reading.quantities):
+                if _confirms_fact(rule, text, q):
+                    continue  # 「每週線上學習是算 2 小時對吧」 repeats the rule's figure: no figure of the asker's
                 bare = _bare_fits(spec.type, spec.unit, q)
                 if (not (bare or _fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text) or _calendar_year(spec.type, spec.unit, spec.max, q))
                         or _ROUGHLY.search(text[max(0, q.start - 3):q.start])):
@@ -277,8 +279,10 @@ class Planner:
             cued += near > 0
         if carried:
             fresh = set(params)
-            # A figure given now replaces the carried ones it is an alternative to (hours instead of weeks).
-            dropped = {n for group in rule.spec.require if fresh & set(group) for n in group} - fresh
+            # A figure given now replaces the carried ones it is an alternative to (hours instead of weeks); one of the
+            # same unit is another figure of the plan (online hours changed, the total hours stay).
+            dropped = {n for group in rule.spec.require if fresh & set(group) for n in group
+                       if rule.inputs[n].unit not in {rule.inputs[f].unit for f in fresh & set(group)}} - fresh
             for k, v in carried.items():
                 if k in rule.inputs and k not in params and k not in dropped:
                     params[k] = v
@@ -292,8 +296,11 @@ class Planner:
         cues, _ = self._cues[(rule.name, name)]
         spec = rule.inputs[name]
         words = [self._light(w) for w in (spec.unit_en, spec.unit_zh) if w]
-        m = _EN_WORDS.match(text, end, min(end + BARE_AHEAD, len(text) if high is None else high))
+        limit = min(end + BARE_AHEAD, len(text) if high is None else high)
+        m = _EN_WORDS.match(text, end, limit)
         ahead = m.group(0).split() if m else []
+        if ahead and m is not None and m.end() < len(text) and text[m.end()].isalpha():
+            ahead.pop()  # a word the window cut ("topic|s") is not the word written
         return 1.5 if any(w in ahead for w in (*cues, *words)) else 0.0
 
     def _choices_named(self, rule: Rule, name: str, text: str) -> tuple[str, ...]:
@@ -421,6 +428,10 @@ class Planner:
             if what_if is not None:
                 # 「註冊 1,000 人和 1,001 人」, 「再多 30 人會變多少」: the same calculation for both figures, side by side.
                 options.append((b.score + 0.75 + 4.0 * prior + named + asked, Plan(b, "compare", compare=what_if)))
+            listed = self._respectively(rule, text, given, mine)
+            if listed is not None:
+                first, parts = listed
+                options.append((first.score + 0.75 + 4.0 * prior + named + asked, Plan(first, "sum", parts=parts)))
         if not options:
             return None
         best = max(options, key=lambda o: o[0])[1]
@@ -463,6 +474,35 @@ class Planner:
             name = letter.upper() if letter else str(k)
             parts.append(Part(f"課程 {name}" if letter else f"第 {k} 門", f"Course {name}", dict(bound.params)))
         return tuple(parts)
+
+    def _respectively(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Bound, tuple[Part, ...]] | None:
+        """「三門課，分別是 4 週、5 週、9 週」, "three courses of 4, 5 and 9 weeks respectively": one course for each figure
+        of the list, each worked out on its own (with the words outside the list), then added up; None unless every
+        figure fills the same input and the rule needs nothing more."""
+        items = _respective_items(text, reading)
+        if not items or any(spec.type == "list" for spec in rule.inputs.values()):
+            return None  # a rule that takes a list (「影片分別 6、8、10 小時」) reads it itself
+        listed = set(items)
+        count = len(items)
+        # The number of courses the list spells out (三門) is said by the list itself.
+        drop = listed | {i for i, q in enumerate(reading.quantities) if q.unit == "course" and q.value == count}
+        parts: list[Part] = []
+        first: Bound | None = None
+        name: str | None = None
+        for k, i in enumerate(items, 1):
+            own = Reading(tuple(q for j, q in enumerate(reading.quantities) if j == i or j not in drop), reading.asked, reading.problems, reading.truncated)
+            at = next(j for j, q in enumerate(own.quantities) if q is reading.quantities[i])
+            b = self.bind(rule, text, own, carried, products=False)
+            if b.missing or at not in b.used:
+                return None
+            took = next((n for n, v in b.params.items() if n in rule.inputs and v == _raw(reading.quantities[i], rule.inputs[n].type, rule.inputs[n].unit)), None)
+            if took is None or (name is not None and took != name):
+                return None
+            name = took
+            first = first or b
+            parts.append(Part(f"第 {k} 門", f"Course {k}", dict(b.params)))
+        assert first is not None
+        return replace(first, figures=first.figures + count - 1), tuple(parts)
 
     def _alike(self, rule: Rule, text: str, reading: Reading, carried: Mapping[str, str] | None) -> tuple[Part, ...]:
         """"three MOE accepted courses, each running 5 weeks", 「3 門課每門都開 5 週」: one course worked out, times the
@@ -589,7 +629,7 @@ class Planner:
                 continue
             for i, q in enumerate(reading.quantities):
                 outs = [o for o, spec in rule.spec.outputs.items() if spec.label_zh and self._out_units.get((rule.name, o)) == q.unit]
-                if not outs or i in cued:
+                if not outs or i in cued or _restates_rate(rule, text, q):
                     continue
                 if alternative is not None and i not in forward.used and _raw(q, "number") in alternative[1]:
                     continue  # 「1,000 人和 1,001 人」: the second is another value of the same input, not a result wanted
@@ -893,6 +933,59 @@ _RATE_AFTER = re.compile(r"^\s*(?:算|可以|能|可|要|給|領|拿|支給|補�
 
 
 _ONE = re.compile(r"^(?:一|壹|單|one\b|an?\b)", re.I)
+
+
+_PER_BEFORE = re.compile(r"每\s*(?:個|一)?\s*[\u4e00-\u9fff]{1,3}\s*(?:至多|最多|可|能|給|支給|補助|是|算)?\s*$")
+_PER_AFTER = re.compile(r"^\s*(?:an?|per|each|every)\s+[a-z]", re.IGNORECASE)
+
+
+def _restates_rate(rule: Rule, text: str, q: Quantity) -> bool:
+    """「每單元兩千」, "NT$5,000 per hour": a figure said as a rate that is one of the rule's own figures restates the
+    rule; it is no result the asker wants reached (a cap named as one is: 「到每門課 14 萬上限」)."""
+    if q.value not in set(rule.facts.values()) or _SATURATE.search(text, q.end, q.end + 5):
+        return False  # 「到每門課 14 萬上限」: the cap named as the result to reach
+    return bool(_PER_BEFORE.search(text[max(0, q.start - 12):q.start]) or _PER_AFTER.match(text[q.end:q.end + 12]))
+
+
+_CONFIRM_TAIL = re.compile(r"[^，,。；;？?！!（）()\n]{0,8}?(?:對吧|對嗎|對不對|沒錯吧|沒錯嗎|是嗎|是吧)|[^.;?!()\n]{0,24}?,?\s*(?:right|correct)\s*\?", re.IGNORECASE)
+
+
+def _confirms_fact(rule: Rule, text: str, q: Quantity) -> bool:
+    """「（每週線上學習是算 2 小時對吧）」: a figure of the rule's own the asker asks to have confirmed, in a clause that
+    ends with 對吧 / right?, is the rule's figure, not one of the asker's."""
+    return q.value in set(rule.facts.values()) and bool(_CONFIRM_TAIL.match(text, q.end, min(len(text), q.end + 30)))
+
+
+_RESPECTIVELY = re.compile(r"(?:分別|各自|依序|依次)(?:是|為|有|開|修)?\s*")
+_RESPECTIVELY_EN = re.compile(r"\brespectively\b")
+_LIST_GAP = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s+)\s*$")
+
+
+def _respective_items(text: str, reading: Reading) -> list[int]:
+    """The figures of a list said one a course (「分別是 4 週、5 週、9 週」): two or more figures of one unit right after
+    分別 / before "respectively", joined only by 、, 和, and; [] when there is none."""
+    qs = reading.quantities
+    m = _RESPECTIVELY.search(text)
+    en = _RESPECTIVELY_EN.search(text) if m is None else None
+    if m is None and en is None:
+        return []
+    if m is not None:
+        start = next((k for k, q in enumerate(qs) if q.start >= m.end()), None)
+        if start is None or qs[start].start != m.end():
+            return []
+        items = [start]
+        while items[-1] + 1 < len(qs) and _LIST_GAP.match(text, qs[items[-1]].end, qs[items[-1] + 1].start):
+            items.append(items[-1] + 1)
+    else:
+        assert en is not None
+        last = max((k for k, q in enumerate(qs) if q.end <= en.start()), default=None)
+        if last is None:
+            return []
+        items = [last]
+        while items[0] > 0 and _LIST_GAP.match(text, qs[items[0] - 1].end, qs[items[0]].start):
+            items.insert(0, items[0] - 1)
+    unit = {(qs[k].kind, qs[k].unit) for k in items}
+    return items if len(items) >= 2 and len(unit) == 1 else []
 
 
 def _without_ones(reading: Reading) -> Reading:

@@ -221,6 +221,7 @@ _CJK_UNITS: dict[str, Entry] = {
     "學期": _count("semester"), "學年": _count("academic_year"), "年": _count("year"),
     "門": _count("course"), "門課": _count("course"), "門課程": _count("course"), "堂課": _count("course"),
     "人": _count("person"), "人次": _count("person"), "名": _count("person"), "位": _count("person"),
+    "票": _count("person"),  # 「拿到 2 票推薦」: each vote is one member's
     "次": _count("time"), "回": _count("time"),
     "單元": _count("unit_video"), "支": _count("unit_video"), "支影片": _count("unit_video"),
     "部": _count("unit_video"), "部影片": _count("unit_video"), "部片": _count("unit_video"),
@@ -245,7 +246,7 @@ _GUARDS: dict[str, str] = {
     "週": "年末報刊記遭", "星期": "一二三四五六日天", "禮拜": "一二三四五六日天堂", "年": "級度代紀底初中終資假薪",
     "名": "單稱字次", "位": "數置於址元", "門": "檻口牌", "人": "民", "次": "方要", "回": "饋覆答收來去應合",
     "支": "付持出援票撐配", "部": "分門份署會長屬落隊", "集": "合中團體資", "所": "以有得在屬謂長",
-    "校": "園區長內外方務友正級際", "份": "子額", "元": "素首旦月宵件", "圓": "形周圈",
+    "校": "園區長內外方務友正級際", "份": "子額", "元": "素首旦月宵件", "票": "價據房選務券", "圓": "形周圈",
     "成": "為績功本員立長果效熟就人不了全交語份分", "分": "之鐘析別配享類組段數開成攤布佈散子工鐘",
     "天": "然數下", "倍": "數", "學年": "度",
 }
@@ -264,7 +265,8 @@ for _words, _entry in (
     (
         ("person", "persons", "people", "student", "students", "learner", "learners", "registrant", "registrants",
          "participant", "participants", "user", "users", "enrollee", "enrollees", "ta", "tas", "teacher",
-         "teachers", "assistant", "assistants", "member", "members", "reviewer", "reviewers", "tutor", "tutors"),
+         "teachers", "assistant", "assistants", "member", "members", "reviewer", "reviewers", "tutor", "tutors",
+         "vote", "votes"),
         _count("person"),
     ),
     (("time", "times"), _count("time")),
@@ -1481,8 +1483,8 @@ class _Reader:
         c = t[i]
         if c == "幾":
             before = self.ch(i - 1)
-            if (before in CN_NUMERAL_CHARS and before not in _FINANCIAL) or before in _ASCII_DIGITS:
-                return i + 1
+            if (before in CN_NUMERAL_CHARS and before not in _FINANCIAL) or before in _ASCII_DIGITS or before == "好":
+                return i + 1  # 十幾人, 3幾; 好幾門 is "several courses", no question
             j = i + 1
             if self.ch(j) in _CN_UNIT_CHARS:
                 # 幾十人, 幾萬人: asks for a number of people (no figure is given).

@@ -793,7 +793,6 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ("fcu_higher_tier", {"tier": "spoc"}, "other_tier"),
     ("fcu_trial_period", {"date": "107.02.30"}, "date"),
     ("ndhu_distance_plan", {}, "online_hours"),
-    ("ndhu_distance_plan", {"online_hours": 20}, "total_hours"),
     ("ndhu_distance_plan", {"online_hours": 0, "classroom_hours": 0}, "total_hours"),
     ("ndhu_distance_plan", {"online_hours": 40, "total_hours": 36}, "online_hours"),
     ("ndhu_distance_plan", {"units": 3, "unit_quizzes": 4}, "unit_quizzes"),

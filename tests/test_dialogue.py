@@ -218,3 +218,18 @@ def test_schools_compared_keep_their_sections_when_one_rule_needs_more_and_figur
     assert second.kind == "calculation" and {s.document for s in second.sections} == {"nkust-mooc", "fcu-mooc-reward"}
     by_school = {s.document: s.direct for s in second.sections}
     assert "100" in by_school["nkust-mooc"] and "40" in by_school["fcu-mooc-reward"]  # 10 weeks × 10 h; (8 + 2) weeks × 4 h
+
+
+def test_a_changed_figure_keeps_the_carried_figure_of_the_same_unit(engine: Engine) -> None:
+    # Online hours changed: the total class hours (also hours) stay; 22 of 40 is over half.
+    first, second = talk(engine, "東華遠距課總上課40小時、線上授課15小時，這樣可以嗎", "線上改成 22 小時呢？")
+    assert first.direct.startswith("不符合")
+    assert second.inputs.get("total_hours") == "40" and second.direct.startswith("符合")
+    # Hours instead of weeks (another unit) still replace them.
+    _, weeks = talk(engine, "高科大磨課師線上學習 8 小時可以拿幾學分？", "改成 9 週呢？")
+    assert weeks.inputs.get("weeks") == "9" and "hours" not in weeks.inputs
+
+
+def test_online_hours_alone_give_the_most_class_hours_in_all(engine: Engine) -> None:
+    ans = engine.answer("東華遠距課程線上做了 16 小時，總上課時數最多能排幾小時？")
+    assert ans.kind == "calculation" and ans.result.get("max_total_hours") is not None and "32" in ans.text

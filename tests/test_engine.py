@@ -382,3 +382,9 @@ def test_calc_command_smoke() -> None:
     run = subprocess.run([sys.executable, "bot.py", "calc", "nkust_credits", "hours=9", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["result"]["credits"] == 0.5
+
+
+def test_the_extension_clause_says_the_longest_period_in_all(engine: Engine) -> None:
+    # One extension of half a year after the 1-year period: 18 months at most, said by the clause's answer.
+    ans = engine.answer("東華教材一年內做不完申請延長，總共最長可以做多久？")
+    assert ans.citations[0].path[:2] == ("2", "3") and "18 個月" in ans.text

@@ -172,3 +172,23 @@ def test_words_with_a_glue_character_that_mean_something_are_kept_whole(parts: t
     _, m = parts
     assert "要求" in m.strip("磨課師課程又有什麼要求")  # 要 is glue elsewhere; a requirement is a word
     assert "要" not in m.strip("要準備什麼")
+
+
+def test_a_table_named_by_its_label_finds_its_rows(kb: KnowledgeBase) -> None:
+    # 「4月25號」 is written 「4月25日」 in the report; the rows of 表一 carry its label.
+    norm = Normaliser(kb.glossary, kb.institutions)
+    assert norm.base("4月25號下午") == norm.base("4月25日下午") and norm.base("第3號") == "第3號"
+    m = Matcher(kb, norm)
+    q = norm.question("北京會議報告的表一行程，4月25號下午去拜訪誰？")
+    assert m.rank(q.content, q.schools, limit=1)[0].entry.path[0] == "表一"
+
+
+def test_a_table_row_is_indexed_with_its_clause_label(kb: KnowledgeBase) -> None:
+    # The row's clause 「表一：4月25日下午」 names its table: indexed with the keywords' weight, beyond the answer's mention.
+    norm = Normaliser(kb.glossary, kb.institutions)
+    m = Matcher(kb, norm)
+    row = next(i for i, e in enumerate(m.entries) if e.id == "nthu-table1-0425")
+    k = m._term_slot["表一"]
+    lo, hi = int(m._offsets[k]), int(m._offsets[k + 1])
+    weights = {int(m._post_idx[p]): float(m._post_freq[p]) for p in range(lo, hi)}
+    assert weights.get(row, 0.0) >= 3.0

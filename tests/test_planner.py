@@ -35,6 +35,8 @@ def test_a_confirmation_is_answered_by_the_clause_and_a_question_for_a_figure_is
         ("高科大磨客師開5周 助教時數最多多少", "nkust_operation_ta"),
         ("高科大 9 週的磨課帥，TA 時數上限是多少？", "nkust_operation_ta"),
         ("高科大磨課師開 9 週，學分是多少？", "nkust_credits"),
+        ("高科大今年兩門磨課師都補到頂，學校一共要出多少業務費？", "nkust_yearly_total"),
+        ("我在高科大修了好幾門磨課師學分課程，加起來有 11 學分，最多能認幾學分", "nkust_graduation_credits"),  # 好幾門: several, asked of none
     ],
 )
 def test_the_rule_whose_result_is_asked_for_is_chosen(engine: Engine, question: str, rule: str) -> None:
@@ -319,6 +321,12 @@ def test_a_figure_without_a_unit_binds_where_a_cue_word_says_what_it_counts(engi
     assert "credits_total" not in age.inputs
 
 
+def test_the_words_naming_a_bare_figure_are_read_whole(engine: Engine) -> None:
+    # "asynchronous discussion topics" is longer than a short window: its last word must not be cut to "topic".
+    ans = engine.answer("NDHU distance-learning course: I'm only planning 4 asynchronous discussion topics this semester. Is that OK under the rules?")
+    assert ans.kind == "calculation" and ans.inputs.get("discussion_topics") == "4" and ans.direct.startswith("Does not comply")
+
+
 def test_asking_whether_a_plan_is_allowed_checks_it_even_when_its_figure_is_one_of_the_rules(engine: Engine) -> None:
     # 3 is also the rule's minimum of courses a series; the question still asks about the plan, not the rule.
     ans = engine.answer("We plan to apply for 3 MOE MOOC series this year. Is that allowed?")
@@ -360,3 +368,42 @@ def test_a_long_cue_word_that_begins_just_after_the_figure_binds_it(engine: Engi
     # "total" begins 4 characters after "36 hours" and ends 9 after it.
     ans = engine.answer("NDHU distance course with 36 hours in total: at least how many hours must be online?")
     assert ans.inputs.get("total_hours") == "36" and "online_hours" not in ans.inputs and "18" in ans.direct
+
+
+def test_a_rate_of_the_rule_restated_is_no_result_to_reach(engine: Engine) -> None:
+    # 「每單元兩千」 repeats the rule's own rate: the units are computed forward, not solved for NT$2,000.
+    ans = engine.answer("高科大請校外業師協同錄製，總共錄了6個單元的影片，業師鐘點費可以報多少？每單元兩千乘6是不是就能全部報")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_expert_fee" and ans.inputs.get("expert_units") == "6"
+    assert "10,000" in ans.text
+
+
+def test_a_list_said_one_a_course_is_worked_out_for_each_and_added_up(engine: Engine) -> None:
+    # 「分別是 3 週和 6 週」: one course of 3 weeks (6 h → 0.2) and one of 6 weeks (12 h → 0.5).
+    ans = engine.answer("高科大兩門磨課師學分課，分別是3週和6週，總共可以拿幾學分？")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_credits" and ans.intent == "sum"
+    assert "0.7" in ans.text
+    en = engine.answer("NKUST: I passed two MOOC credit courses of 4 weeks and 6 weeks respectively. How many credits in all?")
+    assert en.intent == "sum" and "0.7" in en.text
+    from core.planner import _respective_items
+    from lang.quantities import read
+
+    assert _respective_items("修了 4 週的課，另一門 5 週", read("修了 4 週的課，另一門 5 週")) == []
+
+
+def test_a_figure_of_the_rule_asked_to_be_confirmed_is_not_the_askers(engine: Engine) -> None:
+    # 「每週是算 2 小時對吧」 repeats the rule's 2 hours a week: the weeks are solved for 1 credit (18 h → 9 weeks).
+    ans = engine.answer("高科大磨課師要讓學生拿到1學分，最少要開幾週？（每週線上學習是算2小時對吧）")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_credits"
+    assert "9 週" in ans.text
+
+
+def test_the_maximum_rate_is_no_cap_to_reach(engine: Engine) -> None:
+    # "at the maximum hourly rate" says how the fee is paid; the NT$30,000 is the result wanted, by its own rule.
+    ans = engine.answer("NKUST: I have NT$30,000 for my teacher recording fee. At the maximum hourly rate, how many hours of finished video does that pay for?")
+    assert ans.kind == "calculation" and ans.calculator == "nkust_recording_fee" and "6 hours" in ans.text
+
+
+def test_words_of_degree_in_a_side_remark_do_not_hide_the_question(engine: Engine) -> None:
+    # 「比較輕鬆一點」 is a remark: 比較 and 一點 are stopwords, and the weeks are checked.
+    ans = engine.answer("高科大磨課師想開10週，比較輕鬆一點，符合規定嗎？")
+    assert ans.kind == "calculation" and ans.direct.startswith("不符合")
