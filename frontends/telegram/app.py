@@ -70,7 +70,7 @@ def build_application(
     app.bot_data.services = Services(
         config=config,
         engine=engine,
-        repo=repo or SafeRepository(config.db_path, secret),
+        repo=repo or SafeRepository(config.db_path, secret, commit_every_s=config.db_commit_ms / 1000),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
         rebuild=rebuild,
         secret=secret,
