@@ -90,6 +90,7 @@ class FakeBotApi:
         self.delay_s = 0.0
         self.polls = 0  # getUpdates calls so far
         self.down = False  # the HTTP server hangs up on every request without an answer (an outage)
+        self.connections = 0  # connections the HTTP server has accepted
 
     # --- building updates ------------------------------------------------------------------------
 
@@ -327,9 +328,17 @@ class BotApiServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY, as real servers set it: the headers and the body go out in two writes, and with Nagle's
+            # algorithm the body would wait for the client's delayed ACK (40 ms on Linux) on every call.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # quiet
                 return None
+
+            def setup(self) -> None:
+                super().setup()
+                with api_ref.lock:
+                    api_ref.connections += 1
 
             def do_POST(self) -> None:  # noqa: N802
                 self._serve()
