@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from core.dialogue import EMPTY, DialogueState
 from core.engine import Engine
 from core.model import AnswerContext
 from frontends.telegram.app import build_application
+from frontends.telegram.context import App
 from frontends.telegram.network import AiohttpRequest, PatientRequest
 from frontends.telegram.render import answer_html
 from frontends.telegram.texts import ZH
@@ -100,6 +102,35 @@ async def test_patient_request_is_the_aiohttp_request() -> None:
     assert issubclass(PatientRequest, AiohttpRequest)
 
 
+def _app_over_http(server: BotApiServer, engine: Engine, tmp_path: Path) -> App:
+    """The application as build_application makes it, but its requests to the test server and without an updater
+    (updates are put in its queue)."""
+    cfg = Config(token=server.token, base_url=server.base_url, db_path=tmp_path / "db.sqlite3", flood_limit=1000, rate_limiter=False,
+                 user_id_secret="0123456789abcdef0123456789abcdef")
+    builder = ApplicationBuilder().request(PatientRequest(connection_pool_size=16)).get_updates_request(PatientRequest(connection_pool_size=1)).updater(None)
+    return build_application(cfg, engine, lambda: engine_from(ROOT / "knowledge"), SafeRepository(cfg.db_path, bytes(32)), builder=builder)
+
+
+async def test_a_typing_hint_on_its_way_arrives_before_the_answer_and_keeps_its_connection(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import frontends.telegram.questions
+
+    monkeypatch.setattr(frontends.telegram.questions, "TYPING_AFTER_S", 0.0)  # every answer is "slow"
+    with BotApiServer() as server:
+        api = server.api
+        app = _app_over_http(server, engine, tmp_path)
+        async with app:
+            api.delay_s = 0.05  # the hint is still on its way when the answer is ready
+            for q in ("高科大學分怎麼算", "東華遠距教學課程老師多久內要回覆學生問題？", "高科大學習 9 小時可以拿幾學分？"):
+                await app.process_update(Update.de_json(api.message(77, q), app.bot))
+            svc = app.bot_data.services
+            assert svc is not None
+            await svc.repo.close()
+        methods = [s.method for s in api.sent if s.params.get("chat_id") in (77, "77")]
+        # Each answer: its hint, then its message(s); never a hint after an answer's first message.
+        assert re.fullmatch(r"(T(M)+){3}", "".join("T" if m == "sendchataction" else "M" for m in methods)), methods
+        assert api.connections == 1  # no request was cut short
+
+
 async def test_the_application_over_http_answers_each_chat_in_order(engine: Engine, tmp_path: Path) -> None:
     """Many chats at once, several questions each, through python-telegram-bot's update queue and concurrency and
     the HTTP layer: every chat gets its answers exactly once, in the order it asked."""
@@ -113,10 +144,7 @@ async def test_the_application_over_http_answers_each_chat_in_order(engine: Engi
             expected.setdefault(chat, []).extend(answer_html(ans))
     with BotApiServer() as server:
         api = server.api
-        cfg = Config(token=server.token, base_url=server.base_url, db_path=tmp_path / "db.sqlite3", flood_limit=1000, rate_limiter=False,
-                     user_id_secret="0123456789abcdef0123456789abcdef")
-        builder = ApplicationBuilder().request(PatientRequest(connection_pool_size=16)).get_updates_request(PatientRequest(connection_pool_size=1)).updater(None)
-        app = build_application(cfg, engine, lambda: engine_from(ROOT / "knowledge"), SafeRepository(cfg.db_path, bytes(32)), builder=builder)
+        app = _app_over_http(server, engine, tmp_path)
         async with app:
             await app.start()
             api.delay_s = 0.005
