@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import urllib.request
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 from telegram.error import InvalidToken, NetworkError, TimedOut
@@ -39,6 +39,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 MAX_URLS = 512  # parsed URLs kept (one per Bot API method, and file downloads)
 
 Timeout = float | None
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.~ -]+")  # what a form value percent-encodes (urllib's always-safe set, and spaces)
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # python-telegram-bot's marker of a time-out not given
 
 
@@ -149,7 +150,7 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename or name, content_type=mime)
                 body = form
             elif params:
-                body, headers = urlencode(params).encode(), FORM
+                body, headers = form_encoded(params), FORM
         target, proxy = self._url(url)
         try:
             async with session.request(method, target, data=body, headers=headers, timeout=timeout, proxy=proxy) as response:
@@ -158,6 +159,20 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut("Timed out (the Bot API did not answer in time, or no connection of the pool was free)") from err
         except (aiohttp.ClientError, OSError) as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
+
+
+def _quote_plus(text: str) -> str:
+    return _UNSAFE.sub(_percent, text).replace(" ", "+")
+
+
+def _percent(m: re.Match[str]) -> str:
+    return "%" + m.group().encode().hex("%").upper()
+
+
+def form_encoded(params: dict[str, str]) -> bytes:
+    """`urllib.parse.urlencode(params).encode()`, byte for byte, but percent-encoding each run of other characters
+    at once (urllib looks up every byte of a Chinese answer in Python)."""
+    return "&".join([f"{_quote_plus(k)}={_quote_plus(v)}" for k, v in params.items()]).encode()
 
 
 class PatientRequest(AiohttpRequest):
