@@ -428,17 +428,23 @@ class SafeRepository:
         self.commit_every_s = commit_every_s
         self._timer: asyncio.TimerHandle | None = None
         self._flushes: set[asyncio.Task[int]] = set()
+        self._opening: asyncio.Lock | None = None
 
     async def _get(self) -> Repository | None:
         if self._repo is not None:
             return self._repo
         if time.monotonic() - self._last_failure < 5.0:
             return None
-        try:
-            self._repo = await Repository.open(self.path, self._secret, batch=self.commit_every_s > 0)
-        except Exception as exc:  # noqa: BLE001 - any storage fault must not stop answers
-            self._fail("open", exc)
-            return None
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:  # one connection: callers that come while it opens wait for it
+            if self._repo is not None or time.monotonic() - self._last_failure < 5.0:
+                return self._repo
+            try:
+                self._repo = await Repository.open(self.path, self._secret, batch=self.commit_every_s > 0)
+            except Exception as exc:  # noqa: BLE001 - any storage fault must not stop answers
+                self._fail("open", exc)
+                return None
         return self._repo
 
     def _fail(self, what: str, exc: BaseException) -> None:

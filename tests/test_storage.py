@@ -189,3 +189,24 @@ async def test_a_write_fault_keeps_the_batch_before_it(tmp_path: Path) -> None:
     assert safe.failures == 1
     assert _committed(path) == 5
     await safe.close()
+
+
+async def test_callers_at_once_on_a_closed_repository_share_one_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    opened: list[Repository] = []
+    real_open = Repository.open
+
+    async def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        repo = await real_open(*args, **kwargs)
+        opened.append(repo)
+        return repo
+
+    monkeypatch.setattr(Repository, "open", counting)
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET, commit_every_s=0.05)
+    ids = await asyncio.wait_for(asyncio.gather(*(safe.log_question(u, "private", "q", "answer", [], 0.0, 0.0, "zh") for u in range(50))), 20)
+    assert len(opened) == 1, f"{len(opened)} connections opened"  # (each holding its own uncommitted batch)
+    assert len(set(ids)) == 50 and min(ids) > 0
+    await asyncio.wait_for(safe.close(), 20)
+    assert _committed(path) == 50
