@@ -317,6 +317,12 @@ def make_request(api: FakeBotApi):  # type: ignore[no-untyped-def]
 # --- the HTTP server ---------------------------------------------------------------------------------
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a bot opening dozens of connections at once would see SYNs dropped
+    # and retried a second or more later (connect time-outs, lost messages), which Telegram's servers never do.
+    request_queue_size = 256
+
+
 class BotApiServer:
     """`FakeBotApi` served over HTTP on 127.0.0.1 (base URL http://127.0.0.1:PORT/bot)."""
 
@@ -377,7 +383,7 @@ class BotApiServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the bot hung up (it is shutting down)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
