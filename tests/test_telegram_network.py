@@ -8,11 +8,8 @@ import json
 import re
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import ApplicationBuilder
@@ -24,7 +21,7 @@ from core.engine import Engine
 from core.model import AnswerContext
 from frontends.telegram.app import build_application
 from frontends.telegram.context import App
-from frontends.telegram.network import AiohttpRequest, PatientRequest, form_encoded
+from frontends.telegram.network import AiohttpRequest, PatientRequest
 from frontends.telegram.render import answer_html
 from frontends.telegram.texts import ZH
 from storage.repository import SafeRepository
@@ -163,16 +160,3 @@ async def test_the_application_over_http_answers_each_chat_in_order(engine: Engi
         for chat in chats:
             assert [str(s.params.get("text")) for s in api.messages_to(chat)] == expected[chat]
         assert api.errors == []
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.dictionaries(st.text(max_size=8), st.text(max_size=80), max_size=4))
-def test_form_encoding_is_urlencode_byte_for_byte(params: dict[str, str]) -> None:
-    assert form_encoded(params) == urlencode(params).encode()
-
-
-def test_form_encoding_of_a_real_answer() -> None:
-    text = "<b>國立高雄科技大學</b>：9 小時 → 0.5 學分 & 1+1 %？\n「原文」 ~_.- é 🎓"
-    params = {"chat_id": "-1001", "text": text, "reply_markup": '{"inline_keyboard": [[{"text": "\\u539f\\u6587"}]]}'}
-    assert form_encoded(params) == urlencode(params).encode()
-    assert parse_qs(form_encoded(params).decode())["text"] == [text]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
+import json
 import urllib.request
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -35,11 +35,10 @@ log = logging.getLogger(__name__)
 WAITING_CALLS = frozenset({"getupdates", "deletewebhook", "setwebhook"})
 FIRST_DELAY_S = 1.0
 MAX_DELAY_S = 30.0
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Content-Type": "application/json"}
 MAX_URLS = 512  # parsed URLs kept (one per Bot API method, and file downloads)
 
 Timeout = float | None
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.~ -]+")  # what a form value percent-encodes (urllib's always-safe set, and spaces)
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # python-telegram-bot's marker of a time-out not given
 
 
@@ -47,8 +46,10 @@ class AiohttpRequest(BaseRequest):
     """python-telegram-bot's `BaseRequest` over one aiohttp session: at most `connection_pool_size` connections,
     kept alive; requests beyond them wait (up to `pool_timeout`) in line, first come first served.
 
-    Parameters are sent as python-telegram-bot's own HTTPX request sends them (form-encoded, JSON values; multipart
-    with files), time-outs mean what they mean there (aiohttp has no write time-out of its own: the write, connect,
+    Parameters go as a JSON object of python-telegram-bot's JSON-encoded parameter values (`RequestData.json_parameters`,
+    what its HTTPX request form-encodes): the Bot API reads a string member of a JSON body as it reads a form field
+    (td's HttpReader::parse_json_parameters), and json.dumps is C where urllib's form encoding handles each byte of a
+    Chinese answer in Python; multipart with files. Time-outs mean what they mean there (aiohttp has no write time-out of its own: the write, connect,
     pool and read time-outs add up to a total), and failures raise the same errors (`TimedOut`, `NetworkError`).
     The proxy comes from `proxy`, else from the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) as with
     HTTPX."""
@@ -150,7 +151,7 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename or name, content_type=mime)
                 body = form
             elif params:
-                body, headers = form_encoded(params), FORM
+                body, headers = json.dumps(params).encode(), JSON
         target, proxy = self._url(url)
         try:
             async with session.request(method, target, data=body, headers=headers, timeout=timeout, proxy=proxy) as response:
@@ -159,20 +160,6 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut("Timed out (the Bot API did not answer in time, or no connection of the pool was free)") from err
         except (aiohttp.ClientError, OSError) as err:
             raise NetworkError(f"aiohttp.{type(err).__name__}: {err}") from err
-
-
-def _quote_plus(text: str) -> str:
-    return _UNSAFE.sub(_percent, text).replace(" ", "+")
-
-
-def _percent(m: re.Match[str]) -> str:
-    return "%" + m.group().encode().hex("%").upper()
-
-
-def form_encoded(params: dict[str, str]) -> bytes:
-    """`urllib.parse.urlencode(params).encode()`, byte for byte, but percent-encoding each run of other characters
-    at once (urllib looks up every byte of a Chinese answer in Python)."""
-    return "&".join([f"{_quote_plus(k)}={_quote_plus(v)}" for k, v in params.items()]).encode()
 
 
 class PatientRequest(AiohttpRequest):
