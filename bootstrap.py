@@ -147,7 +147,7 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
     # The key first: on an old database it moves out of the database into the key file before the repository's
     # migration erases it there.
     secret = install_secret(config.db_path, config.user_id_secret)
-    repo = SafeRepository(config.db_path, secret)
+    repo = SafeRepository(config.db_path, secret, commit_every_s=config.db_commit_ms / 1000)
     await repo.open()
     jobs: list[Awaitable[None]] = [_heartbeat(config.heartbeat_path, stop)]
     line_bots: list[Any] = []  # LINE's event handler, once started: a staff /reload through Telegram replaces its engine too

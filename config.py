@@ -37,6 +37,7 @@ class Config:
     line_api_base_url: str | None = None  # the Messaging API (and its data API) at another address, e.g. a test server
     line_push_fallback: bool = False  # push (billed) when a reply token has expired or was refused
     cache_dir: Path | None = ROOT / "data" / "cache"  # the validated knowledge base and its index (None: no cache)
+    db_commit_ms: int = 100  # DB_COMMIT_MS: the servers' writes are committed together this often (0: each at once)
 
     @property
     def heartbeat_path(self) -> Path:
@@ -120,6 +121,7 @@ class Config:
             line_api_base_url=(e.get("LINE_API_BASE_URL") or "").strip().rstrip("/") or None,
             line_push_fallback=_flag("LINE_PUSH_FALLBACK", False),
             cache_dir=cache_dir,
+            db_commit_ms=_int("DB_COMMIT_MS", 100, 0, 10_000),
         )
 
 

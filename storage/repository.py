@@ -3,10 +3,16 @@
 What users typed is stored with phone numbers, e-mail addresses and national id numbers masked
 (`lang.personal.mask_personal`). User ids are stored as keyed hashes; the key is handed in (`storage.keys`), never
 kept in the database. The database file and its WAL and shared-memory files are readable by their owner only.
+
+Writes can be batched (`SafeRepository(commit_every_s=…)`, what the servers use): a write runs at once on the one
+connection (so its row id is known and later reads on the connection see it) but is committed with the others of a
+short interval in one transaction, and whatever is pending is committed when the repository closes (the servers
+close it on SIGTERM and SIGINT).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import stat
@@ -25,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_STORED_QUESTION = 4000
 MAX_STORED_COMMENT = 2000
+COMMIT_EVERY_S = 0.1  # what the servers use: one transaction per interval for every write in it
+MAX_PENDING_WRITES = 500  # a batch this large is committed at once, interval or not
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the first schema
@@ -113,15 +121,21 @@ class LoggedQuestion:
 
 
 class Repository:
-    """All SQL of the bot. Open with `await Repository.open(path, secret)`; ":memory:" for tests."""
+    """All SQL of the bot. Open with `await Repository.open(path, secret)`; ":memory:" for tests.
 
-    def __init__(self, db: aiosqlite.Connection, secret: bytes):
+    With `batch` true a write is not committed by itself: `pending` counts the writes since the last `commit`, and
+    `close` commits them."""
+
+    def __init__(self, db: aiosqlite.Connection, secret: bytes, batch: bool = False):
         self._db = db
         self._secret = secret
+        self._batch = batch
+        self.pending = 0
 
     @classmethod
-    async def open(cls, path: str | Path, secret: bytes) -> Repository:
-        """Open (creating and migrating) the database; `secret` hashes user ids (see storage.keys.load_secret)."""
+    async def open(cls, path: str | Path, secret: bytes, batch: bool = False) -> Repository:
+        """Open (creating and migrating) the database; `secret` hashes user ids (see storage.keys.load_secret);
+        `batch`: writes wait for `commit` (or `close`)."""
         if str(path) != ":memory:":
             _create_private(Path(path))
         old_umask = os.umask(0o077)  # whatever SQLite creates while opening: owner-only
@@ -146,7 +160,7 @@ class Repository:
             raise
         if str(path) != ":memory:":
             _tighten(Path(path))
-        return cls(db, secret)
+        return cls(db, secret, batch)
 
     @staticmethod
     async def _migrate(db: aiosqlite.Connection, secret: bytes) -> None:
@@ -168,8 +182,26 @@ class Repository:
                 await db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
-        """Close the connection."""
-        await self._db.close()
+        """Commit what is pending and close the connection (closed even when the commit fails)."""
+        try:
+            await self.commit()
+        finally:
+            await self._db.close()
+
+    async def commit(self) -> int:
+        """Commit the pending writes; returns how many there were."""
+        n = self.pending
+        if n or self._db.in_transaction:
+            await self._db.commit()
+        self.pending = 0
+        return n
+
+    async def _written(self) -> None:
+        """After a write: commit it now, or count it for the next `commit` when batching."""
+        if self._batch:
+            self.pending += 1
+        else:
+            await self._db.commit()
 
     def user_hash(self, user_id: int | str) -> str:
         """The stored form of a user id: HMAC-SHA256 with this install's secret. Telegram ids are integers; other
@@ -197,7 +229,7 @@ class Repository:
             "ON CONFLICT(user_hash) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at",
             (self.user_hash(user_id), lang, time.time()),
         )
-        await self._db.commit()
+        await self._written()
 
     async def set_school(self, user_id: int | str, school: str | None) -> None:
         """Store a user's default school."""
@@ -206,7 +238,7 @@ class Repository:
             "ON CONFLICT(user_hash) DO UPDATE SET school = excluded.school, updated_at = excluded.updated_at",
             (self.user_hash(user_id), school, time.time()),
         )
-        await self._db.commit()
+        await self._written()
 
     # --- question log and feedback -----------------------------------------------------------------
 
@@ -218,7 +250,7 @@ class Repository:
             "INSERT INTO questions (ts, user_hash, chat_type, question, kind, entries, score, latency_ms, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (time.time() if ts is None else ts, self.user_hash(user_id), chat_type, mask_personal(question[:MAX_STORED_QUESTION]), kind, ",".join(entries), float(score), float(latency_ms), lang),
         )
-        await self._db.commit()
+        await self._written()
         return int(cur.lastrowid or 0)
 
     async def question(self, question_id: int) -> LoggedQuestion | None:
@@ -246,7 +278,7 @@ class Repository:
             "ON CONFLICT(question_id, user_hash) DO UPDATE SET value = excluded.value, ts = excluded.ts",
             (time.time(), user, int(question_id), value),
         )
-        await self._db.commit()
+        await self._written()
         return "new" if row is None else "changed"
 
     async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
@@ -263,7 +295,7 @@ class Repository:
             "INSERT OR REPLACE INTO prompts (prompt_key, ts, user_hash, question_id) VALUES (?, ?, ?, ?)",
             (self.user_hash(f"prompt:{chat_id}:{int(message_id)}"), time.time(), self.user_hash(user_id), int(question_id)),
         )
-        await self._db.commit()
+        await self._written()
 
     async def prompt_owner(self, chat_id: int | str, message_id: int, user_id: int | str) -> PromptOwner | None:
         """The comment prompt a message replies to, if it is one."""
@@ -279,7 +311,7 @@ class Repository:
             "UPDATE feedback SET comment = ? WHERE id = (SELECT MAX(id) FROM feedback WHERE question_id = ? AND user_hash = ?)",
             (mask_personal(comment[:MAX_STORED_COMMENT]), int(question_id), self.user_hash(user_id)),
         )
-        await self._db.commit()
+        await self._written()
         return (cur.rowcount or 0) > 0
 
     async def stats(self, days: int = 30, now: float | None = None) -> dict[str, Any]:
@@ -332,7 +364,7 @@ class Repository:
         await self._db.execute("DELETE FROM feedback WHERE ts < ?", (cutoff,))
         await self._db.execute("DELETE FROM prompts WHERE ts < ?", (cutoff,))
         cur = await self._db.execute("DELETE FROM questions WHERE ts < ?", (cutoff,))
-        await self._db.commit()
+        await self._written()
         return int(cur.rowcount or 0)
 
 
@@ -380,26 +412,39 @@ T = TypeVar("T")
 
 
 class SafeRepository:
-    """The repository as the bot uses it: a storage fault is logged and the bot goes on (defaults returned)."""
+    """The repository as the bot uses it: a storage fault is logged and the bot goes on (defaults returned).
 
-    def __init__(self, path: str | Path, secret: bytes):
+    `commit_every_s` > 0 batches writes: the first write after a commit schedules the next commit that much later,
+    so a burst of questions costs one transaction per interval instead of one each (MAX_PENDING_WRITES commits at
+    once); `flush` commits now, and `close` commits what is pending before closing."""
+
+    def __init__(self, path: str | Path, secret: bytes, commit_every_s: float = 0.0):
         self.path = path
         self._secret = secret
         self._repo: Repository | None = None
         self._last_failure = 0.0
         self.failures = 0
         self._settings: dict[int | str, Settings] = {}  # read-through cache; our own writes keep it current
+        self.commit_every_s = commit_every_s
+        self._timer: asyncio.TimerHandle | None = None
+        self._flushes: set[asyncio.Task[int]] = set()
+        self._opening: asyncio.Lock | None = None
 
     async def _get(self) -> Repository | None:
         if self._repo is not None:
             return self._repo
         if time.monotonic() - self._last_failure < 5.0:
             return None
-        try:
-            self._repo = await Repository.open(self.path, self._secret)
-        except Exception as exc:  # noqa: BLE001 - any storage fault must not stop answers
-            self._fail("open", exc)
-            return None
+        if self._opening is None:
+            self._opening = asyncio.Lock()
+        async with self._opening:  # one connection: callers that come while it opens wait for it
+            if self._repo is not None or time.monotonic() - self._last_failure < 5.0:
+                return self._repo
+            try:
+                self._repo = await Repository.open(self.path, self._secret, batch=self.commit_every_s > 0)
+            except Exception as exc:  # noqa: BLE001 - any storage fault must not stop answers
+                self._fail("open", exc)
+                return None
         return self._repo
 
     def _fail(self, what: str, exc: BaseException) -> None:
@@ -427,8 +472,44 @@ class SafeRepository:
         """Open now (faults are logged, not raised)."""
         await self._get()
 
+    async def _write(self, what: str, fn: Callable[[Repository], Awaitable[T]], default: T) -> T:
+        """A write through `_call`, committed now or within `commit_every_s` (batched)."""
+        out = await self._call(what, fn, default)
+        repo = self._repo
+        if repo is not None and repo.pending:
+            if repo.pending >= MAX_PENDING_WRITES:
+                await self.flush()
+            elif self._timer is None:
+                self._timer = asyncio.get_running_loop().call_later(self.commit_every_s, self._due)
+        return out
+
+    def _due(self) -> None:
+        self._timer = None
+        task = asyncio.ensure_future(self.flush())
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
+
+    async def flush(self) -> int:
+        """Commit the pending writes now; returns how many were committed (a fault is logged, with the number lost)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        repo = self._repo
+        if repo is None or not repo.pending:
+            return 0
+        pending = repo.pending
+        done = await self._call("commit", lambda r: r.commit(), 0)
+        if done < pending:
+            log.error("storage: %d write(s) not stored", pending - done)
+        return done
+
     async def close(self) -> None:
-        """Close if open."""
+        """Commit what is pending and close, if open."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._flushes:
+            await asyncio.gather(*self._flushes, return_exceptions=True)
         if self._repo is not None:
             try:
                 await self._repo.close()
@@ -454,7 +535,7 @@ class SafeRepository:
             return True
 
         self._settings.pop(user_id, None)
-        return await self._call("set_lang", go, False)
+        return await self._write("set_lang", go, False)
 
     async def set_school(self, user_id: int | str, school: str | None) -> bool:
         async def go(r: Repository) -> bool:
@@ -462,30 +543,30 @@ class SafeRepository:
             return True
 
         self._settings.pop(user_id, None)
-        return await self._call("set_school", go, False)
+        return await self._write("set_school", go, False)
 
     async def log_question(self, *args: Any, **kwargs: Any) -> int:
-        return await self._call("log_question", lambda r: r.log_question(*args, **kwargs), 0)
+        return await self._write("log_question", lambda r: r.log_question(*args, **kwargs), 0)
 
     async def question(self, question_id: int) -> LoggedQuestion | None:
         return await self._call("question", lambda r: r.question(question_id), None)
 
     async def add_feedback(self, user_id: int | str, question_id: int, value: int, comment: str | None = None) -> bool:
-        return await self._call("add_feedback", lambda r: r.add_feedback(user_id, question_id, value, comment), False)
+        return await self._write("add_feedback", lambda r: r.add_feedback(user_id, question_id, value, comment), False)
 
     async def add_comment(self, user_id: int | str, question_id: int, comment: str) -> bool:
-        return await self._call("add_comment", lambda r: r.add_comment(user_id, question_id, comment), False)
+        return await self._write("add_comment", lambda r: r.add_comment(user_id, question_id, comment), False)
 
     async def vote(self, user_id: int | str, question_id: int, value: int) -> Vote:
         failed: Vote = "failed"
-        return await self._call("vote", lambda r: r.vote(user_id, question_id, value), failed)
+        return await self._write("vote", lambda r: r.vote(user_id, question_id, value), failed)
 
     async def remember_prompt(self, chat_id: int | str, message_id: int, user_id: int | str, question_id: int) -> bool:
         async def go(r: Repository) -> bool:
             await r.remember_prompt(chat_id, message_id, user_id, question_id)
             return True
 
-        return await self._call("remember_prompt", go, False)
+        return await self._write("remember_prompt", go, False)
 
     async def prompt_owner(self, chat_id: int | str, message_id: int, user_id: int | str) -> PromptOwner | None:
         return await self._call("prompt_owner", lambda r: r.prompt_owner(chat_id, message_id, user_id), None)
@@ -497,4 +578,4 @@ class SafeRepository:
         return await self._call("unanswered", lambda r: r.unanswered(limit), None)
 
     async def purge(self, older_than_days: int) -> int:
-        return await self._call("purge", lambda r: r.purge(older_than_days), 0)
+        return await self._write("purge", lambda r: r.purge(older_than_days), 0)

@@ -90,6 +90,7 @@ class FakeBotApi:
         self.delay_s = 0.0
         self.polls = 0  # getUpdates calls so far
         self.down = False  # the HTTP server hangs up on every request without an answer (an outage)
+        self.connections = 0  # connections the HTTP server has accepted
 
     # --- building updates ------------------------------------------------------------------------
 
@@ -316,6 +317,12 @@ def make_request(api: FakeBotApi):  # type: ignore[no-untyped-def]
 # --- the HTTP server ---------------------------------------------------------------------------------
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: a bot opening dozens of connections at once would see SYNs dropped
+    # and retried a second or more later (connect time-outs, lost messages), which Telegram's servers never do.
+    request_queue_size = 256
+
+
 class BotApiServer:
     """`FakeBotApi` served over HTTP on 127.0.0.1 (base URL http://127.0.0.1:PORT/bot)."""
 
@@ -327,9 +334,17 @@ class BotApiServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY, as real servers set it: the headers and the body go out in two writes, and with Nagle's
+            # algorithm the body would wait for the client's delayed ACK (40 ms on Linux) on every call.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # quiet
                 return None
+
+            def setup(self) -> None:
+                super().setup()
+                with api_ref.lock:
+                    api_ref.connections += 1
 
             def do_POST(self) -> None:  # noqa: N802
                 self._serve()
@@ -368,7 +383,7 @@ class BotApiServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the bot hung up (it is shutting down)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

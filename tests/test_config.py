@@ -26,6 +26,9 @@ def test_defaults_and_token_never_in_repr() -> None:
     assert not Config.from_env({"RATE_LIMITER": "off"}).rate_limiter
     with pytest.raises(ConfigError):
         Config.from_env({"WEBHOOK_PORT": "99999"})
+    assert Config.from_env({}).db_commit_ms == 100 and Config.from_env({"DB_COMMIT_MS": "0"}).db_commit_ms == 0
+    with pytest.raises(ConfigError):
+        Config.from_env({"DB_COMMIT_MS": "-1"})
 
 
 def test_no_code_evaluates_input() -> None:

@@ -112,6 +112,29 @@ def test_sigterm_mid_load_then_restart_answers_everything_and_keeps_settings(tmp
         assert n == len(users) + 1
 
 
+def test_sigterm_commits_the_writes_of_the_pending_batch(tmp_path: Path) -> None:
+    db = tmp_path / "db.sqlite3"
+    users = list(range(1200, 1230))
+    with BotApiServer() as server:
+        api = server.api
+        proc = _start(server, db, RATE_LIMITER="off", DB_COMMIT_MS="10000")  # no interval commit during the test
+        for u in users:
+            api.message(u, "高科大學分怎麼算")
+        api.message(users[0], "/lang")
+        try:
+            assert api.wait_for(lambda: all(api.messages_to(u) for u in users) and len(api.messages_to(users[0])) == 2, 60)
+            menu = api.messages_to(users[0])[-1]
+            api.callback(users[0], next(b["callback_data"] for row in json.loads(menu.params["reply_markup"])["inline_keyboard"] for b in row if b["text"] == "English"), message=menu.result)
+            assert api.wait_for(lambda: any(s.method == "editmessagetext" for s in api.sent), 20)
+            with sqlite3.connect(db) as con:  # answered, logged on the bot's connection, not yet committed
+                assert con.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 0
+        finally:
+            assert _stop(proc) == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM questions WHERE question = ?", ("高科大學分怎麼算",)).fetchone()[0] == len(users)
+        assert con.execute("SELECT COUNT(*) FROM users WHERE lang = 'en'").fetchone()[0] == 1
+
+
 def _chattr(flag: str, paths: list[Path]) -> bool:
     try:
         return subprocess.run(["chattr", flag, *map(str, paths)], capture_output=True).returncode == 0

@@ -231,8 +231,12 @@ def test_telegram_and_line_in_one_process(tmp_path: Path) -> None:
                 assert "出處" in str(tg.messages_to(4242)[-1].params.get("text"))
                 answer = line.say(USER, "高科大學分怎麼算")
                 assert answer[0]["type"] == "flex"
-                with sqlite3.connect(tmp_path / "bot.sqlite3") as con:
-                    kinds = {row[0] for row in con.execute("SELECT chat_type FROM questions")}
+                kinds: set[str] = set()
+                deadline = time.monotonic() + 10
+                while not {"private", "line-user"} <= kinds and time.monotonic() < deadline:  # committed within DB_COMMIT_MS
+                    time.sleep(0.05)
+                    with sqlite3.connect(tmp_path / "bot.sqlite3") as con:
+                        kinds = {row[0] for row in con.execute("SELECT chat_type FROM questions")}
                 assert {"private", "line-user"} <= kinds, kinds
             finally:
                 proc.send_signal(signal.SIGTERM)

@@ -109,3 +109,104 @@ def test_wal_mode_on_disk(tmp_path: Path) -> None:
     asyncio.run(go())
     with sqlite3.connect(tmp_path / "x.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _committed(path: Path, sql: str = "SELECT COUNT(*) FROM questions") -> int:
+    """What another connection sees: committed rows only."""
+    with sqlite3.connect(path) as db:
+        return int(db.execute(sql).fetchone()[0])
+
+
+async def test_batched_writes_a_burst_lands_in_one_commit_per_interval(tmp_path: Path) -> None:
+    import asyncio
+
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET, commit_every_s=0.3)
+    await safe.open()
+    commits = 0
+    repo = safe._repo
+    assert repo is not None
+    real_commit = repo.commit
+
+    async def counting() -> int:
+        nonlocal commits
+        commits += 1
+        return await real_commit()
+
+    repo.commit = counting  # type: ignore[method-assign]
+    ids = await asyncio.gather(*(safe.log_question(u, "private", f"問題 {u}", "answer", ["e-1"], 0.5, 1.0, "zh") for u in range(300)))
+    assert len(set(ids)) == 300 and min(ids) > 0
+    assert (await safe.question(ids[-1])) is not None  # the connection that wrote sees its rows at once
+    assert _committed(path) == 0  # nobody else does until the interval's commit
+    await asyncio.sleep(0.6)
+    assert _committed(path) == 300
+    assert commits == 1
+    assert await safe.flush() == 0  # nothing left
+    await safe.close()
+
+
+async def test_batched_writes_commit_at_once_past_the_pending_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storage.repository as repository
+
+    monkeypatch.setattr(repository, "MAX_PENDING_WRITES", 10)
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET, commit_every_s=60)
+    for u in range(25):
+        await safe.log_question(u, "private", "q", "answer", [], 0.0, 0.0, "zh")
+    assert _committed(path) == 20
+    await safe.close()
+    assert _committed(path) == 25
+
+
+async def test_closing_commits_every_pending_write(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET, commit_every_s=60)  # no interval commit within this test
+    qids = [await safe.log_question(u, "private", "高科大學分", "answer", ["e-1"], 0.5, 1.0, "zh") for u in range(40)]
+    await safe.set_lang(7, "en")
+    assert await safe.vote(7, qids[0], -1) == "new"
+    assert await safe.add_comment(7, qids[0], "少了上限")
+    assert _committed(path) == 0 and _committed(path, "SELECT COUNT(*) FROM users") == 0
+    await safe.close()
+    assert _committed(path) == 40
+    assert _committed(path, "SELECT COUNT(*) FROM users WHERE lang = 'en'") == 1
+    assert _committed(path, "SELECT COUNT(*) FROM feedback WHERE value = -1 AND comment = '少了上限'") == 1
+
+
+async def test_unbatched_writes_are_committed_each_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET)
+    await safe.log_question(1, "private", "q", "answer", [], 0.0, 0.0, "zh")
+    assert _committed(path) == 1
+    await safe.close()
+
+
+async def test_a_write_fault_keeps_the_batch_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET, commit_every_s=60)
+    for u in range(5):
+        await safe.log_question(u, "private", "q", "answer", [], 0.0, 0.0, "zh")
+    assert await safe.vote(1, 1, 7) == "failed"  # a write that raises: the repository is reopened next time
+    assert safe.failures == 1
+    assert _committed(path) == 5
+    await safe.close()
+
+
+async def test_callers_at_once_on_a_closed_repository_share_one_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    opened: list[Repository] = []
+    real_open = Repository.open
+
+    async def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        repo = await real_open(*args, **kwargs)
+        opened.append(repo)
+        return repo
+
+    monkeypatch.setattr(Repository, "open", counting)
+    path = tmp_path / "db.sqlite3"
+    safe = SafeRepository(path, SECRET, commit_every_s=0.05)
+    ids = await asyncio.wait_for(asyncio.gather(*(safe.log_question(u, "private", "q", "answer", [], 0.0, 0.0, "zh") for u in range(50))), 20)
+    assert len(opened) == 1, f"{len(opened)} connections opened"  # (each holding its own uncommitted batch)
+    assert len(set(ids)) == 50 and min(ids) > 0
+    await asyncio.wait_for(safe.close(), 20)
+    assert _committed(path) == 50

@@ -248,3 +248,28 @@ async def test_user_and_chat_ids_reach_logs_only_as_keyed_hashes(engine: Engine,
     finally:
         await services(app).repo.close()
         await app.shutdown()
+
+
+def test_button_signatures_are_hmac_sha256_of_user_chat_and_data_and_fields_stay_separable() -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    from frontends.telegram.services import ButtonSigner
+    from storage.keys import derive
+
+    secret = bytes(range(32))
+    signer = ButtonSigner(secret)
+    data = signer.sign(USER, GROUP, "o", 17, "nkust-mooc")
+    body, _, mac = data.rpartition(":")
+    assert body == "o:17|nkust-mooc"
+    want = hmac.new(derive(secret, "button"), f"{USER}:{GROUP}:{body}".encode(), hashlib.sha256).digest()[:12]
+    assert mac == base64.urlsafe_b64encode(want).decode().rstrip("=")
+    assert signer.verify(data, USER, GROUP) == ("o", ("17", "nkust-mooc"))
+    assert signer.verify(data, OTHER, GROUP) is None and signer.verify(data, USER, USER) is None
+    assert signer.verify(signer.sign(USER, USER, "x"), USER, USER) == ("x", ())
+    for kind, args in (("o", ("a|b",)), ("o", ("a:b",)), ("o:", ()), ("o|", ()), ("", ()), ("o", ("", "|"))):
+        with pytest.raises(ValueError):
+            signer.sign(USER, USER, kind, *args)
+    with pytest.raises(ValueError):
+        signer.sign(USER, USER, "r", "x" * 60)  # over Telegram's 64 bytes

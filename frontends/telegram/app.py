@@ -33,6 +33,8 @@ from storage.repository import SafeRepository
 log = logging.getLogger(__name__)
 
 FLOOD, FLOWS, HANDLERS = -1, 0, 1  # handler groups, in the order they run
+CONCURRENT_UPDATES = 64  # updates handled at once (those of one chat one at a time, in order)
+POOL = 64  # connections to the Bot API for everything but getUpdates
 
 COMMANDS_ZH = [
     BotCommand("start", "開始與範例問題"),
@@ -59,8 +61,8 @@ def build_application(
     installed: Callable[[Engine], None] | None = None,
 ) -> App:
     """The application with every handler registered. `builder`: one with its requests already set (tests)."""
-    b: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = builder or ApplicationBuilder().request(PatientRequest(connection_pool_size=64)).get_updates_request(PatientRequest())
-    b = b.context_types(CONTEXT_TYPES).token(config.token or "").concurrent_updates(PerChatOrder(64))
+    b: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = builder or ApplicationBuilder().request(PatientRequest(connection_pool_size=POOL)).get_updates_request(PatientRequest(connection_pool_size=1))
+    b = b.context_types(CONTEXT_TYPES).token(config.token or "").concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
     b = b.defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), do_quote=False, allow_sending_without_reply=True, tzinfo=TAIPEI_TZ))
     if config.rate_limiter:
         b = b.rate_limiter(AIORateLimiter(max_retries=3))
@@ -71,7 +73,7 @@ def build_application(
     app.bot_data.services = Services(
         config=config,
         engine=engine,
-        repo=repo or SafeRepository(config.db_path, secret),
+        repo=repo or SafeRepository(config.db_path, secret, commit_every_s=config.db_commit_ms / 1000),
         flood=FloodLimiter(config.flood_limit, config.flood_window_s),
         rebuild=rebuild,
         installed=installed,

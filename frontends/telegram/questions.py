@@ -30,7 +30,7 @@ async def answer_question(context: Ctx, target: Target, text: str, lang: str, sc
     """Answer a typed question in its conversation's context (off the event loop), log it, send it with buttons."""
     svc = context.svc
     key, now = session_key(target.chat_id, target.user_id, target.private), time.time()
-    typing = asyncio.create_task(_typing_later(context, target.chat_id))
+    typing = Typing(context, target.chat_id)
     try:
         started = time.perf_counter()
         ans, state = await svc.work(svc.engine.converse, text, AnswerContext(default_school=school, lang=lang), svc.sessions.get(key, now), now)
@@ -38,10 +38,13 @@ async def answer_question(context: Ctx, target: Target, text: str, lang: str, sc
         qid = await _log(context, target, text, ans, (time.perf_counter() - started) * 1000)
     except TimeoutError:
         log.warning("an answer took over %.0f s in chat %s; the asker was told to rephrase", svc.answer_budget_s, svc.log_id(target.chat_id))
+        await typing.stop()
         await send(context, target, t(lang, "slow"))
         return
-    finally:
+    except BaseException:
         typing.cancel()
+        raise
+    await typing.stop()
     await send_answer(context, target, ans, qid)
 
 
@@ -64,13 +67,38 @@ async def _log(context: Ctx, target: Target, question: str, ans: Answer, latency
     return await context.svc.repo.log_question(target.user_id, chat_type, question, ans.kind, list(ans.matched), ans.score, latency_ms, ans.lang)
 
 
-async def _typing_later(context: Ctx, chat_id: int) -> None:
-    """Show 「typing…」 when an answer takes longer than a moment (a slow disk, a busy machine)."""
-    await asyncio.sleep(TYPING_AFTER_S)
-    try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except Exception:  # noqa: BLE001 - a typing hint is never worth an error
-        pass
+class Typing:
+    """「typing…」 when an answer takes longer than TYPING_AFTER_S (a slow disk, a busy machine): a timer, not a task
+    per question. `stop` before the answer is sent: the timer is cancelled, and a typing request already on its way is
+    let finish first (cancelling a request in flight would cost its connection, and the hint could follow the answer)."""
+
+    _sending: set[asyncio.Task[None]] = set()  # requests in flight, kept from the garbage collector
+
+    def __init__(self, context: Ctx, chat_id: int):
+        self._context, self._chat_id = context, chat_id
+        self._task: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(TYPING_AFTER_S, self._start)
+
+    def _start(self) -> None:
+        self._task = task = asyncio.ensure_future(self._send())
+        Typing._sending.add(task)
+        task.add_done_callback(Typing._sending.discard)
+
+    async def _send(self) -> None:
+        try:
+            await self._context.bot.send_chat_action(self._chat_id, ChatAction.TYPING)
+        except Exception:  # noqa: BLE001 - a typing hint is never worth an error
+            pass
+
+    def cancel(self) -> None:
+        """No hint from now on (a request on its way finishes by itself)."""
+        self._timer.cancel()
+
+    async def stop(self) -> None:
+        """No hint from now on, and the one on its way (if any) delivered first."""
+        self._timer.cancel()
+        if self._task is not None:
+            await asyncio.shield(self._task)
 
 
 # --- handlers -------------------------------------------------------------------------------------------------------
