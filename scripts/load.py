@@ -49,6 +49,7 @@ class Result:
     server_cpu_ms: float  # the test server's (this process's) CPU time per answer
     errors: int  # Bot API 400s
     connections: int  # connections the bot opened to the Bot API during the load
+    hints: int  # typing hints (sendChatAction) sent during the load
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def run(bot: Bot, questions: Questions, delay_s: float, env_extra: dict[str, str
                 per_user[user] = per_user.get(user, 0) + 1
             want = {u: sum(len(a) for a in bot.expected[u]) if bot.expected else n for u, n in per_user.items()}
             sent_at: dict[int, list[float]] = {}
-            conn0, cpu0, scpu0, t0 = api.connections, _cpu_s(proc.pid), time.process_time(), time.monotonic()
+            conn0, sent0, cpu0, scpu0, t0 = api.connections, len(api.sent), _cpu_s(proc.pid), time.process_time(), time.monotonic()
             for user, q in questions:
                 api.message(user, q)
                 sent_at.setdefault(user, []).append(time.monotonic())
@@ -121,6 +122,7 @@ def run(bot: Bot, questions: Questions, delay_s: float, env_extra: dict[str, str
                 server_cpu_ms=(scpu1 - scpu0) * 1000 / len(questions),
                 errors=len(api.errors),
                 connections=api.connections - conn0,
+                hints=sum(1 for s in api.sent[sent0:] if s.method == "sendchataction"),
             )
         finally:
             api.delay_s = 0.0
@@ -195,6 +197,7 @@ def _median(runs: list[Result]) -> Result:
         server_cpu_ms=mid([r.server_cpu_ms for r in runs]),
         errors=max(r.errors for r in runs),
         connections=max(r.connections for r in runs),
+        hints=max(r.hints for r in runs),
     )
 
 
@@ -221,7 +224,7 @@ def expected_answers(questions: Questions) -> Expected:
 def _line(name: str, r: Result) -> str:
     order = "n/a" if r.in_order is None else ("yes" if r.in_order else "NO")
     return (f"  {name:>8}: answered all {'yes' if r.answered_all else 'NO'}, exactly once in order {order}, {r.answers_per_s:6.1f} answers/s, "
-            f"p50 {r.p50_ms:6.0f} ms, p99 {r.p99_ms:6.0f} ms, CPU {r.cpu_ms:5.2f} ms/answer (server {r.server_cpu_ms:4.2f}), Bot API errors {r.errors}, connections opened {r.connections}")
+            f"p50 {r.p50_ms:6.0f} ms, p99 {r.p99_ms:6.0f} ms, CPU {r.cpu_ms:5.2f} ms/answer (server {r.server_cpu_ms:4.2f}), Bot API errors {r.errors}, connections opened {r.connections}, typing hints {r.hints}")
 
 
 def main() -> int:

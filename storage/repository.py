@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 MAX_STORED_QUESTION = 4000
 MAX_STORED_COMMENT = 2000
-COMMIT_EVERY_S = 0.1  # what the servers use: one transaction per interval for every write in it
 MAX_PENDING_WRITES = 500  # a batch this large is committed at once, interval or not
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (

@@ -19,8 +19,8 @@ poll, never waits.)
 from __future__ import annotations
 
 import asyncio
-import logging
 import json
+import logging
 import urllib.request
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -46,13 +46,13 @@ class AiohttpRequest(BaseRequest):
     """python-telegram-bot's `BaseRequest` over one aiohttp session: at most `connection_pool_size` connections,
     kept alive; requests beyond them wait (up to `pool_timeout`) in line, first come first served.
 
-    Parameters go as a JSON object of python-telegram-bot's JSON-encoded parameter values (`RequestData.json_parameters`,
-    what its HTTPX request form-encodes): the Bot API reads a string member of a JSON body as it reads a form field
-    (td's HttpReader::parse_json_parameters), and json.dumps is C where urllib's form encoding handles each byte of a
-    Chinese answer in Python; multipart with files. Time-outs mean what they mean there (aiohttp has no write time-out of its own: the write, connect,
-    pool and read time-outs add up to a total), and failures raise the same errors (`TimedOut`, `NetworkError`).
-    The proxy comes from `proxy`, else from the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) as with
-    HTTPX."""
+    Parameters go as a JSON object of python-telegram-bot's JSON-encoded values (`RequestData.json_parameters`,
+    what its HTTPX request form-encodes): the Bot API reads a string member of a JSON body as it reads a form
+    field (td's HttpReader::parse_json_parameters), and json.dumps is C where urllib's form encoding handles each
+    byte of a Chinese answer in Python. With files: multipart, as there. Time-outs mean what they mean there
+    (aiohttp has no write time-out of its own: the write, connect, pool and read time-outs add up to a total),
+    and failures raise the same errors (`TimedOut`, `NetworkError`). The proxy comes from `proxy`, else from the
+    environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY) as with HTTPX."""
 
     def __init__(
         self,
