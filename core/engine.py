@@ -760,7 +760,7 @@ class Engine:
         for school in missing:
             name = self._compose.doc_name(school, lang)
             parts.append(f"{name}: its document does not address this." if en else f"{name}：文件沒有提到這件事。")
-        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(parts)
+        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(p.rstrip("。.；; ") for p in parts)
         ans = self._compose.several(nq.original, found, lang, head, columns=columns)
         if len(found) == 1:
             return replace(ans, kind="answer")
@@ -799,7 +799,7 @@ class Engine:
             parts.append(f"{name}: {a.direct}" if en else f"{name}：{a.direct}")
             sections.append(Section(document=school, heading=doc.short_en if en else doc.short_zh, direct=a.direct, figures=a.figures, steps=a.steps,
                                     checks=a.checks, notes=tuple(n for n in a.notes if n.kind in ("reading", "unstated")), citations=a.citations[:1]))
-        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(parts)
+        head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(p.rstrip("。.；; ") for p in parts)
         return Answer(
             question=nq.original,
             kind="calculation",

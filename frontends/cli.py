@@ -197,7 +197,7 @@ def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO
         procs.append(proc)
     ready: dict[int, str] = {}
     lock = threading.Lock()
-    state = {"next": 0, "failed": False}
+    state = {"next": 0}
 
     def collect(conn: Connection) -> None:
         try:
