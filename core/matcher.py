@@ -107,6 +107,7 @@ class Matcher:
         self._stop_ascii = {w for w in stop if w.isascii()}
         self._memo_strip: dict[str, str] = {}
         self._memo_terms: dict[str, tuple[str, ...]] = {}
+        self._memo_choices: dict[int, list[str]] = {}
         entries = kb.entries
         self.entries = entries
         self.doc_of = [kb.entry_document[e.id] for e in entries]
@@ -206,7 +207,7 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled (core/cache.py): everything but the memos of recent questions."""
         state = dict(self.__dict__)
-        state["_memo_strip"], state["_memo_terms"] = {}, {}
+        state["_memo_strip"], state["_memo_terms"], state["_memo_choices"] = {}, {}, {}
         return state
 
     def strip(self, text: str) -> str:
@@ -348,8 +349,14 @@ class Matcher:
         return allowed
 
     def _choices_of(self, i: int) -> list[str]:
-        """An entry's questions and titles, normalised as for fuzzy matching."""
-        return self._entry_choices[i].split(_SEP)
+        """An entry's questions and titles, normalised as for fuzzy matching (split once while in use)."""
+        memo = self._memo_choices
+        done = memo.get(i)
+        if done is None:
+            if len(memo) >= 4 * MEMO:
+                memo.clear()
+            done = memo[i] = self._entry_choices[i].split(_SEP)
+        return done
 
     def _fuzzy(self, plain: str, entries: np.ndarray) -> np.ndarray:
         """Per entry (ascending indices): its best fuzzy similarity to the question, 0 below FUZZY_FLOOR."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from lang.numbers import numerals_to_digits
 from core.schema import Glossary, Institution
@@ -68,10 +69,14 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+LIGHT_MEMO = 4096  # texts whose light form is remembered
+
+
 class Normaliser:
     """Rewrites text the same way for questions and for the knowledge base's own strings."""
 
     def __init__(self, glossary: Glossary, institutions: tuple[Institution, ...] = ()):
+        self._memo_light: dict[tuple[str, bool], str] = {}
         self._typos = sorted(
             ((self._base(k), self._base(v)) for k, v in glossary.typos.items()), key=lambda kv: -len(kv[0])
         )
@@ -129,10 +134,27 @@ class Normaliser:
         t = to_traditional(t)
         return unify_variants(t)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What is pickled (core/cache.py): everything but the memo of recent texts."""
+        state = dict(self.__dict__)
+        state["_memo_light"] = {}
+        return state
+
     def light(self, text: str, keep_case: bool = False) -> str:
         """NFKC, lower case, Traditional, unified variants and typos fixed, but figures and words as written: the
         form the quantity reader and the rules' cue words read. `keep_case` keeps letters' case (3.5M is millions,
-        3.5m minutes) and every character's position."""
+        3.5m minutes) and every character's position. Recent texts are remembered (a question, and the rules' labels
+        and cue words, are read again by several steps of an answer)."""
+        memo = self._memo_light
+        key = (text, keep_case)
+        done = memo.get(key)
+        if done is None:
+            if len(memo) >= LIGHT_MEMO:
+                memo.clear()
+            done = memo[key] = self._light(text, keep_case)
+        return done
+
+    def _light(self, text: str, keep_case: bool) -> str:
         t = unicodedata.normalize("NFKC", clean(text))
         t = unify_variants(to_traditional(t if keep_case else t.lower()))[:MAX_QUESTION_CHARS]
         for wrong, right in self._typos:

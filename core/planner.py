@@ -409,16 +409,20 @@ class Planner:
                 inv, target = inverse
                 options.append((inv.score + 4.0 * prior + named + 1.5, Plan(inv, "inverse", target=target)))
             numeric = bool(b.used)
-            asked = self._gives_asked(rule, text, reading)
             if not numeric and not mine:
                 # Only named choices (「錄取課程，教材助理可以補幾人？」): a calculation when the rule needs nothing
                 # more and one of its results is what the question asks for.
-                if b.choices and b.missing == 0 and asked > 0 and prior >= 0.6 * top_prior:
-                    options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
-                elif rule.name in over_rows and not b.choices and b.missing == 0 and prior >= 0.6 * top_prior:
+                if b.missing != 0 or prior < 0.6 * top_prior:
+                    continue
+                if b.choices:
+                    asked = self._gives_asked(rule, text, reading)
+                    if asked > 0:
+                        options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
+                elif rule.name in over_rows:
                     # The rows as a whole (「表二的修課人數加起來」, 「平均每門」): the rule needs no figure of the asker.
-                    options.append((b.score + 4.0 * prior + named + asked, self._intent(b, text)))
+                    options.append((b.score + 4.0 * prior + named + self._gives_asked(rule, text, reading), self._intent(b, text)))
                 continue
+            asked = self._gives_asked(rule, text, reading)
             if b.cued == 0 and not mine and prior < 0.6 * top_prior:
                 continue  # figures bound by their unit alone, to a rule the question is not about
             if confirming and numeric and all(reading.quantities[i].value in set(rule.facts.values()) for i in b.used):
@@ -604,6 +608,9 @@ class Planner:
         """When the question asks for a figure an input holds and gives a result wanted (「想拿到 100 小時，要開幾週」,
         「錄幾小時就到上限」): the binding of the other figures and (input, output, target; target < 0 = the cap).
         The input asked for is one no figure of the question fills; the result is a figure no cue word binds."""
+        ordinals = _ordinals(text)
+        if not reading.quantities and not ordinals and not _SATURATE.search(text):
+            return None  # no figure to take as the result wanted, and no cap to reach
         # A figure whose own words are a result's label (「100 hourly fees」) is that result, whatever input its unit fits.
         named = {i for i, q in enumerate(reading.quantities) if self._names_result(rule, text, q)}
         given = forward.params
@@ -619,7 +626,6 @@ class Planner:
         # 「需要第 3 位線上輔導助教」: the third one is a count to reach, never an input (after the figures, so that the
         # forward binding's indexes stand).
         first_ordinal = len(reading.quantities)
-        ordinals = _ordinals(text)
         if ordinals:
             reading = Reading(reading.quantities + ordinals, reading.asked, reading.problems, reading.truncated)
         for unit, names in self._asked(rule, text, reading):
@@ -853,32 +859,54 @@ LATIN_WORD = 2  # in a question without Chinese, a word weighs as two characters
 SHORT_WORD = 4  # and a short one (for, of, the, plus, fee) as one
 
 
+_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "")  # in the order a regex `(?:s|es|d|ed|ing|er|ers)?` tries them
+
+
 @lru_cache(maxsize=4096)
-def _word_pattern(word: str) -> re.Pattern[str] | None:
-    """A Latin cue word as a whole word (or with an ending: record → recording, TA → TAs); None for a Chinese one."""
-    if not re.search(r"[a-z]", word):
-        return None
-    head = r"(?<![a-z])" if word[0].isalpha() else ""
-    tail = r"(?:s|es|d|ed|ing|er|ers)?(?![a-z])" if word[-1].isalpha() else ""
-    return re.compile(head + re.escape(word) + tail)
+def _is_latin_word(word: str) -> bool:
+    return any("a" <= c <= "z" for c in word)
+
+
+def _az(hay: str, i: int) -> bool:
+    return 0 <= i < len(hay) and "a" <= hay[i] <= "z"
+
+
+def _whole_word_end(hay: str, word: str, at: int) -> int:
+    """Where a Latin cue word standing at `at` ends as a whole word, with an ending (record → recording, TA → TAs);
+    -1 when it is part of another word. (A scan, not a regular expression: no pattern is compiled per cue word.)"""
+    if word[0].isalpha() and _az(hay, at - 1):
+        return -1
+    end = at + len(word)
+    if not word[-1].isalpha():
+        return end
+    for ending in _ENDINGS:
+        if hay.startswith(ending, end) and not _az(hay, end + len(ending)):
+            return end + len(ending)
+    return -1
 
 
 def _last_end(hay: str, word: str) -> int:
     """The end of the last occurrence of a cue word in `hay` (a Latin word only as a whole word), or -1."""
-    pattern = _word_pattern(word)
-    if pattern is None:
+    if not _is_latin_word(word):
         at = hay.rfind(word)
         return at + len(word) if at >= 0 else -1
-    end = -1
-    for m in pattern.finditer(hay):
-        end = m.start() + len(word)
-    return end
+    last = -1
+    at = hay.find(word)
+    while at >= 0:
+        end = _whole_word_end(hay, word, at)
+        if end >= 0:
+            last = at + len(word)
+            at = hay.find(word, max(end, at + 1))
+        else:
+            at = hay.find(word, at + 1)
+    return last
 
 
 def _word_at(hay: str, word: str, at: int) -> bool:
     """A cue word starts at `at` of `hay` (a Latin word only as a whole word)."""
-    pattern = _word_pattern(word)
-    return hay.startswith(word, at) if pattern is None else pattern.match(hay, at) is not None
+    if not hay.startswith(word, at):
+        return False
+    return not _is_latin_word(word) or _whole_word_end(hay, word, at) >= 0
 
 
 _AND = re.compile(r"(?<![a-z])(?:and|plus|or)(?![a-z])")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bootstrap import engine_from
@@ -62,3 +62,41 @@ def test_every_reply_renders_to_valid_telegram_html(engine: Engine, text: str) -
     for part in answer_html(engine.answer(text)) + text_html(text):
         check_html(part)
         assert len(part.encode("utf-16-le", "surrogatepass")) // 2 <= 4096
+
+
+def _reference_last_end(hay: str, word: str) -> int:
+    """What the cue-word scan replaced: a regular expression per Latin cue word."""
+    import re
+
+    if not re.search(r"[a-z]", word):
+        at = hay.rfind(word)
+        return at + len(word) if at >= 0 else -1
+    head = r"(?<![a-z])" if word[0].isalpha() else ""
+    tail = r"(?:s|es|d|ed|ing|er|ers)?(?![a-z])" if word[-1].isalpha() else ""
+    end = -1
+    for m in re.finditer(head + re.escape(word) + tail, hay):
+        end = m.start() + len(word)
+    return end
+
+
+_cue_text = st.text(alphabet="atesdingr 3-時數", max_size=30)
+_cue_word = st.sampled_from(["ta", "tas", "record", "es", "te", "3d", "a-t", "t-", "時數", "ing", "rate", "d"]) | st.text(alphabet="atesdr3-", min_size=1, max_size=4)
+
+
+@FUZZ
+@given(_cue_text, _cue_word)
+@example("recording fees", "record").via("an ending")
+@example("the tas said ta-ing", "ta").via("endings and a hyphen")
+@example("rates, a rater, raters", "rate").via("er and ers")
+@example("dataset data", "data").via("a longer word")
+def test_cue_word_scan_finds_what_a_whole_word_pattern_finds(hay: str, word: str) -> None:
+    from core.planner import _last_end, _word_at
+
+    assert _last_end(hay, word) == _reference_last_end(hay, word)
+    for at in range(len(hay) + 1):
+        import re
+
+        head = r"(?<![a-z])" if word[0].isalpha() else ""
+        tail = r"(?:s|es|d|ed|ing|er|ers)?(?![a-z])" if word[-1].isalpha() else ""
+        expected = (re.compile(head + re.escape(word) + tail).match(hay, at) is not None) if re.search(r"[a-z]", word) else hay.startswith(word, at)
+        assert _word_at(hay, word, at) == expected
