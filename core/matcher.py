@@ -30,7 +30,8 @@ _GLUE = "的了嗎呢吧啊呀喔哦嘛麼要是在和與及或會能還都也�
 _KEEP = ("目的", "要點", "要求", "是否", "會議", "委員會", "能力", "可能", "何時", "哪一年", "什麼時候", "在線", "能量", "自我", "其他")
 _HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeholders while glue is removed
 _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
-MEMO = 512  # recent questions whose stripped text and terms are kept (several steps of an answer ask again)
+MEMO = 512  # recent questions whose stripped text, terms and rankings are kept (several steps of an answer ask again)
+RANK_MEMO_LIMIT = 40  # a remembered ranking is at least this long
 FUZZY_POOL = 60  # entries compared by fuzzy similarity: the best covered ones
 FUZZY_FALLBACK = 400  # at most this many when the question shares no indexed term, whatever the knowledge base's size
 FALLBACK_POSTINGS = 20_000  # and at most this many character postings read to choose them
@@ -108,6 +109,7 @@ class Matcher:
         self._memo_strip: dict[str, str] = {}
         self._memo_terms: dict[str, tuple[str, ...]] = {}
         self._memo_choices: dict[int, list[str]] = {}
+        self._memo_rank: dict[tuple[str, tuple[str, ...] | None], tuple[list[Scored], bool]] = {}
         entries = kb.entries
         self.entries = entries
         self.doc_of = [kb.entry_document[e.id] for e in entries]
@@ -207,7 +209,7 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled (core/cache.py): everything but the memos of recent questions."""
         state = dict(self.__dict__)
-        state["_memo_strip"], state["_memo_terms"], state["_memo_choices"] = {}, {}, {}
+        state["_memo_strip"], state["_memo_terms"], state["_memo_choices"], state["_memo_rank"] = {}, {}, {}, {}
         return state
 
     def strip(self, text: str) -> str:
@@ -251,7 +253,23 @@ class Matcher:
 
     def rank(self, content: str, documents: tuple[str, ...] | None = None, limit: int = 10) -> list[Scored]:
         """Score entries (only those of `documents` when given) for normalised question content. A long message (context,
-        then the question) is also scored sentence by sentence, and each entry keeps its best score."""
+        then the question) is also scored sentence by sentence, and each entry keeps its best score.
+
+        Recent rankings are remembered (the steps of an answer, and a conversation's follow-ups, rank the same text
+        for the same schools again). A ranking is computed at least RANK_MEMO_LIMIT long: entries are ordered by score,
+        then id, so a shorter ranking is the first entries of a longer one."""
+        key = (content, documents)
+        hit = self._memo_rank.get(key)
+        if hit is not None and (len(hit[0]) >= limit or hit[1]):
+            return hit[0][:limit]
+        longest = max(limit, RANK_MEMO_LIMIT)
+        ranked = self._ranked(content, documents, longest)
+        if len(self._memo_rank) >= MEMO:
+            self._memo_rank.clear()
+        self._memo_rank[key] = (ranked, len(ranked) < longest)  # (ranking, complete: every entry that scores is in it)
+        return ranked[:limit]
+
+    def _ranked(self, content: str, documents: tuple[str, ...] | None, limit: int) -> list[Scored]:
         whole = self._rank(content, documents, limit)
         if len(content) <= LONG_MESSAGE or (whole and whole[0].score >= self.threshold + 0.1):
             return whole

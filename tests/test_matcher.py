@@ -143,6 +143,7 @@ def test_the_fallback_is_bounded_whatever_the_size(kb: KnowledgeBase, scaled: tu
     norm = Normaliser(kb.glossary, kb.institutions)
     small = Matcher(kb, norm)
     content = norm.question("wat is teh purpse of teh guidlines").content
+    big._memo_rank.clear()  # a ranking another test remembered would compare nothing
     small.rank(content, None, 40)
     big.rank(content, None, 40)
     at_1x, at_4x = counting.compared
@@ -192,3 +193,15 @@ def test_a_table_row_is_indexed_with_its_clause_label(kb: KnowledgeBase) -> None
     lo, hi = int(m._offsets[k]), int(m._offsets[k + 1])
     weights = {int(m._post_idx[p]): float(m._post_freq[p]) for p in range(lo, hi)}
     assert weights.get(row, 0.0) >= 3.0
+
+
+def test_a_remembered_ranking_is_the_ranking_and_its_shorter_forms_are_its_first_entries(parts: tuple[Normaliser, Matcher]) -> None:
+    norm, m = parts
+    for q in ("高科大學分怎麼算", "東華遠距教學課程老師多久內要回覆學生問題？", "補助經費可以用在哪些項目"):
+        content = norm.question(q).content
+        m._memo_rank.clear()
+        fresh = {limit: m.rank(content, None, limit) for limit in (1, 3, 40, 60)}
+        again = {limit: m.rank(content, None, limit) for limit in (60, 40, 3, 1)}  # from memory
+        assert again == fresh and fresh[3] == fresh[40][:3] and fresh[1] == fresh[60][:1]
+        mine = m.rank(content, (fresh[1][0].document,), 5)
+        assert all(s.document == fresh[1][0].document for s in mine)  # the schools are part of what is remembered
