@@ -38,6 +38,7 @@ class Config:
     line_push_fallback: bool = False  # push (billed) when a reply token has expired or was refused
     cache_dir: Path | None = ROOT / "data" / "cache"  # the validated knowledge base and its index (None: no cache)
     db_commit_ms: int = 100  # DB_COMMIT_MS: the servers' writes are committed together this often (0: each at once)
+    answer_processes: int = 2  # ANSWER_PROCESSES: typed questions answered in this many forked processes (0: in threads)
 
     @property
     def heartbeat_path(self) -> Path:
@@ -122,6 +123,7 @@ class Config:
             line_push_fallback=_flag("LINE_PUSH_FALLBACK", False),
             cache_dir=cache_dir,
             db_commit_ms=_int("DB_COMMIT_MS", 100, 0, 10_000),
+            answer_processes=_int("ANSWER_PROCESSES", 2, 0, 16),
         )
 
 

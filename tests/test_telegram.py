@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,21 @@ async def test_calculator_values_with_markup_are_echoed_safely(bot: Bot) -> None
     reply = texts(api, USER)[-1]
     assert "&lt;b&gt;9&lt;/b&gt; &amp; &lt;script&gt;" in reply and "不能作為" in reply
     assert api.errors == []
+
+
+def _obj(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def test_an_answer_is_sent_as_html_without_link_previews_with_its_keyboard_and_in_groups_as_a_reply(bot: tuple[App, FakeBotApi]) -> None:
+    app, api = bot
+    await feed(app, api.message(USER, "高科大學分怎麼算"))
+    sent = [s for s in api.sent if s.method == "sendmessage"][-1]
+    assert sent.params["parse_mode"] == "HTML" and _obj(sent.params["link_preview_options"]) == {"is_disabled": True}
+    assert _obj(sent.params["reply_markup"])["inline_keyboard"] and "reply_parameters" not in sent.params
+    asked = api.message(USER, f"@{BOT_USERNAME} 高科大學分怎麼算", chat_id=GROUP, chat_type="group")
+    await feed(app, asked)
+    sent = [s for s in api.sent if s.method == "sendmessage"][-1]
+    reply = _obj(sent.params["reply_parameters"])
+    assert reply["message_id"] == asked["message"]["message_id"] and reply["allow_sending_without_reply"] is True
+    assert data(last(api, GROUP), "s")  # with its buttons

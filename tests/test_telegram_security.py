@@ -8,6 +8,7 @@ import asyncio
 import copy
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -147,9 +148,10 @@ class SlowEngine:
         return self._engine.converse(question, context, state, now)
 
 
-async def test_a_slow_answer_never_delays_other_chats(engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("processes", [0, 2], ids=["threads", "processes"])
+async def test_a_slow_answer_never_delays_other_chats(engine: Engine, tmp_path: Path, processes: int) -> None:
     api = FakeBotApi()
-    app = make_app(engine, tmp_path / "db.sqlite3", api)
+    app = make_app(engine, tmp_path / "db.sqlite3", api, answer_processes=processes)
     services(app).engine = SlowEngine(engine, 1.5)  # type: ignore[assignment]
     await app.initialize()
     try:
@@ -164,6 +166,8 @@ async def test_a_slow_answer_never_delays_other_chats(engine: Engine, tmp_path: 
         services(app).answer_budget_s = 0.3  # past the budget the asker hears so, and nothing else waits
         await feed(app, api.message(USER, "慢慢問：東華助教幾位"))
         assert "處理太久" in texts(api, USER)[-1]
+        await feed(app, api.message(USER, "東華助教幾位"))  # and the next question is answered (by a new process)
+        assert "處理太久" not in texts(api, USER)[-1] and "助教" in texts(api, USER)[-1]
     finally:
         await services(app).repo.close()
         await app.shutdown()
@@ -203,6 +207,36 @@ async def test_reload_runs_off_the_loop_within_a_time_limit_and_keeps_the_old_en
         assert "1 個問題" in texts(api, ADMIN)[-1] and "too many aliases" in texts(api, ADMIN)[-1] and svc.engine is old
         await feed(app, api.message(ADMIN, "/reload"))
         assert "重新載入失敗" in texts(api, ADMIN)[-1] and svc.engine is old
+    finally:
+        await services(app).repo.close()
+        await app.shutdown()
+
+
+class TaggedEngine:
+    """The real engine, its answers marked (to tell which engine answered)."""
+
+    def __init__(self, engine: Engine, tag: str):
+        self._engine = engine
+        self.tag = tag
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def converse(self, question: str, context: AnswerContext | None, state: DialogueState, now: float) -> tuple[Answer, DialogueState]:
+        ans, state = self._engine.converse(question, context, state, now)
+        return replace(ans, direct=f"{ans.direct} {self.tag}"), state
+
+
+async def test_a_reload_reaches_the_answering_processes(engine: Engine, tmp_path: Path) -> None:
+    api = FakeBotApi()
+    app = make_app(TaggedEngine(engine, "[old]"), tmp_path / "db.sqlite3", api, rebuild=lambda: TaggedEngine(engine, "[new]"), answer_processes=1)  # type: ignore[arg-type]
+    await app.initialize()
+    try:
+        await feed(app, api.message(USER, "高科大學分怎麼算"))
+        assert "[old]" in texts(api, USER)[-1]
+        await feed(app, api.message(ADMIN, "/reload"))
+        await feed(app, api.message(USER, "高科大學分怎麼算"))
+        assert "[new]" in texts(api, USER)[-1]
     finally:
         await services(app).repo.close()
         await app.shutdown()

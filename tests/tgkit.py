@@ -29,7 +29,7 @@ GROUP = -5001
 
 
 def make_app(engine: Engine, db: Path, api: FakeBotApi, rebuild: Callable[[], Engine] | None = None, **config: Any) -> App:
-    cfg = Config(token="123456:TEST-TOKEN", admin_ids=frozenset({ADMIN}), db_path=db, user_id_secret="0123456789abcdef0123456789abcdef", **{"flood_limit": 40, **config})
+    cfg = Config(token="123456:TEST-TOKEN", admin_ids=frozenset({ADMIN}), db_path=db, user_id_secret="0123456789abcdef0123456789abcdef", **{"flood_limit": 40, "answer_processes": 0, **config})
     builder = ApplicationBuilder().request(make_request(api)).get_updates_request(make_request(api)).updater(None)
     return build_application(cfg, engine, rebuild or (lambda: engine_from(ROOT / "knowledge")), SafeRepository(cfg.db_path, bytes(32)), builder=builder)
 

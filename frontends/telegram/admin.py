@@ -185,9 +185,7 @@ async def reload(update: Update, context: Ctx) -> None:
         log.exception("reload failed")
         await send(context, target, t(lang, "reload_failed", kind=type(exc).__name__))
         return
-    svc.engine = engine
-    if svc.installed is not None:
-        svc.installed(engine)  # the other front ends answer from the new knowledge base too
+    svc.install(engine)  # the answering processes and the other front ends answer from the new knowledge base too
     await send(context, target, t(lang, "reload_ok", n=engine.entry_count()))
 
 

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandler, Defaults, TypeHandler
@@ -22,7 +22,7 @@ from config import Config
 from core.engine import Engine
 from frontends.telegram import admin, calc, errors, feedback, inline, questions, start
 from frontends.telegram.buttons import on_stale
-from frontends.telegram.chats import PerChatOrder, flood_guard
+from frontends.telegram.chats import NO_PREVIEW, PerChatOrder, flood_guard
 from frontends.telegram.context import CONTEXT_TYPES, App, Ctx
 from frontends.telegram.network import PatientRequest, reach
 from frontends.telegram.services import FloodLimiter, Services
@@ -63,7 +63,7 @@ def build_application(
     """The application with every handler registered. `builder`: one with its requests already set (tests)."""
     b: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = builder or ApplicationBuilder().request(PatientRequest(connection_pool_size=POOL)).get_updates_request(PatientRequest(connection_pool_size=1))
     b = b.context_types(CONTEXT_TYPES).token(config.token or "").concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
-    b = b.defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), do_quote=False, allow_sending_without_reply=True, tzinfo=TAIPEI_TZ))
+    b = b.defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, do_quote=False, allow_sending_without_reply=True, tzinfo=TAIPEI_TZ))
     if config.rate_limiter:
         b = b.rate_limiter(AIORateLimiter(max_retries=3))
     if config.base_url:
@@ -78,6 +78,7 @@ def build_application(
         rebuild=rebuild,
         installed=installed,
         secret=secret,
+        answer_processes=config.answer_processes,
     )
     app.add_handler(TypeHandler(Update, flood_guard), FLOOD)
     calc.register(app, FLOWS, HANDLERS)

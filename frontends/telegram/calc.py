@@ -129,8 +129,7 @@ async def _ask_next(update: Update, context: Ctx, flow: Flow, target: Target) ->
     if p is None:
         return await _compute(update, context, flow, target, calc)
     flow.pending, flow.step = p.name, flow.step + 1
-    msg = await send(context, target, _prompt(p, flow, _who(update, flow)), _keyboard(p, flow, target, context))
-    flow.prompt_id = msg.message_id
+    flow.prompt_id = await send(context, target, _prompt(p, flow, _who(update, flow)), _keyboard(p, flow, target, context))
     return ASKING
 
 
@@ -195,7 +194,7 @@ async def calc_start(update: Update, context: Ctx) -> int:
     flow = _new_flow(context, target, lang)
     sign = target.sign(context.svc)
     rows = [[InlineKeyboardButton(short_label(_title(c, lang), QUESTION_LABEL), callback_data=sign("m", flow.id, c.name))] for c in context.svc.engine.calculators()]
-    flow.prompt_id = (await send(context, target, t(lang, "calc_menu"), InlineKeyboardMarkup(rows))).message_id
+    flow.prompt_id = await send(context, target, t(lang, "calc_menu"), InlineKeyboardMarkup(rows))
     raise ApplicationHandlerStop(CHOOSING)
 
 

@@ -37,8 +37,8 @@ async def _ask_comment(context: Ctx, press: Press, question_id: int) -> None:
     who = "" if press.private else press.query.from_user.mention_html() + " "
     prompt = await send(context, press.target, t(press.lang, "comment_prompt", who=Raw(who)), ForceReply(selective=True))
     if context.chat_data is not None:
-        context.chat_data.prompt(prompt.message_id, Prompt(press.user_id, question_id))
-    await context.svc.repo.remember_prompt(press.chat_id, prompt.message_id, press.user_id, question_id)
+        context.chat_data.prompt(prompt, Prompt(press.user_id, question_id))
+    await context.svc.repo.remember_prompt(press.chat_id, prompt, press.user_id, question_id)
 
 
 async def take_comment(update: Update, context: Ctx) -> bool:

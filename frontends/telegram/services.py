@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from config import Config
 from core.dialogue import Sessions
 from core.engine import Engine
+from frontends.answering import AnswerProcesses
 from storage.keys import derive, log_id
 from storage.repository import SafeRepository
 
@@ -114,6 +115,8 @@ class Services:
     installed: Callable[[Engine], None] | None = None  # told of an engine /reload put in place (other front ends share it)
     answer_budget_s: float = ANSWER_BUDGET_S
     reload_budget_s: float = RELOAD_BUDGET_S
+    answer_processes: int = 0  # typed questions answered in this many forked processes (0: in worker threads)
+    _answers: AnswerProcesses | None = field(default=None, init=False, repr=False)
     _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _reload_pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _reload: asyncio.Future[Engine] | None = field(default=None, init=False, repr=False)
@@ -128,6 +131,24 @@ class Services:
     def log_id(self, raw: object) -> str:
         """How a user or chat id appears in logs: a keyed hash."""
         return log_id(self.secret, raw)
+
+    async def ask(self, method: str, *args: Any) -> Any:
+        """`engine.method(*args)` in an answering process (the event loop keeps its core; an overrun is stopped), or
+        in a worker thread when there are none. Raises TimeoutError after `answer_budget_s`."""
+        if self.answer_processes > 0:
+            if self._answers is None:
+                self._answers = AnswerProcesses(self.engine, self.answer_processes)
+            return await self._answers.call(method, *args, budget=self.answer_budget_s)
+        return await self.work(getattr(self.engine, method), *args)
+
+    def install(self, engine: Engine) -> None:
+        """Answer from this engine from now on (staff /reload): here, in the answering processes, and in the other
+        front ends."""
+        self.engine = engine
+        if self._answers is not None:
+            self._answers.replace(engine)
+        if self.installed is not None:
+            self.installed(engine)
 
     async def work(self, fn: Callable[..., T], *args: Any) -> T:
         """Run engine work in a worker thread, so one slow answer never holds up other chats.
@@ -152,7 +173,10 @@ class Services:
         return await asyncio.wait_for(asyncio.shield(self._reload), self.reload_budget_s)
 
     def close(self) -> None:
-        """Let the worker threads go (without waiting for an answer nobody will read)."""
+        """Let the worker threads go (without waiting for an answer nobody will read); stop the answering processes."""
+        if self._answers is not None:
+            self._answers.close()
+            self._answers = None
         for pool in (self._pool, self._reload_pool):
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
