@@ -18,7 +18,7 @@ from core.kb import KnowledgeBase  # noqa: E402
 
 # Every test is in one of three groups, selected with -m: by its file, unless marked itself (a subprocess smoke test
 # in a unit file is e2e).
-HANDLERS = frozenset({"test_telegram.py", "test_telegram_network.py", "test_telegram_flows.py", "test_telegram_security.py", "test_line.py"})
+HANDLERS = frozenset({"test_answering.py", "test_telegram.py", "test_telegram_network.py", "test_telegram_flows.py", "test_telegram_security.py", "test_line.py"})
 E2E = frozenset({"test_e2e.py", "test_line_e2e.py", "test_faults.py", "test_startup.py"})
 GROUPS = ("unit", "handlers", "e2e")
 
