@@ -38,7 +38,7 @@ from core.talk import (
 )
 from lang.numbers import format_number
 from lang.quantities import Quantity, Reading
-from lang.textnorm import collapse_ws
+from lang.textnorm import collapse_ws, load_converters
 from rules.base import CalcError, num
 from rules.evaluate import Rule, format_value
 
@@ -216,6 +216,11 @@ class Engine:
         self._planner = Planner(self._rules, normaliser.light, normaliser.base)
 
     # --- conversation -----------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Load now what answering loads on first use (the Simplified/Traditional converters), so that processes
+        forked from this one to answer share it."""
+        load_converters()
 
     def answer(self, question: str, context: AnswerContext | None = None) -> Answer:
         """Answer one question on its own (no conversation)."""

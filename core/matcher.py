@@ -7,8 +7,7 @@ import math
 import re
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -32,6 +31,7 @@ _HIDE = {w: chr(0xE000 + i) for i, w in enumerate(_KEEP)}  # private-use placeho
 _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HIDE.items()}})
 MEMO = 512  # recent questions whose stripped text, terms and rankings are kept (several steps of an answer ask again)
 RANK_MEMO_LIMIT = 40  # a remembered ranking is at least this long
+RANK_MEMO = 1024  # rankings remembered (a few megabytes)
 FUZZY_POOL = 60  # entries compared by fuzzy similarity: the best covered ones
 FUZZY_FALLBACK = 400  # at most this many when the question shares no indexed term, whatever the knowledge base's size
 FALLBACK_POSTINGS = 20_000  # and at most this many character postings read to choose them
@@ -75,9 +75,8 @@ def _per_entry(idx: np.ndarray, n: int, *weights: np.ndarray) -> tuple[np.ndarra
     return cand, [np.bincount(idx, weights=w, minlength=n)[cand] for w in weights]
 
 
-@dataclass(frozen=True)
-class Scored:
-    """One entry's score for a question, with the parts that made it."""
+class Scored(NamedTuple):
+    """One entry's score for a question, with the parts that made it (a named tuple: rankings make many of them)."""
 
     entry: Entry
     document: str
@@ -264,7 +263,7 @@ class Matcher:
             return hit[0][:limit]
         longest = max(limit, RANK_MEMO_LIMIT)
         ranked = self._ranked(content, documents, longest)
-        if len(self._memo_rank) >= MEMO:
+        if len(self._memo_rank) >= RANK_MEMO:
             self._memo_rank.clear()
         self._memo_rank[key] = (ranked, len(ranked) < longest)  # (ranking, complete: every entry that scores is in it)
         return ranked[:limit]
@@ -342,9 +341,10 @@ class Matcher:
             return []
         # Best first; equal scores in entry-id order.
         best = live[np.lexsort((self._rank_of_id[cand[live]], -score[live]))[:limit]]
+        entries, doc_of = self.entries, self.doc_of
         return [
-            Scored(self.entries[i], self.doc_of[i], float(score[p]), float(c[p]), float(fuzzy[p]), float(specific[p]))
-            for p, i in zip(best.tolist(), cand[best].tolist())
+            Scored(entries[i], doc_of[i], sc, cv, fz, sp)
+            for i, sc, cv, fz, sp in zip(cand[best].tolist(), score[best].tolist(), c[best].tolist(), fuzzy[best].tolist(), specific[best].tolist())
         ]
 
     def _tf(self, pos: np.ndarray) -> np.ndarray:

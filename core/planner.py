@@ -9,7 +9,7 @@ and units are declared on the inputs of the rule definitions, not here). The sch
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -29,6 +29,7 @@ MAX_CUE = 24  # the longest cue word looked for before a figure
 BARE_AHEAD, BARE_WORDS = 40, 3  # the words after a figure without a unit that may say what it counts
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
 MAX_SEARCH = 100_000  # the largest value an inverse search tries
+PLAN_MEMO = 1024  # recent plans remembered
 
 # Words that mark a figure as the result wanted, not an input (「想拿到 100 小時」, "to reach 100 hours").
 _TARGET = re.compile(r"(?:想要?|希望|要|才能|才可以|可以|能|達到|到達|拿到|領到|湊到|湊滿|到|達|至少|滿|超過|reach|get|to|at least)\s*$")
@@ -126,6 +127,7 @@ class Planner:
         self._out_units: dict[tuple[str, str], str | None] = {}
         self._title_terms: dict[str, frozenset[str]] = {}
         self._read: dict[str, tuple[str, Reading]] = {}  # the last few questions read (an answer reads its question twice)
+        self._plans: dict[Hashable, Plan | None] = {}  # recent plans (an answer may plan twice; a question asked again)
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
                 self._cues[(rule.name, name)] = (
@@ -376,13 +378,37 @@ class Planner:
 
     # --- planning ---------------------------------------------------------------------------------------
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What is pickled (core/cache.py): everything but the memos of recent questions."""
+        state = dict(self.__dict__)
+        state["_read"], state["_plans"] = {}, {}
+        return state
+
     def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None,
              over_rows: Collection[str] = ()) -> Plan | None:
         """The best rule for a question's figures and what to do with it; None when the figures fit no candidate.
 
         Each candidate is tried forward (the figures are its inputs) and, when the question asks for a figure one of
         its inputs holds, inverse (one figure is the result wanted, the input is solved for). `over_rows`: rules over a
-        table whose rows the question works over as a whole (an average, the table's total): computed without figures."""
+        table whose rows the question works over as a whole (an average, the table's total): computed without figures.
+        Recent plans are remembered by all of these (planning is pure; a plan is not changed by its users)."""
+        candidates = list(candidates)
+        key = (text, reading, tuple((r.name, p) for r, p in candidates),
+               tuple((k, tuple(sorted(v.items()))) for k, v in sorted((carried or {}).items())), frozenset(over_rows))
+        try:
+            return self._plans[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable figure: planned without remembering
+            return self._plan(text, reading, candidates, carried, over_rows)
+        out = self._plan(text, reading, candidates, carried, over_rows)
+        if len(self._plans) >= PLAN_MEMO:
+            self._plans.clear()
+        self._plans[key] = out
+        return out
+
+    def _plan(self, text: str, reading: Reading, candidates: list[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None,
+              over_rows: Collection[str]) -> Plan | None:
         given = reading
         split = _without_ones(_without_rates(text, reading))
         merged = _without_ones(_without_rates(text, _with_products(text, reading)))

@@ -25,6 +25,7 @@ import signal
 import socket
 import struct
 import time
+import zlib
 from collections import OrderedDict
 from typing import Any
 
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!IQ?")  # the pickle's length, the request's id, whether the call succeeded (results)
 MAX_FRAME = 64 * 1024 * 1024  # a frame's length above this means a broken stream
-STALL_S = 1.0  # a process busy this long with one request is passed over, and the requests queued behind it move
+BUSY_S = 0.03  # a process busy this long with one request (answers take a few ms) is passed over by new requests
+STALL_S = 0.25  # and the requests queued behind one busy this long move to another process
+AFFINITY_SLACK = 4  # a request with an affinity goes to its own process unless that one holds this many more than another
 
 
 _OUR_PACKAGES = ("core", "rules", "lang")
@@ -143,9 +146,9 @@ class _Worker:
         assert self.writer is not None
         self.writer.write(frame)
 
-    def stalled(self, now: float) -> bool:
-        """Busy with one request for over STALL_S."""
-        return bool(self.waiting) and now - self.head_since > STALL_S
+    def stalled(self, now: float, limit: float = STALL_S) -> bool:
+        """Busy with one request for over `limit` seconds."""
+        return bool(self.waiting) and now - self.head_since > limit
 
     def stop(self, kill: bool = False) -> None:
         """Shut the connection (the process reads its end and exits; a shutdown, unlike a close, reaches it even where
@@ -183,15 +186,25 @@ class AnswerProcesses:
         if self._starting is None:
             self._starting = asyncio.Lock()
         async with self._starting:
+            prepare = getattr(self._engine, "prepare", None)
+            if callable(prepare) and len(self._workers) < self._size:
+                prepare()  # what the engine loads on first use, loaded once here for every process forked below
             while len(self._workers) < self._size:
                 w = _Worker(self._engine)
                 await w.open(self)
                 self._workers.append(w)
 
-    def _pick(self, avoid: _Worker | None = None) -> _Worker:
-        """The process with the fewest requests, passing over one stalled on a request (and `avoid`) when others are not."""
+    def _pick(self, avoid: _Worker | None = None, affinity: str | None = None) -> _Worker:
+        """The process with the fewest requests, passing over one busy with a request for over BUSY_S (and `avoid`)
+        when others are not. With an `affinity` (the question's text), the same process each time while it is not much busier than
+        another: what it remembers of recent questions (rankings, plans) then serves the same question again."""
         now = time.monotonic()
-        return min(self._workers, key=lambda w: (w is avoid or w.stalled(now), len(w.waiting)))
+        best = min(self._workers, key=lambda w: (w is avoid or w.stalled(now, BUSY_S), len(w.waiting)))
+        if affinity is not None and len(self._workers) > 1:
+            own = self._workers[zlib.crc32(affinity.encode("utf-8", "surrogatepass")) % len(self._workers)]
+            if own is not avoid and not own.stalled(now, BUSY_S) and len(own.waiting) <= len(best.waiting) + AFFINITY_SLACK:
+                return own
+        return best
 
     def lost(self, w: _Worker, skip: int | None = None) -> None:
         """A process died, or overran (`skip`: the request it is stuck on): it is stopped, and the other requests it
@@ -223,13 +236,14 @@ class AnswerProcesses:
             if not fut.done():
                 self._pick().send(rid, frame, fut)
 
-    async def call(self, method: str, *args: Any, budget: float) -> Any:
-        """`engine.method(*args)` in a process; TimeoutError after `budget` seconds (its process is then replaced)."""
+    async def call(self, method: str, *args: Any, budget: float, affinity: str | None = None) -> Any:
+        """`engine.method(*args)` in a process; TimeoutError after `budget` seconds (its process is then replaced).
+        `affinity`: calls with the same one go to the same process when it is not much busier (see `_pick`)."""
         await self._ensure()
         rid = next(self._ids)
         frame = _frame(rid, True, (method, args))
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pick().send(rid, frame, fut)
+        self._pick(affinity=affinity).send(rid, frame, fut)
         started = time.monotonic()
         try:
             if budget > STALL_S:

@@ -60,6 +60,14 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("tw2s")
 
 
+def load_converters() -> None:
+    """Load OpenCC's dictionaries now (both ways) rather than at the first Simplified question: processes forked
+    afterwards share them instead of each loading its own."""
+    _s2t()
+    _t2s()
+    _s2tw_changes()
+
+
 _TABLE = Path(__file__).with_name("s2tw_changes.txt")
 _CHECK_UP_TO = 4000  # longer texts (the knowledge base's, while indexing) go to OpenCC without looking first
 

@@ -46,6 +46,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     cpu_ms: float  # the bot's CPU time per answer (user + system, its answering processes included)
+    main_cpu_ms: float  # of which the bot's own process (its event loop: Telegram's work)
     server_cpu_ms: float  # the test server's (this process's) CPU time per answer
     errors: int  # Bot API 400s
     connections: int  # connections the bot opened to the Bot API during the load
@@ -66,14 +67,17 @@ def _pct(values: list[float], p: float) -> float:
     return v[max(0, min(len(v) - 1, round(p / 100 * (len(v) - 1))))]
 
 
-def _cpu_s(pid: int) -> float:
+def _cpu_s(pid: int, own: bool = False) -> float:
     """User + system CPU seconds so far of a process and of its live descendants (the answering processes it forked),
-    with those of its children that have ended and been reaped (Linux /proc; 0 elsewhere)."""
+    with those of its children that have ended and been reaped; `own`: the process's alone (Linux /proc; 0 elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime, stime, cutime, cstime
+    tick = os.sysconf("SC_CLK_TCK")
+    if own:
+        return (int(fields[11]) + int(fields[12])) / tick
+    total = sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
     try:
         children = {int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()}
     except OSError:
@@ -100,12 +104,12 @@ def run(bot: Bot, questions: Questions, delay_s: float, env_extra: dict[str, str
                 per_user[user] = per_user.get(user, 0) + 1
             want = {u: sum(len(a) for a in bot.expected[u]) if bot.expected else n for u, n in per_user.items()}
             sent_at: dict[int, list[float]] = {}
-            conn0, sent0, cpu0, scpu0, t0 = api.connections, len(api.sent), _cpu_s(proc.pid), time.process_time(), time.monotonic()
+            conn0, sent0, cpu0, mcpu0, scpu0, t0 = api.connections, len(api.sent), _cpu_s(proc.pid), _cpu_s(proc.pid, own=True), time.process_time(), time.monotonic()
             for user, q in questions:
                 api.message(user, q)
                 sent_at.setdefault(user, []).append(time.monotonic())
             ok = _wait_all(api, want)
-            t1, cpu1, scpu1 = time.monotonic(), _cpu_s(proc.pid), time.process_time()
+            t1, cpu1, mcpu1, scpu1 = time.monotonic(), _cpu_s(proc.pid), _cpu_s(proc.pid, own=True), time.process_time()
             lat: list[float] = []
             in_order = True
             for user, times in sent_at.items():
@@ -125,6 +129,7 @@ def run(bot: Bot, questions: Questions, delay_s: float, env_extra: dict[str, str
                 p50_ms=_pct(lat, 50),
                 p99_ms=_pct(lat, 99),
                 cpu_ms=(cpu1 - cpu0) * 1000 / len(questions),
+                main_cpu_ms=(mcpu1 - mcpu0) * 1000 / len(questions),
                 server_cpu_ms=(scpu1 - scpu0) * 1000 / len(questions),
                 errors=len(api.errors),
                 connections=api.connections - conn0,
@@ -200,6 +205,7 @@ def _median(runs: list[Result]) -> Result:
         p50_ms=mid([r.p50_ms for r in runs]),
         p99_ms=mid([r.p99_ms for r in runs]),
         cpu_ms=mid([r.cpu_ms for r in runs]),
+        main_cpu_ms=mid([r.main_cpu_ms for r in runs]),
         server_cpu_ms=mid([r.server_cpu_ms for r in runs]),
         errors=max(r.errors for r in runs),
         connections=max(r.connections for r in runs),
@@ -230,7 +236,7 @@ def expected_answers(questions: Questions) -> Expected:
 def _line(name: str, r: Result) -> str:
     order = "n/a" if r.in_order is None else ("yes" if r.in_order else "NO")
     return (f"  {name:>8}: answered all {'yes' if r.answered_all else 'NO'}, exactly once in order {order}, {r.answers_per_s:6.1f} answers/s, "
-            f"p50 {r.p50_ms:6.0f} ms, p99 {r.p99_ms:6.0f} ms, CPU {r.cpu_ms:5.2f} ms/answer (server {r.server_cpu_ms:4.2f}), Bot API errors {r.errors}, connections opened {r.connections}, typing hints {r.hints}")
+            f"p50 {r.p50_ms:6.0f} ms, p99 {r.p99_ms:6.0f} ms, CPU {r.cpu_ms:5.2f} ms/answer (main process {r.main_cpu_ms:4.2f}; server {r.server_cpu_ms:4.2f}), Bot API errors {r.errors}, connections opened {r.connections}, typing hints {r.hints}")
 
 
 def main() -> int:

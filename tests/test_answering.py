@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from frontends.answering import AnswerProcesses
+from frontends.answering import AFFINITY_SLACK, AnswerProcesses
 
 
 class FakeEngine:
@@ -177,5 +177,24 @@ async def test_requests_queued_behind_a_slow_one_move_to_another_process() -> No
         assert [d[1] for d in done] == [f"q{i}" for i in range(6)]
         assert time.monotonic() - started < 2.5, "a request waited for the slow one"
         assert await slow == "slept" and pool.restarts == 0
+    finally:
+        pool.close()
+
+
+async def test_the_same_question_goes_to_the_same_process_unless_it_is_much_busier() -> None:
+    pool = AnswerProcesses(FakeEngine(), 2)
+    try:
+        await pool.call("echo", "warm", budget=5)
+        texts = [f"問題 {i}" for i in range(12)]
+        first = {t: (await pool.call("echo", t, budget=5, affinity=t))[2] for t in texts}
+        assert len(set(first.values())) == 2  # the questions are spread over both
+        again = {t: (await pool.call("echo", t, budget=5, affinity=t))[2] for t in texts}
+        assert again == first
+        # Its own process busy with more than AFFINITY_SLACK requests: the question goes to the other.
+        t = texts[0]
+        busy = asyncio.ensure_future(asyncio.gather(*(pool.call("sleep", 0.2, budget=5, affinity=t) for _ in range(AFFINITY_SLACK + 1))))
+        await asyncio.sleep(0.05)
+        assert (await pool.call("echo", t, budget=5, affinity=t))[2] != first[t]
+        await busy
     finally:
         pool.close()

@@ -407,3 +407,24 @@ def test_words_of_degree_in_a_side_remark_do_not_hide_the_question(engine: Engin
     # 「比較輕鬆一點」 is a remark: 比較 and 一點 are stopwords, and the weeks are checked.
     ans = engine.answer("高科大磨課師想開10週，比較輕鬆一點，符合規定嗎？")
     assert ans.kind == "calculation" and ans.direct.startswith("不符合")
+
+
+def test_a_remembered_plan_is_the_plan_and_is_not_stored_in_the_cache(engine: Engine) -> None:
+    import pickle
+
+    planner = engine._planner
+    questions = ["高科大磨課師學生每週上 2 小時，開了 4 週，學分是？", "逢甲標竿課程開六週，註冊一千人，線上輔導鐘點費幾小時？", "東華遠距課兩位助教，一學期最多補助多少？"]
+    for q in questions:
+        first = engine.answer(q)
+        assert planner._plans  # remembered
+        assert engine.answer(q) == first  # from memory: the same answer
+        planner._plans.clear()
+        assert engine.answer(q) == first  # planned afresh: the same answer
+    light, reading = planner.read(questions[0])
+    credits = [(r, 1.0) for r in planner.rules.values() if r.name == "nkust_credits"]
+    fees = [(r, 1.0) for r in planner.rules.values() if r.name == "nkust_operation_ta"]
+    first = planner.plan(light, reading, credits)
+    assert first is not None and first == planner._plan(light, reading, credits, None, ())
+    other = planner.plan(light, reading, fees)  # other candidates: planned again, not taken from memory
+    assert other == planner._plan(light, reading, fees, None, ()) and other != first
+    assert pickle.loads(pickle.dumps(planner))._plans == {}

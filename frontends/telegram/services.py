@@ -132,13 +132,14 @@ class Services:
         """How a user or chat id appears in logs: a keyed hash."""
         return log_id(self.secret, raw)
 
-    async def ask(self, method: str, *args: Any) -> Any:
+    async def ask(self, method: str, *args: Any, affinity: str | None = None) -> Any:
         """`engine.method(*args)` in an answering process (the event loop keeps its core; an overrun is stopped), or
-        in a worker thread when there are none. Raises TimeoutError after `answer_budget_s`."""
+        in a worker thread when there are none. Raises TimeoutError after `answer_budget_s`. `affinity`: the
+        question's text (the same question goes to the same process, which remembers its recent work)."""
         if self.answer_processes > 0:
             if self._answers is None:
                 self._answers = AnswerProcesses(self.engine, self.answer_processes)
-            return await self._answers.call(method, *args, budget=self.answer_budget_s)
+            return await self._answers.call(method, *args, budget=self.answer_budget_s, affinity=affinity)
         return await self.work(getattr(self.engine, method), *args)
 
     def install(self, engine: Engine) -> None:
