@@ -149,12 +149,17 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
     secret = install_secret(config.db_path, config.user_id_secret)
     repo = SafeRepository(config.db_path, secret, commit_every_s=config.db_commit_ms / 1000)
     await repo.open()
+    answers = None
+    if config.answer_processes > 0:
+        from frontends.answering import AnswerProcesses
+
+        answers = AnswerProcesses(engine, config.answer_processes)  # both front ends' questions, forked at the first
     jobs: list[Awaitable[None]] = [_heartbeat(config.heartbeat_path, stop)]
     line_bots: list[Any] = []  # LINE's event handler, once started: a staff /reload through Telegram replaces its engine too
     if line:
         from frontends.line.app import serve_line
 
-        jobs.append(serve_line(config, engine, repo, secret, stop, started=line_bots.append))
+        jobs.append(serve_line(config, engine, repo, secret, stop, started=line_bots.append, answers=answers))
     if telegram:
         from frontends.telegram.app import serve_telegram
 
@@ -162,7 +167,7 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
             for bot in line_bots:
                 bot.engine = new
 
-        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir), repo, stop, installed=installed))
+        jobs.append(serve_telegram(config, engine, lambda: engine_from(config.knowledge_dir, config.cache_dir), repo, stop, installed=installed, answers=answers))
     tasks = [asyncio.ensure_future(j) for j in jobs]
     status = 0
     try:
@@ -181,6 +186,8 @@ async def serve(config: Config, engine: Engine, line: bool, telegram: bool) -> i
                 status = 1
     finally:
         await repo.close()
+        if answers is not None:
+            answers.close()
     return status
 
 

@@ -635,3 +635,30 @@ async def test_line_setup_creates_and_replaces_the_default_menu(line_server: Lin
     assert "richmenu-someone-else" in fake.menus
     areas = fake.menus[ours[0]]["areas"]
     assert [a["action"]["data"] for a in areas] == [f"menu:{b[2]}" for b in BUTTONS]
+
+
+async def test_questions_answered_in_answering_processes_are_the_same_answers(engine: Engine, tmp_path: Path, line_server: LineApiServer) -> None:
+    """As bootstrap runs LINE: typed questions go to forked processes (shared with Telegram); a follow-up keeps its
+    conversation across them."""
+    from frontends.answering import AnswerProcesses
+
+    harness = Harness(engine, tmp_path, line_server)
+    slow_engine = copy.copy(engine)
+    slow_engine.__class__ = SlowEngine
+    pool = AnswerProcesses(slow_engine, 2)
+    harness.bot.answers = pool
+    harness.bot.answer_budget = 1.0
+    await harness.start()
+    try:
+        q = "逢甲標竿課程開 4 週，註冊 300 人，線上輔導鐘點總共幾小時？"
+        msgs = await harness.say(ALICE, q)
+        assert msgs[0]["altText"] == engine.answer(q).direct
+        assert len(pool.pids) == 2
+        follow = await harness.say(ALICE, "那 600 人呢？")
+        assert "600" in plain(follow)
+        slow = await harness.say(BOB, "慢慢問：東華助教幾位")  # over the budget: told so, and its process replaced
+        assert "時間太長" in plain(slow)
+        assert pool.restarts == 1
+    finally:
+        await harness.stop()
+        pool.close()

@@ -242,6 +242,29 @@ async def test_a_reload_reaches_the_answering_processes(engine: Engine, tmp_path
         await app.shutdown()
 
 
+async def test_a_reload_reaches_the_processes_shared_with_line(engine: Engine, tmp_path: Path) -> None:
+    """bootstrap gives both front ends one set of answering processes: a /reload through Telegram reaches LINE's
+    questions too."""
+    from core.dialogue import EMPTY
+    from frontends.answering import AnswerProcesses
+
+    shared = AnswerProcesses(TaggedEngine(engine, "[old]"), 1)
+    api = FakeBotApi()
+    app = make_app(TaggedEngine(engine, "[old]"), tmp_path / "db.sqlite3", api, rebuild=lambda: TaggedEngine(engine, "[new]"))  # type: ignore[arg-type]
+    services(app).shared_answers = shared
+    await app.initialize()
+    try:
+        await feed(app, api.message(USER, "高科大學分怎麼算"))
+        assert "[old]" in texts(api, USER)[-1]
+        await feed(app, api.message(ADMIN, "/reload"))
+        ans, _ = await shared.call("converse", "高科大學分怎麼算", AnswerContext(), EMPTY, 0.0, budget=5)  # as LINE asks
+        assert ans.direct.endswith("[new]")
+    finally:
+        await services(app).repo.close()
+        await app.shutdown()
+        shared.close()
+
+
 async def test_a_reload_reaches_the_front_ends_sharing_the_engine_and_a_failed_one_does_not(engine: Engine, tmp_path: Path) -> None:
     fresh = copy.copy(engine)  # another engine object, as a rebuild makes
     outcomes: list[Any] = [KnowledgeBaseError(["glossary.yaml:1: bad"]), fresh]

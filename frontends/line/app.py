@@ -17,6 +17,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from config import Config
+from frontends.answering import AnswerProcesses
 from core.engine import Engine
 from frontends.line.api import LineApi
 from frontends.line.events import LineBot
@@ -81,18 +82,19 @@ def build_app(bot: LineBot, channel_secret: str) -> web.Application:
     return app
 
 
-def make_bot(config: Config, engine: Engine, repo: SafeRepository, secret: bytes, api: LineApi) -> LineBot:
-    """The event handler with the configured limits."""
-    return LineBot(engine, repo, api, secret, flood_limit=config.flood_limit, flood_window=config.flood_window_s, push_fallback=config.line_push_fallback)
+def make_bot(config: Config, engine: Engine, repo: SafeRepository, secret: bytes, api: LineApi, answers: AnswerProcesses | None = None) -> LineBot:
+    """The event handler with the configured limits (`answers`: the processes that answer typed questions)."""
+    return LineBot(engine, repo, api, secret, flood_limit=config.flood_limit, flood_window=config.flood_window_s, push_fallback=config.line_push_fallback,
+                   answers=answers)
 
 
 async def serve_line(config: Config, engine: Engine, repo: SafeRepository, secret: bytes, stop: asyncio.Event,
-                     started: Callable[[LineBot], None] | None = None) -> None:
+                     started: Callable[[LineBot], None] | None = None, answers: AnswerProcesses | None = None) -> None:
     """Serve the webhook on LINE_HOST:LINE_PORT until `stop` is set, then finish the events in hand."""
     assert config.line_channel_secret and config.line_channel_access_token
     api = LineApi(config.line_channel_access_token, config.line_api_base_url)
     await api.open()
-    bot = make_bot(config, engine, repo, secret, api)
+    bot = make_bot(config, engine, repo, secret, api, answers)
     if started is not None:
         started(bot)  # e.g. so that a /reload through Telegram reaches this bot's engine too
     runner = web.AppRunner(build_app(bot, config.line_channel_secret), access_log=None, handle_signals=False)

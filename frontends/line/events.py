@@ -36,6 +36,7 @@ from linebot.v3.webhooks import (
 from core.dialogue import Sessions
 from core.engine import Engine
 from core.model import Answer, AnswerContext
+from frontends.answering import AnswerProcesses
 from frontends.line import render
 from frontends.line.api import LineApi, Sent
 from frontends.line.buttons import MENU_PREFIX, Buttons
@@ -150,8 +151,10 @@ class LineBot:
         push_fallback: bool = False,
         clock: Callable[[], float] = time.time,
         answer_budget: float = ANSWER_BUDGET_S,
+        answers: AnswerProcesses | None = None,
     ):
         self.engine = engine
+        self.answers = answers  # typed questions answered in these processes (None: in worker threads)
         self.repo = repo
         self.api = api
         self.push_fallback = push_fallback
@@ -404,7 +407,11 @@ class LineBot:
         ctx = AnswerContext(default_school=c.school, lang=c.lang if c.lang == "en" else None)
         started = time.perf_counter()
         try:
-            ans, new_state = await self._with_loading(c, self.off_loop(lambda: self.engine.converse(text, ctx, state, now)))
+            if self.answers is not None:
+                work = self.answers.call("converse", text, ctx, state, now, budget=self.answer_budget, affinity=text)
+            else:
+                work = self.off_loop(lambda: self.engine.converse(text, ctx, state, now))
+            ans, new_state = await self._with_loading(c, work)
         except (TimeoutError, asyncio.TimeoutError):
             log.warning("LINE answer for %s over the %.0f s budget", c.log, self.answer_budget)
             await self.send(c, [*prefix, self._too_slow(c)])

@@ -20,6 +20,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, CallbackQueryHandle
 
 from config import Config
 from core.engine import Engine
+from frontends.answering import AnswerProcesses
 from frontends.telegram import admin, calc, errors, feedback, inline, questions, start
 from frontends.telegram.buttons import on_stale
 from frontends.telegram.chats import NO_PREVIEW, PerChatOrder, flood_guard
@@ -58,7 +59,7 @@ COMMANDS_EN = [
 
 def build_application(
     config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository | None = None, builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] | None = None,
-    installed: Callable[[Engine], None] | None = None,
+    installed: Callable[[Engine], None] | None = None, answers: AnswerProcesses | None = None,
 ) -> App:
     """The application with every handler registered. `builder`: one with its requests already set (tests)."""
     b: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = builder or ApplicationBuilder().request(PatientRequest(connection_pool_size=POOL)).get_updates_request(PatientRequest(connection_pool_size=1))
@@ -79,6 +80,7 @@ def build_application(
         installed=installed,
         secret=secret,
         answer_processes=config.answer_processes,
+        shared_answers=answers,
     )
     app.add_handler(TypeHandler(Update, flood_guard), FLOOD)
     calc.register(app, FLOWS, HANDLERS)
@@ -151,14 +153,14 @@ START_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0)  # between attempts to reach the Bot 
 
 
 async def serve_telegram(config: Config, engine: Engine, rebuild: Callable[[], Engine], repo: SafeRepository, stop: asyncio.Event,
-                         installed: Callable[[Engine], None] | None = None) -> None:
+                         installed: Callable[[Engine], None] | None = None, answers: AnswerProcesses | None = None) -> None:
     """Run the bot inside an event loop shared with other front ends, until `stop` is set.
 
     PTB's manual lifecycle (initialize, start, updater, then stop and shutdown) instead of `run_polling`, which
     owns the loop and the signals. The repository belongs to the caller: it is opened here (idempotent) but not
     closed. A Bot API that cannot be reached at start-up is retried, each attempt logged at WARNING with its delay.
     """
-    app = build_application(config, engine, rebuild, repo, installed=installed)
+    app = build_application(config, engine, rebuild, repo, installed=installed, answers=answers)
     attempt = 0
     initialized = False
     while not stop.is_set():

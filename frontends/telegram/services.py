@@ -116,6 +116,7 @@ class Services:
     answer_budget_s: float = ANSWER_BUDGET_S
     reload_budget_s: float = RELOAD_BUDGET_S
     answer_processes: int = 0  # typed questions answered in this many forked processes (0: in worker threads)
+    shared_answers: AnswerProcesses | None = None  # processes shared with another front end (bootstrap's; not closed here)
     _answers: AnswerProcesses | None = field(default=None, init=False, repr=False)
     _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _reload_pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
@@ -136,18 +137,20 @@ class Services:
         """`engine.method(*args)` in an answering process (the event loop keeps its core; an overrun is stopped), or
         in a worker thread when there are none. Raises TimeoutError after `answer_budget_s`. `affinity`: the
         question's text (the same question goes to the same process, which remembers its recent work)."""
-        if self.answer_processes > 0:
-            if self._answers is None:
-                self._answers = AnswerProcesses(self.engine, self.answer_processes)
-            return await self._answers.call(method, *args, budget=self.answer_budget_s, affinity=affinity)
+        pool = self.shared_answers or self._answers
+        if pool is None and self.answer_processes > 0:
+            pool = self._answers = AnswerProcesses(self.engine, self.answer_processes)
+        if pool is not None:
+            return await pool.call(method, *args, budget=self.answer_budget_s, affinity=affinity)
         return await self.work(getattr(self.engine, method), *args)
 
     def install(self, engine: Engine) -> None:
         """Answer from this engine from now on (staff /reload): here, in the answering processes, and in the other
         front ends."""
         self.engine = engine
-        if self._answers is not None:
-            self._answers.replace(engine)
+        for pool in (self.shared_answers, self._answers):
+            if pool is not None:
+                pool.replace(engine)
         if self.installed is not None:
             self.installed(engine)
 
