@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import sys
 import threading
 import zlib
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from multiprocessing.connection import Connection
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from core.engine import Engine
 from core.kb import check as check_kb
 from core.dialogue import EMPTY, Sessions
 from core.model import AnswerContext
+from lang.textnorm import needs_conversion
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 def check_command(knowledge_dir: Path, calculator_names: list[str], out: IO[str] = sys.stdout) -> int:
@@ -165,11 +167,193 @@ def _clocked(lines: Iterator[str]) -> Iterator[tuple[str, float]]:
         yield line, clock
 
 
-def _route(line: str, workers: int) -> int:
-    """The process for a line: by its session when it has one (a session's turns stay in order), else by its text."""
-    turn = _turn(line)
-    key = f"session:{turn[1]}" if turn is not None and turn[1] is not None else line
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % workers
+PREFETCH = 2  # lines in a worker's pipe: the one it answers and the next, so it never waits on the parent
+READ_AHEAD = 4096  # lines read beyond the last answer written: bounds the memory of a batch (and of a slow line)
+HOMES = 100_000  # sessions remembered with their process; past this many, a new session's process is a hash of it
+SHARE_CONVERSION = 32  # Simplified lines waiting before a process other than the converter takes one (see _Dispatch)
+
+
+@dataclass
+class _Task:
+    """A line to answer: its index in the input, its session (None: a plain question, answered once per text), whether
+    OpenCC converts it, and the later turns of its session read before a process took it."""
+
+    index: int
+    line: str
+    clock: float
+    session: str | None
+    convert: bool
+    follow: list[_Task] = field(default_factory=list)
+
+
+class _Dispatch:
+    """The parent's side of a parallel batch, under one lock: lines read, lines waiting for a process, answers waiting
+    for the lines before them.
+
+    A worker process is fed by its own thread taking the next line it may answer whenever it has fewer than PREFETCH
+    lines in its pipe, so the load balances itself (a slow line holds up no other process) and no full pipe to one
+    process stops the others. A line is taken, in input order, from its process's own queue (the later turns of a
+    session stay with the process that took its first turn, so they are answered in order and in context), else from
+    the common queue. Lines that OpenCC converts (Simplified) are kept apart for process 0: loading OpenCC's
+    dictionaries costs a tenth of a second, so the others take one only when SHARE_CONVERSION of them are waiting
+    (or have loaded it already). An identical plain line is answered once: the parent writes the first answer again
+    (a memo of the recent ones, and the lines awaiting an answer in flight)."""
+
+    def __init__(self, conns: list[Connection], out: IO[str]):
+        n = len(conns)
+        self.conns = conns
+        self.out = out
+        self.lock = threading.Condition()
+        self.own: list[deque[_Task]] = [deque() for _ in range(n)]
+        self.common: deque[_Task] = deque()
+        self.simplified: deque[_Task] = deque()
+        self.unplaced: dict[str, _Task] = {}  # session -> its first turn, still in the common queues
+        self.home: dict[str, int] = {}  # session -> the process answering its turns
+        self.converts = [False] * n  # which processes have been given a Simplified line
+        self.busy = [0] * n  # lines in each process's pipe
+        self.memo: OrderedDict[str, str] = OrderedDict()  # plain line -> its answer (the most recent)
+        self.memo_size = BATCH_MEMO * n
+        self.awaiting: dict[str, list[int]] = {}  # plain line in flight -> the indices answered by it
+        self.sent_line: dict[int, str] = {}  # index of a plain line in flight -> the line
+        self.ready: dict[int, str] = {}
+        self.read = 0  # lines read
+        self.written = 0  # answers written
+        self.eof = False
+        self.failed = False
+
+    # --- the reader (the calling thread) -------------------------------------------------------------------------------
+
+    def add(self, line: str, clock: float) -> bool:
+        """Take one line of input; False when a process has failed (stop reading)."""
+        turn = _turn(line)
+        session = turn[1] if turn is not None else None
+        convert = needs_conversion(turn[0] if turn is not None else line)
+        with self.lock:
+            while self.read - self.written >= READ_AHEAD and not self.failed:
+                self.lock.wait()
+            if self.failed:
+                return False
+            i = self.read
+            self.read += 1
+            if session is None:
+                text = self.memo.get(line)
+                if text is not None:
+                    self.memo.move_to_end(line)
+                    self.ready[i] = text
+                    self._write()
+                    return True
+                waiting = self.awaiting.get(line)
+                if waiting is not None:
+                    waiting.append(i)
+                    return True
+                self.awaiting[line] = [i]
+                self.sent_line[i] = line
+            task = _Task(i, line, clock, session, convert)
+            if session is not None and session in self.home:
+                self.own[self.home[session]].append(task)
+            elif session is not None and session in self.unplaced:
+                self.unplaced[session].follow.append(task)
+            elif session is not None and len(self.home) >= HOMES:
+                self.own[zlib.crc32(session.encode("utf-8", "surrogatepass")) % len(self.own)].append(task)
+            else:
+                if session is not None:
+                    self.unplaced[session] = task
+                (self.simplified if convert else self.common).append(task)
+            self.lock.notify_all()
+        return True
+
+    def close(self) -> None:
+        """The input has ended."""
+        with self.lock:
+            self.eof = True
+            self.lock.notify_all()
+
+    # --- a process's feeder and collector threads ----------------------------------------------------------------------
+
+    def _take(self, w: int) -> _Task | None:
+        if self.own[w]:
+            return self.own[w].popleft()
+        queues: tuple[deque[_Task], ...]
+        if w == 0 or self.converts[w] or len(self.simplified) >= SHARE_CONVERSION:
+            queues = (self.simplified, self.common) if w == 0 else (self.common, self.simplified)
+        else:
+            queues = (self.common,)
+        for q in queues:
+            if q:
+                task = q.popleft()
+                if task.session is not None:  # the first turn of its session: the others follow it here
+                    del self.unplaced[task.session]
+                    self.home[task.session] = w
+                    self.own[w].extend(task.follow)
+                self.converts[w] = self.converts[w] or task.convert
+                return task
+        return None
+
+    def _drained(self, w: int) -> bool:
+        return self.eof and not self.own[w] and not self.common and not self.simplified
+
+    def feed(self, w: int) -> None:
+        """Send process w the next line it may answer whenever it has room; then None, its signal to stop."""
+        conn = self.conns[w]
+        while True:
+            with self.lock:
+                task = None
+                while not self.failed:
+                    if self.busy[w] < PREFETCH:
+                        task = self._take(w)
+                        if task is not None or self._drained(w):
+                            break
+                    self.lock.wait()
+                if task is None:
+                    break
+                self.busy[w] += 1
+            try:
+                conn.send((task.index, task.line, task.clock))
+            except OSError:  # the process died (its traceback is on standard error)
+                self.fail()
+                return
+        try:
+            conn.send(None)
+        except OSError:
+            pass
+
+    def collect(self, w: int) -> None:
+        """Receive process w's answers and write every one whose turn has come."""
+        conn = self.conns[w]
+        try:
+            while True:
+                i, text = conn.recv()
+                with self.lock:
+                    self.busy[w] -= 1
+                    line = self.sent_line.pop(i, None)
+                    if line is None:
+                        self.ready[i] = text
+                    else:
+                        for j in self.awaiting.pop(line):
+                            self.ready[j] = text
+                        self.memo[line] = text
+                        if len(self.memo) > self.memo_size:
+                            self.memo.popitem(last=False)
+                    self._write()
+                    self.lock.notify_all()
+        except (EOFError, OSError):
+            with self.lock:
+                if self.busy[w]:
+                    self.failed = True
+                    self.lock.notify_all()
+
+    def fail(self) -> None:
+        with self.lock:
+            self.failed = True
+            self.lock.notify_all()
+
+    def _write(self) -> None:
+        if self.written not in self.ready:
+            return
+        while self.written in self.ready:
+            self.out.write(self.ready.pop(self.written))
+            self.written += 1
+        self.out.flush()
 
 
 def _serve(answer: _Answerer, conn: Connection) -> None:
@@ -185,6 +369,8 @@ def _serve(answer: _Answerer, conn: Connection) -> None:
 
 
 def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO[str], workers: int) -> int:
+    import multiprocessing
+
     ctx = multiprocessing.get_context("fork")
     conns: list[Connection] = []
     procs = []
@@ -195,46 +381,24 @@ def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO
         theirs.close()
         conns.append(mine)
         procs.append(proc)
-    ready: dict[int, str] = {}
-    lock = threading.Lock()
-    state = {"next": 0}
-
-    def collect(conn: Connection) -> None:
-        try:
-            while True:
-                i, text = conn.recv()
-                with lock:
-                    ready[i] = text
-                    while state["next"] in ready:
-                        out.write(ready.pop(state["next"]))
-                        state["next"] += 1
-                    out.flush()
-        except (EOFError, OSError):
-            return
-
-    collectors = [threading.Thread(target=collect, args=(c,), daemon=True) for c in conns]
-    for t in collectors:
+    dispatch = _Dispatch(conns, out)
+    threads = [threading.Thread(target=f, args=(w,), daemon=True) for w in range(workers) for f in (dispatch.feed, dispatch.collect)]
+    for t in threads:
         t.start()
-    sent = 0
     try:
         for line, clock in lines:
-            try:
-                conns[_route(line, workers)].send((sent, line, clock))
-            except OSError:  # the process died (its traceback is on standard error): stop reading
+            if not dispatch.add(line, clock):
                 break
-            sent += 1
     finally:
-        for c in conns:
-            try:
-                c.send(None)
-            except OSError:
-                pass
-        for p in procs:
-            p.join()
-        for t in collectors:
+        dispatch.close()
+        for t in threads[::2]:  # the feeders end when the input is drained (or a process failed) ...
             t.join()
-    if state["next"] != sent:
-        sys.stderr.write(f"錯誤 error: {sent - state['next']} questions were not answered (a worker process failed)\n")
+        for p in procs:  # ... the processes once they have answered every line sent ...
+            p.join()
+        for t in threads[1::2]:  # ... and the collectors with them
+            t.join()
+    if dispatch.written != dispatch.read:
+        sys.stderr.write(f"錯誤 error: {dispatch.read - dispatch.written} questions were not answered (a worker process failed)\n")
         return 1
     return 0
 
