@@ -19,7 +19,6 @@ from core.engine import Engine
 from core.kb import check as check_kb
 from core.dialogue import EMPTY, Sessions
 from core.model import AnswerContext
-from lang.textnorm import needs_conversion
 
 
 def check_command(knowledge_dir: Path, calculator_names: list[str], out: IO[str] = sys.stdout) -> int:
@@ -170,19 +169,17 @@ def _clocked(lines: Iterator[str]) -> Iterator[tuple[str, float]]:
 PREFETCH = 2  # lines in a worker's pipe: the one it answers and the next, so it never waits on the parent
 READ_AHEAD = 4096  # lines read beyond the last answer written: bounds the memory of a batch (and of a slow line)
 HOMES = 100_000  # sessions remembered with their process; past this many, a new session's process is a hash of it
-SHARE_CONVERSION = 32  # Simplified lines waiting before a process other than the converter takes one (see _Dispatch)
 
 
 @dataclass
 class _Task:
-    """A line to answer: its index in the input, its session (None: a plain question, answered once per text), whether
-    OpenCC converts it, and the later turns of its session read before a process took it."""
+    """A line to answer: its index in the input, its session (None: a plain question, answered once per text), and
+    the later turns of its session read before a process took it."""
 
     index: int
     line: str
     clock: float
     session: str | None
-    convert: bool
     follow: list[_Task] = field(default_factory=list)
 
 
@@ -194,22 +191,20 @@ class _Dispatch:
     lines in its pipe, so the load balances itself (a slow line holds up no other process) and no full pipe to one
     process stops the others. A line is taken, in input order, from its process's own queue (the later turns of a
     session stay with the process that took its first turn, so they are answered in order and in context), else from
-    the common queue. Lines that OpenCC converts (Simplified) are kept apart for process 0: loading OpenCC's
-    dictionaries costs a tenth of a second, so the others take one only when SHARE_CONVERSION of them are waiting
-    (or have loaded it already). An identical plain line is answered once: the parent writes the first answer again
+    the common queue. An identical plain line is answered once: the parent writes the first answer again
     (a memo of the recent ones, and the lines awaiting an answer in flight)."""
 
     def __init__(self, conns: list[_Channel], out: IO[str]):
         n = len(conns)
         self.conns = conns
         self.out = out
-        self.lock = threading.Condition()
+        self.lock = threading.Lock()
+        self.wake = [threading.Condition(self.lock) for _ in range(n)]  # where process w's feeder waits for a line or room
+        self.room = threading.Condition(self.lock)  # where the reader waits while READ_AHEAD lines are unanswered
         self.own: list[deque[_Task]] = [deque() for _ in range(n)]
         self.common: deque[_Task] = deque()
-        self.simplified: deque[_Task] = deque()
-        self.unplaced: dict[str, _Task] = {}  # session -> its first turn, still in the common queues
+        self.unplaced: dict[str, _Task] = {}  # session -> its first turn, still in the common queue
         self.home: dict[str, int] = {}  # session -> the process answering its turns
-        self.converts = [False] * n  # which processes have been given a Simplified line
         self.busy = [0] * n  # lines in each process's pipe
         self.memo: OrderedDict[str, str] = OrderedDict()  # plain line -> its answer (the most recent)
         self.memo_size = BATCH_MEMO * n
@@ -227,10 +222,9 @@ class _Dispatch:
         """Take one line of input; False when a process has failed (stop reading)."""
         turn = _turn(line)
         session = turn[1] if turn is not None else None
-        convert = needs_conversion(turn[0] if turn is not None else line)
         with self.lock:
             while self.read - self.written >= READ_AHEAD and not self.failed:
-                self.lock.wait()
+                self.room.wait()
             if self.failed:
                 return False
             i = self.read
@@ -248,49 +242,44 @@ class _Dispatch:
                     return True
                 self.awaiting[line] = [i]
                 self.sent_line[i] = line
-            task = _Task(i, line, clock, session, convert)
-            if session is not None and session in self.home:
-                self.own[self.home[session]].append(task)
-            elif session is not None and session in self.unplaced:
+            task = _Task(i, line, clock, session)
+            if session is not None and session in self.unplaced:
                 self.unplaced[session].follow.append(task)
-            elif session is not None and len(self.home) >= HOMES:
-                self.own[zlib.crc32(session.encode("utf-8", "surrogatepass")) % len(self.own)].append(task)
+            elif session is not None and (session in self.home or len(self.home) >= HOMES):
+                w = self.home.get(session, zlib.crc32(session.encode("utf-8", "surrogatepass")) % len(self.own))
+                self.own[w].append(task)
+                self.wake[w].notify()
             else:
                 if session is not None:
                     self.unplaced[session] = task
-                (self.simplified if convert else self.common).append(task)
-            self.lock.notify_all()
+                self.common.append(task)
+                for w, wake in enumerate(self.wake):
+                    if self.busy[w] < PREFETCH:
+                        wake.notify()
         return True
 
     def close(self) -> None:
         """The input has ended."""
         with self.lock:
             self.eof = True
-            self.lock.notify_all()
+            self._wake_all()
 
     # --- a process's feeder and collector threads ----------------------------------------------------------------------
 
     def _take(self, w: int) -> _Task | None:
         if self.own[w]:
             return self.own[w].popleft()
-        queues: tuple[deque[_Task], ...]
-        if w == 0 or self.converts[w] or len(self.simplified) >= SHARE_CONVERSION:
-            queues = (self.simplified, self.common) if w == 0 else (self.common, self.simplified)
-        else:
-            queues = (self.common,)
-        for q in queues:
-            if q:
-                task = q.popleft()
-                if task.session is not None:  # the first turn of its session: the others follow it here
-                    del self.unplaced[task.session]
-                    self.home[task.session] = w
-                    self.own[w].extend(task.follow)
-                self.converts[w] = self.converts[w] or task.convert
-                return task
-        return None
+        if not self.common:
+            return None
+        task = self.common.popleft()
+        if task.session is not None:  # the first turn of its session: the others follow it here
+            del self.unplaced[task.session]
+            self.home[task.session] = w
+            self.own[w].extend(task.follow)
+        return task
 
     def _drained(self, w: int) -> bool:
-        return self.eof and not self.own[w] and not self.common and not self.simplified
+        return self.eof and not self.own[w] and not self.common
 
     def feed(self, w: int) -> None:
         """Send process w the next line it may answer whenever it has room; then None, its signal to stop."""
@@ -303,7 +292,7 @@ class _Dispatch:
                         task = self._take(w)
                         if task is not None or self._drained(w):
                             break
-                    self.lock.wait()
+                    self.wake[w].wait()
                 if task is None:
                     break
                 self.busy[w] += 1
@@ -334,26 +323,32 @@ class _Dispatch:
                         self.memo[line] = text
                         if len(self.memo) > self.memo_size:
                             self.memo.popitem(last=False)
-                    self._write()
-                    self.lock.notify_all()
+                    if self._write():
+                        self.room.notify()
+                    self.wake[w].notify()
         except (EOFError, OSError):
-            with self.lock:
-                if self.busy[w]:
-                    self.failed = True
-                    self.lock.notify_all()
+            if self.busy[w]:
+                self.fail()
 
     def fail(self) -> None:
         with self.lock:
             self.failed = True
-            self.lock.notify_all()
+            self._wake_all()
 
-    def _write(self) -> None:
+    def _wake_all(self) -> None:
+        for wake in self.wake:
+            wake.notify()
+        self.room.notify()
+
+    def _write(self) -> bool:
+        """Write the answers whose turn has come; True when there were some."""
         if self.written not in self.ready:
-            return
+            return False
         while self.written in self.ready:
             self.out.write(self.ready.pop(self.written))
             self.written += 1
         self.out.flush()
+        return True
 
 
 class _Channel:

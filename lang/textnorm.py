@@ -125,12 +125,6 @@ def _unchanged_by_s2tw(text: str) -> bool:
     return True
 
 
-def needs_conversion(text: str) -> bool:
-    """True when OpenCC's s2tw may change the text (it holds a Simplified form), so converting it loads OpenCC's
-    dictionaries; False for most questions, written in Traditional or in English."""
-    return not _unchanged_by_s2tw(text)
-
-
 def to_traditional(text: str) -> str:
     """Convert Simplified characters to Traditional, Taiwan forms (OpenCC s2tw). Text that OpenCC would leave as it
     is (most questions, written in Traditional) is returned without loading OpenCC's dictionaries."""

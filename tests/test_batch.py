@@ -12,7 +12,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from core.dialogue import EMPTY
+from frontends import cli
 from frontends.cli import PREFETCH, ask_command
 
 
@@ -162,3 +165,28 @@ def test_a_process_that_dies_is_reported_and_the_rest_ends() -> None:
     assert codes == [1]
     written = [_who(a)[0] for a in out.getvalue().split("\n\n")[:-1]]
     assert written == lines[: len(written)] and len(written) < len(lines)  # in order, up to the line never answered
+
+
+def test_reading_waits_while_read_ahead_lines_are_unanswered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "READ_AHEAD", 4)
+    lines = ["slow one"] + [f"quick {k}" for k in range(20)]
+    taken: list[int] = []
+
+    class Counted:
+        def __iter__(self) -> Iterator[str]:
+            for k, line in enumerate(lines):
+                taken.append(k)
+                yield line + "\n"
+
+    class Out(io.StringIO):
+        read_at_first_answer = -1
+
+        def write(self, s: str) -> int:
+            if self.read_at_first_answer < 0:
+                self.read_at_first_answer = len(taken)
+            return super().write(s)
+
+    out = Out()
+    assert ask_command(_Fake(delay=0.001), [], False, stdin=Counted(), out=out, workers=2) == 0  # type: ignore[arg-type]
+    assert [_who(a)[0] for a in out.getvalue().split("\n\n")[:-1]] == lines
+    assert out.read_at_first_answer <= 4 + 1  # the slow line's answer came while the reader waited
