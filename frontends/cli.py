@@ -139,9 +139,9 @@ def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[s
                 workers: int = 1) -> int:
     """Answer questions from the arguments, or one a line from standard input (JSONL out with --json).
 
-    `workers` > 1 answers standard input in that many forked processes, the answers written in input order as soon as
-    each is ready (a driver that writes one line and waits for its answer still gets it); the turns of one session, and
-    identical lines, go to the same process."""
+    `workers` > 1 answers standard input in that many forked processes, each given a line whenever it has room (see
+    _Dispatch), the answers written in input order as soon as each is ready (a driver that writes one line and waits
+    for its answer still gets it); the turns of one session go to the same process, identical lines are answered once."""
     answer = _Answerer(engine, as_json)
     if questions:
         out.write(answer(" ".join(questions), 0.0))
