@@ -326,9 +326,11 @@ class _Dispatch:
                     if self._write():
                         self.room.notify()
                     self.wake[w].notify()
-        except (EOFError, OSError):
+        except EOFError:  # the process has ended: failed, if it still had lines
             if self.busy[w]:
                 self.fail()
+        except OSError:  # the output (or the pipe from the process) broke: stop everything
+            self.fail()
 
     def fail(self) -> None:
         with self.lock:

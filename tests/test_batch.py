@@ -190,3 +190,27 @@ def test_reading_waits_while_read_ahead_lines_are_unanswered(monkeypatch: pytest
     assert ask_command(_Fake(delay=0.001), [], False, stdin=Counted(), out=out, workers=2) == 0  # type: ignore[arg-type]
     assert [_who(a)[0] for a in out.getvalue().split("\n\n")[:-1]] == lines
     assert out.read_at_first_answer <= 4 + 1  # the slow line's answer came while the reader waited
+
+
+def test_a_closed_output_stops_the_batch() -> None:
+    class Closed(io.StringIO):
+        def write(self, s: str) -> int:
+            if self.getvalue().count("\n\n") >= 3:
+                raise BrokenPipeError(32, "Broken pipe")
+            return super().write(s)
+
+    lines = [f"quick {k}" for k in range(200)]
+    stdin = io.StringIO("".join(x + "\n" for x in lines))
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(ask_command(_Fake(delay=0.002), [], False, stdin=stdin, out=Closed(), workers=2))  # type: ignore[arg-type]
+        except OSError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the batch hung"
+    assert outcome and outcome[0] != 0
