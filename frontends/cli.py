@@ -215,6 +215,7 @@ class _Dispatch:
         self.written = 0  # answers written
         self.eof = False
         self.failed = False
+        self.why = ""  # what stopped the batch
 
     # --- the reader (the calling thread) -------------------------------------------------------------------------------
 
@@ -299,7 +300,7 @@ class _Dispatch:
             try:
                 conn.send((task.index, task.line, task.clock))
             except OSError:  # the process died (its traceback is on standard error)
-                self.fail()
+                self.fail("a worker process failed")
                 return
         try:
             conn.send(None)
@@ -328,13 +329,14 @@ class _Dispatch:
                     self.wake[w].notify()
         except EOFError:  # the process has ended: failed, if it still had lines
             if self.busy[w]:
-                self.fail()
-        except OSError:  # the output (or the pipe from the process) broke: stop everything
-            self.fail()
+                self.fail("a worker process failed")
+        except OSError as exc:  # the output (or the pipe from the process) broke: stop everything
+            self.fail(f"the output was closed ({exc})")
 
-    def fail(self) -> None:
+    def fail(self, why: str) -> None:
         with self.lock:
             self.failed = True
+            self.why = self.why or why
             self._wake_all()
 
     def _wake_all(self) -> None:
@@ -452,7 +454,7 @@ def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO
         for c in conns:
             c.close()
     if dispatch.written != dispatch.read:
-        sys.stderr.write(f"錯誤 error: {dispatch.read - dispatch.written} questions were not answered (a worker process failed)\n")
+        sys.stderr.write(f"錯誤 error: {dispatch.read - dispatch.written} questions were not answered ({dispatch.why or 'a worker process failed'})\n")
         return 1
     return 0
 
