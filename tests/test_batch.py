@@ -214,3 +214,9 @@ def test_a_closed_output_stops_the_batch() -> None:
     thread.join(30)
     assert not thread.is_alive(), "the batch hung"
     assert outcome and outcome[0] != 0
+
+
+def test_lines_reach_the_processes_as_they_were_read() -> None:
+    lines = ["  two  spaces ", "a\ttab", "0.5 1 2", "surrogate \udcff here", "", "中文 問句？", "3 1.0 line"]
+    answers = _ask(lines, 2, _Fake(delay=0.001))
+    assert [a.rsplit(" | ", 1)[0] for a in answers] == lines
