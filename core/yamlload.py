@@ -1,52 +1,44 @@
 """YAML loading that remembers line numbers, reports duplicate keys instead of dropping them, and refuses files that
 are not plain files of the knowledge folder or that go beyond fixed limits of size (alias bombs, huge strings, deep nesting).
-The parser itself is in core/yamlparse.py."""
+The parser itself is in core/yamlparse.py (PyYAML, imported only when a file is read), what it makes and the limits
+in core/yamldata.py."""
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.yamldata import (
+    MAX_ALIASES,
+    MAX_ANCHORS,
+    MAX_DEPTH,
+    MAX_DOCUMENT_CHARS,
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    MAX_STRING_CHARS,
+    LineDict,
+    LineList,
+    Problem,
+)
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One data problem, printed as `file:line: message`."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class LineDict(dict):  # type: ignore[type-arg]
-    """A mapping that knows the line of itself and of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-class LineList(list):  # type: ignore[type-arg]
-    """A sequence that knows the line of itself and of each item (1-based)."""
-
-    line: int = 0
-    item_lines: list[int]
-
-
-# Limits on what one knowledge file may hold. A file over them is refused with a `file:line: message` problem
-# before anything expensive happens: the limits bound the time and memory of loading whatever a file contains.
-MAX_FILE_BYTES = 2 * 1024 * 1024  # one YAML or source file
-MAX_ALIASES = 100  # alias uses (*name) per YAML file
-MAX_ANCHORS = 100  # anchors (&name) per YAML file
-MAX_NODES = 200_000  # nodes of the loaded document, counting each alias as a full copy of what it names
-MAX_DOCUMENT_CHARS = 4_000_000  # characters of all strings of the loaded document, aliases counted as copies
-MAX_STRING_CHARS = 100_000  # one string (a quote, an answer, a key)
-MAX_DEPTH = 50  # nesting of collections (libyaml's composer is recursive in C and overflows on deep nesting)
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_ANCHORS",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "MAX_STRING_CHARS",
+    "LineDict",
+    "LineList",
+    "Problem",
+    "UnsafeFileError",
+    "line_of",
+    "load_yaml",
+    "read_knowledge_file",
+]
 
 
 class UnsafeFileError(Exception):
@@ -110,7 +102,7 @@ def load_yaml(path: Path, display: str | None = None, folder: Path | None = None
     """Load one YAML file; return its data (None when it cannot be loaded) and every problem found.
 
     The file must be a regular file inside `folder` (default: its own folder) no larger than MAX_FILE_BYTES, and its
-    document must stay within the limits above; anything else is one problem, never an exception or a hang.
+    document must stay within the limits of core/yamldata.py; anything else is one problem, never an exception or a hang.
     """
     name = display or str(path)
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from core.yamlload import (
+from core.yamldata import (
     MAX_ALIASES,
     MAX_ANCHORS,
     MAX_DEPTH,
@@ -21,7 +21,7 @@ from core.yamlload import (
 
 
 class LimitError(yaml.MarkedYAMLError):
-    """A YAML file goes beyond one of the limits of core/yamlload.py."""
+    """A YAML file goes beyond one of the limits of core/yamldata.py."""
 
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
