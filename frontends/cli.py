@@ -378,9 +378,6 @@ class _Channel:
             raise EOFError
         return data.decode("utf-8", "surrogatepass")
 
-    def fds(self) -> tuple[int, int]:
-        return self._in.fileno(), self._out.fileno()
-
     def close(self) -> None:
         for f in (self._in, self._out):
             try:
@@ -412,8 +409,7 @@ def _fork(answer: _Answerer, others: list[_Channel]) -> tuple[int, _Channel]:
             os.close(down_w)
             os.close(up_r)
             for other in others:
-                for fd in other.fds():
-                    os.close(fd)
+                other.close()
             _serve(answer, _Channel(down_r, up_w))
         except BaseException:
             traceback.print_exc()
