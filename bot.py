@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -37,11 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    from logsetup import configure_logging
+    collecting = gc.isenabled()
+    gc.disable()  # the imports make objects that live as long as the process: no collection walks them meanwhile
+    try:
+        from logsetup import configure_logging
 
-    configure_logging(config)  # secrets redacted from every log line, tracebacks included
-    import bootstrap
-    from frontends import cli
+        configure_logging(config)  # secrets redacted from every log line, tracebacks included
+        import bootstrap
+        from frontends import cli
+    finally:
+        if collecting:
+            gc.enable()
 
     if args.command == "check":
         return cli.check_command(config.knowledge_dir, bootstrap.calculator_names())

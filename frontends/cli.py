@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 import sys
 import threading
+import traceback
 import zlib
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-
-from multiprocessing.connection import Connection
 from typing import IO, Any
 
 from core.engine import Engine
@@ -138,9 +138,9 @@ def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[s
                 workers: int = 1) -> int:
     """Answer questions from the arguments, or one a line from standard input (JSONL out with --json).
 
-    `workers` > 1 answers standard input in that many forked processes, the answers written in input order as soon as
-    each is ready (a driver that writes one line and waits for its answer still gets it); the turns of one session, and
-    identical lines, go to the same process."""
+    `workers` > 1 answers standard input in that many forked processes, each given a line whenever it has room (see
+    _Dispatch), the answers written in input order as soon as each is ready (a driver that writes one line and waits
+    for its answer still gets it); the turns of one session go to the same process, identical lines are answered once."""
     answer = _Answerer(engine, as_json)
     if questions:
         out.write(answer(" ".join(questions), 0.0))
@@ -165,76 +165,292 @@ def _clocked(lines: Iterator[str]) -> Iterator[tuple[str, float]]:
         yield line, clock
 
 
-def _route(line: str, workers: int) -> int:
-    """The process for a line: by its session when it has one (a session's turns stay in order), else by its text."""
-    turn = _turn(line)
-    key = f"session:{turn[1]}" if turn is not None and turn[1] is not None else line
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % workers
+PREFETCH = 2  # lines in a worker's pipe: the one it answers and the next, so it never waits on the parent
+READ_AHEAD = 4096  # lines read beyond the last answer written: bounds the memory of a batch (and of a slow line)
+HOMES = 100_000  # sessions remembered with their process; past this many, a new session's process is a hash of it
 
 
-def _serve(answer: _Answerer, conn: Connection) -> None:
-    """A worker process: (index, line, clock) in, (index, text) out, until None."""
+@dataclass
+class _Task:
+    """A line to answer: its index in the input, its session (None: a plain question, answered once per text), and
+    the later turns of its session read before a process took it."""
+
+    index: int
+    line: str
+    clock: float
+    session: str | None
+    follow: list[_Task] = field(default_factory=list)
+
+
+class _Dispatch:
+    """The parent's side of a parallel batch, under one lock: lines read, lines waiting for a process, answers waiting
+    for the lines before them.
+
+    A worker process is fed by its own thread taking the next line it may answer whenever it has fewer than PREFETCH
+    lines in its pipe, so the load balances itself (a slow line holds up no other process) and no full pipe to one
+    process stops the others. A line is taken, in input order, from its process's own queue (the later turns of a
+    session stay with the process that took its first turn, so they are answered in order and in context), else from
+    the common queue. An identical plain line is answered once: the parent writes the first answer again
+    (a memo of the recent ones, and the lines awaiting an answer in flight)."""
+
+    def __init__(self, conns: list[_Channel], out: IO[str]):
+        n = len(conns)
+        self.conns = conns
+        self.out = out
+        self.lock = threading.Lock()
+        self.wake = [threading.Condition(self.lock) for _ in range(n)]  # where process w's feeder waits for a line or room
+        self.room = threading.Condition(self.lock)  # where the reader waits while READ_AHEAD lines are unanswered
+        self.own: list[deque[_Task]] = [deque() for _ in range(n)]
+        self.common: deque[_Task] = deque()
+        self.unplaced: dict[str, _Task] = {}  # session -> its first turn, still in the common queue
+        self.home: dict[str, int] = {}  # session -> the process answering its turns
+        self.busy = [0] * n  # lines in each process's pipe
+        self.memo: OrderedDict[str, str] = OrderedDict()  # plain line -> its answer (the most recent)
+        self.memo_size = BATCH_MEMO * n
+        self.awaiting: dict[str, list[int]] = {}  # plain line in flight -> the indices answered by it
+        self.sent_line: dict[int, str] = {}  # index of a plain line in flight -> the line
+        self.ready: dict[int, str] = {}
+        self.read = 0  # lines read
+        self.written = 0  # answers written
+        self.eof = False
+        self.failed = False
+        self.why = ""  # what stopped the batch
+
+    # --- the reader (the calling thread) -------------------------------------------------------------------------------
+
+    def add(self, line: str, clock: float) -> bool:
+        """Take one line of input; False when a process has failed (stop reading)."""
+        turn = _turn(line)
+        session = turn[1] if turn is not None else None
+        with self.lock:
+            while self.read - self.written >= READ_AHEAD and not self.failed:
+                self.room.wait()
+            if self.failed:
+                return False
+            i = self.read
+            self.read += 1
+            if session is None:
+                text = self.memo.get(line)
+                if text is not None:
+                    self.memo.move_to_end(line)
+                    self.ready[i] = text
+                    self._write()
+                    return True
+                waiting = self.awaiting.get(line)
+                if waiting is not None:
+                    waiting.append(i)
+                    return True
+                self.awaiting[line] = [i]
+                self.sent_line[i] = line
+            task = _Task(i, line, clock, session)
+            if session is not None and session in self.unplaced:
+                self.unplaced[session].follow.append(task)
+            elif session is not None and (session in self.home or len(self.home) >= HOMES):
+                w = self.home.get(session, zlib.crc32(session.encode("utf-8", "surrogatepass")) % len(self.own))
+                self.own[w].append(task)
+                self.wake[w].notify()
+            else:
+                if session is not None:
+                    self.unplaced[session] = task
+                self.common.append(task)
+                for w, wake in enumerate(self.wake):
+                    if self.busy[w] < PREFETCH:
+                        wake.notify()
+        return True
+
+    def close(self) -> None:
+        """The input has ended."""
+        with self.lock:
+            self.eof = True
+            self._wake_all()
+
+    # --- a process's feeder and collector threads ----------------------------------------------------------------------
+
+    def _take(self, w: int) -> _Task | None:
+        if self.own[w]:
+            return self.own[w].popleft()
+        if not self.common:
+            return None
+        task = self.common.popleft()
+        if task.session is not None:  # the first turn of its session: the others follow it here
+            del self.unplaced[task.session]
+            self.home[task.session] = w
+            self.own[w].extend(task.follow)
+        return task
+
+    def _drained(self, w: int) -> bool:
+        return self.eof and not self.own[w] and not self.common
+
+    def feed(self, w: int) -> None:
+        """Send process w the next line it may answer whenever it has room; then None, its signal to stop."""
+        conn = self.conns[w]
+        while True:
+            with self.lock:
+                task = None
+                while not self.failed:
+                    if self.busy[w] < PREFETCH:
+                        task = self._take(w)
+                        if task is not None or self._drained(w):
+                            break
+                    self.wake[w].wait()
+                if task is None:
+                    break
+                self.busy[w] += 1
+            try:
+                conn.send(f"{task.index} {task.clock!r} {task.line}")
+            except OSError:  # the process died (its traceback is on standard error)
+                self.fail("a worker process failed")
+                return
+        try:
+            conn.send("")
+        except OSError:
+            pass
+
+    def collect(self, w: int) -> None:
+        """Receive process w's answers and write every one whose turn has come."""
+        conn = self.conns[w]
+        try:
+            while True:
+                head, _, text = conn.recv().partition(" ")
+                i = int(head)
+                with self.lock:
+                    self.busy[w] -= 1
+                    line = self.sent_line.pop(i, None)
+                    if line is None:
+                        self.ready[i] = text
+                    else:
+                        for j in self.awaiting.pop(line):
+                            self.ready[j] = text
+                        self.memo[line] = text
+                        if len(self.memo) > self.memo_size:
+                            self.memo.popitem(last=False)
+                    if self._write():
+                        self.room.notify()
+                    self.wake[w].notify()
+        except EOFError:  # the process has ended: failed, if it still had lines
+            if self.busy[w]:
+                self.fail("a worker process failed")
+        except OSError as exc:  # the output (or the pipe from the process) broke: stop everything
+            self.fail(f"the output was closed ({exc})")
+
+    def fail(self, why: str) -> None:
+        with self.lock:
+            self.failed = True
+            self.why = self.why or why
+            self._wake_all()
+
+    def _wake_all(self) -> None:
+        for wake in self.wake:
+            wake.notify()
+        self.room.notify()
+
+    def _write(self) -> bool:
+        """Write the answers whose turn has come; True when there were some."""
+        if self.written not in self.ready:
+            return False
+        while self.written in self.ready:
+            self.out.write(self.ready.pop(self.written))
+            self.written += 1
+        self.out.flush()
+        return True
+
+
+class _Channel:
+    """Text messages over a pair of pipes, each message its length in 4 bytes and its UTF-8 (multiprocessing's
+    connections, without importing multiprocessing: a hundredth of a second at start-up, and without pickle)."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self._in = open(read_fd, "rb")
+        self._out = open(write_fd, "wb")
+
+    def send(self, message: str) -> None:
+        data = message.encode("utf-8", "surrogatepass")
+        self._out.write(len(data).to_bytes(4, "big") + data)
+        self._out.flush()
+
+    def recv(self) -> str:
+        head = self._in.read(4)
+        if len(head) < 4:
+            raise EOFError
+        size = int.from_bytes(head, "big")
+        data = self._in.read(size)
+        if len(data) < size:
+            raise EOFError
+        return data.decode("utf-8", "surrogatepass")
+
+    def close(self) -> None:
+        for f in (self._in, self._out):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+def _serve(answer: _Answerer, channel: _Channel) -> None:
+    """A worker process: "index clock line" in, "index answer" out, until an empty message."""
     try:
-        while (task := conn.recv()) is not None:
-            i, line, clock = task
-            conn.send((i, answer(line, clock)))
+        while task := channel.recv():
+            i, clock, line = task.split(" ", 2)
+            channel.send(f"{i} {answer(line, float(clock))}")
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         pass
-    finally:
-        conn.close()
+
+
+def _fork(answer: _Answerer, others: list[_Channel]) -> tuple[int, _Channel]:
+    """A forked worker process and the parent's channel to it. The worker closes the parent's channels to the ones
+    forked before it (so each sees the end of its input when the parent goes) and leaves by os._exit, running none
+    of the parent's exit handlers."""
+    down_r, down_w = os.pipe()
+    up_r, up_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(down_w)
+            os.close(up_r)
+            for other in others:
+                other.close()
+            _serve(answer, _Channel(down_r, up_w))
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(down_r)
+    os.close(up_w)
+    return pid, _Channel(up_r, down_w)
 
 
 def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO[str], workers: int) -> int:
-    ctx = multiprocessing.get_context("fork")
-    conns: list[Connection] = []
-    procs = []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    conns: list[_Channel] = []
+    pids = []
     for _ in range(workers):
-        mine, theirs = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(answer, theirs), daemon=True)
-        proc.start()
-        theirs.close()
-        conns.append(mine)
-        procs.append(proc)
-    ready: dict[int, str] = {}
-    lock = threading.Lock()
-    state = {"next": 0}
-
-    def collect(conn: Connection) -> None:
-        try:
-            while True:
-                i, text = conn.recv()
-                with lock:
-                    ready[i] = text
-                    while state["next"] in ready:
-                        out.write(ready.pop(state["next"]))
-                        state["next"] += 1
-                    out.flush()
-        except (EOFError, OSError):
-            return
-
-    collectors = [threading.Thread(target=collect, args=(c,), daemon=True) for c in conns]
-    for t in collectors:
+        pid, channel = _fork(answer, conns)
+        pids.append(pid)
+        conns.append(channel)
+    dispatch = _Dispatch(conns, out)
+    threads = [threading.Thread(target=f, args=(w,), daemon=True) for w in range(workers) for f in (dispatch.feed, dispatch.collect)]
+    for t in threads:
         t.start()
-    sent = 0
     try:
         for line, clock in lines:
-            try:
-                conns[_route(line, workers)].send((sent, line, clock))
-            except OSError:  # the process died (its traceback is on standard error): stop reading
+            if not dispatch.add(line, clock):
                 break
-            sent += 1
     finally:
-        for c in conns:
-            try:
-                c.send(None)
-            except OSError:
-                pass
-        for p in procs:
-            p.join()
-        for t in collectors:
+        dispatch.close()
+        for t in threads[::2]:  # the feeders end when the input is drained (or a process failed) ...
             t.join()
-    if state["next"] != sent:
-        sys.stderr.write(f"錯誤 error: {sent - state['next']} questions were not answered (a worker process failed)\n")
+        for pid in pids:  # ... the processes once they have answered every line sent ...
+            os.waitpid(pid, 0)
+        for t in threads[1::2]:  # ... and the collectors with them
+            t.join()
+        for c in conns:
+            c.close()
+    if dispatch.written != dispatch.read:
+        sys.stderr.write(f"錯誤 error: {dispatch.read - dispatch.written} questions were not answered ({dispatch.why or 'a worker process failed'})\n")
         return 1
     return 0
 
