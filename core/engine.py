@@ -197,6 +197,9 @@ class Engine:
         self._procedures: dict[str, list[Procedure]] = {}
         for p in kb.conversation.procedures:
             self._procedures.setdefault(p.document, []).append(p)
+        # Their trigger words and the documents' titles in normal form, worked out once (kept in the cache).
+        self._trigger_forms = {p.id: tuple(normaliser.base(t) for t in p.triggers) for p in kb.conversation.procedures}
+        self._title_forms = {d: (normaliser.base(doc.title_zh), normaliser.base(doc.title_en)) for d, doc in kb.documents.items()}
         self._columns: list[tuple[str, str]] = []  # (normalised word, table column header) for readable table citations
         headers = {column for e in kb.entries for column in e.cells}
         for rule in calculators.values():
@@ -851,13 +854,12 @@ class Engine:
         if top and top[0].specific >= SPECIFIC_CLAUSE and self._matcher.confident(top[0], self._matcher.oov(rest)):
             return None
         procs = self._procedures[doc]
-        proc = max(procs, key=lambda p: sum(1 for t in p.triggers if self._norm.base(t) in nq.text))
+        proc = max(procs, key=lambda p: sum(1 for t in self._trigger_forms[p.id] if t in nq.text))
         # The item the question's other words point at (「結報要交什麼」 → the settlement clause) is cited first,
         # and picks the checklist it belongs to.
         # The words of the document's own title name the document, not an item (「教材製作獎勵要怎麼申請」 at the
         # university whose rules are the 教材製作獎勵要點).
-        title = self._kb.documents[doc]
-        pointing = _without_words_of(nq.content, (self._norm.base(title.title_zh), self._norm.base(title.title_en)))
+        pointing = _without_words_of(nq.content, self._title_forms[doc])
         lead = next((s for s in self._matcher.rank(pointing, (doc,), limit=40) if any(s.entry.id == it.entry for p in procs for it in p.items)), None)
         if lead is not None and (lead.specific < LEAD_ITEM or not self._matcher.confident(lead, self._matcher.oov(rest))):
             lead = None

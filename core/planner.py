@@ -128,6 +128,8 @@ class Planner:
         self._title_terms: dict[str, frozenset[str]] = {}
         self._read: dict[str, tuple[str, Reading]] = {}  # the last few questions read (an answer reads its question twice)
         self._plans: dict[Hashable, Plan | None] = {}  # recent plans (an answer may plan twice; a question asked again)
+        self._kb_light: dict[str, str] = {}  # the rules' labels and units in light form
+        self._kb_base: dict[str, str] = {}  # and in the matcher's form
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
                 self._cues[(rule.name, name)] = (
@@ -148,6 +150,14 @@ class Planner:
             self._title_terms[rule.name] = frozenset(title[k:k + 2] for k in range(len(title) - 1)) | frozenset(
                 w for w in re.findall(r"[a-z]{3,}", light(rule.title_en)))
             self._out_labels[rule.name] = tuple(b for b in (self._base(o.label_zh) for o in rule.spec.outputs.values() if o.label_zh) if len(b) >= 2)
+            # The knowledge base's own words that answering reads in normal form, worked out once (and kept in the
+            # cache): converting them on each question would load OpenCC in every process for a Traditional question.
+            words_of: list[tuple[str, ...]] = [(i.label_zh, i.label_en, i.unit_zh, i.unit_en) for i in rule.inputs.values()]
+            words_of += [(o.label_zh, o.label_en) for o in rule.spec.outputs.values()]
+            for w in (w for ws in words_of for w in ws):
+                if w:
+                    self._kb_light.setdefault(w, light(w))
+                    self._kb_base.setdefault(w, self._base(w))
             for out_name, out in rule.spec.outputs.items():
                 unit = out.unit
                 if unit is None and isinstance(out.value, str):
@@ -297,7 +307,7 @@ class Planner:
         discussion topics", "3 MOE MOOC series"), else 0."""
         cues, _ = self._cues[(rule.name, name)]
         spec = rule.inputs[name]
-        words = [self._light(w) for w in (spec.unit_en, spec.unit_zh) if w]
+        words = [self._fixed_light(w) for w in (spec.unit_en, spec.unit_zh) if w]
         limit = min(end + BARE_AHEAD, len(text) if high is None else high)
         m = _EN_WORDS.match(text, end, limit)
         ahead = m.group(0).split() if m else []
@@ -383,6 +393,16 @@ class Planner:
         state = dict(self.__dict__)
         state["_read"], state["_plans"] = {}, {}
         return state
+
+    def _fixed_light(self, word: str) -> str:
+        """A rule's label or unit in light form (worked out when the planner was built)."""
+        done = self._kb_light.get(word)
+        return self._light(word) if done is None else done
+
+    def _fixed_base(self, word: str) -> str:
+        """A rule's label or unit in the matcher's form (worked out when the planner was built)."""
+        done = self._kb_base.get(word)
+        return self._base(word) if done is None else done
 
     def plan(self, text: str, reading: Reading, candidates: Iterable[tuple[Rule, float]], carried: Mapping[str, Mapping[str, str]] | None = None,
              over_rows: Collection[str] = ()) -> Plan | None:
@@ -621,7 +641,7 @@ class Planner:
             for name, spec in rule.inputs.items():
                 if spec.type not in ("number", "int") or not spec.unit:
                     continue
-                words = [self._light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
+                words = [self._fixed_light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
                 if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
                     if spec.unit not in found or (spec.unit in seen and found[spec.unit] is None):
                         found[spec.unit] = set()
@@ -713,8 +733,8 @@ class Planner:
         in the matcher's form, where synonyms are one word)."""
         near = self._base(text[_back(text, q.start, 14):_ahead(text, q.end, 10)])  # synonyms canonical: TA, 助教 → 教學助理
         spec = rule.spec.outputs[out]
-        label = self._base(spec.label_zh)
-        words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
+        label = self._fixed_base(spec.label_zh)
+        words = set(_LATIN_WORDS.findall(self._fixed_light(spec.label_en))) - _EN_STOP
         return sum(1 for k in range(len(label) - 1) if label[k:k + 2] in near) + len(words & set(_LATIN_WORDS.findall(near)))
 
     def _output_near(self, rule: Rule, outs: list[str], text: str, q: Quantity) -> str:
@@ -726,7 +746,7 @@ class Planner:
         own = set(_LATIN_WORDS.findall(q.raw))
         for o, spec in rule.spec.outputs.items():
             if spec.label_en and self._out_units.get((rule.name, o)) == q.unit:
-                words = set(_LATIN_WORDS.findall(self._light(spec.label_en))) - _EN_STOP
+                words = set(_LATIN_WORDS.findall(self._fixed_light(spec.label_en))) - _EN_STOP
                 if len(words) >= 2 and words <= own:
                     return True
         return False

@@ -67,3 +67,15 @@ def test_a_start_from_the_cache_validates_nothing_parses_no_yaml_and_loads_no_op
     again = subprocess.run([sys.executable, "-c", code, "ask", "高科大學習 9 小時可以拿幾學分？"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-2000:]
     assert again.stdout.strip().splitlines()[-1] == "[]"  # no validation, no YAML, no OpenCC: a Traditional question needs none
+
+
+def test_traditional_questions_load_no_opencc_for_the_knowledge_bases_own_words(tmp_path: Path) -> None:
+    """Procedure triggers (核定後, 考核) and rule labels (設備費占補助的比例) are kept in normal form in the cache: a batch
+    of Traditional questions that reach them loads no OpenCC (each answering process would otherwise load it)."""
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    lines = "東華磨課師計畫申請要準備哪些文件？\n逢甲磨課師計畫的申請流程是什麼？\n高科大補助 200 萬，設備費 50 萬，設備費佔補助的比例符合規定嗎？\n"
+    code = ("import sys, bot; bot.main(sys.argv[1:]); print(); print(sorted(m for m in sys.modules if m == 'opencc'))")
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        run = subprocess.run([sys.executable, "-c", code, "ask", "--workers", "1"], cwd=ROOT, env=env, input=lines, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "[]"
