@@ -388,3 +388,12 @@ def test_the_extension_clause_says_the_longest_period_in_all(engine: Engine) -> 
     # One extension of half a year after the 1-year period: 18 months at most, said by the clause's answer.
     ans = engine.answer("東華教材一年內做不完申請延長，總共最長可以做多久？")
     assert ans.citations[0].path[:2] == ("2", "3") and "18 個月" in ans.text
+
+
+def test_forgetting_recent_questions_changes_no_answer(engine: Engine) -> None:
+    q = "高科大磨課師學生每週上 2 小時，開了 4 週，學分是？"
+    remembered = engine.answer(q)
+    assert engine._matcher._memo_rank and engine._planner._plans and engine._norm._memo_light
+    engine.forget_recent()
+    assert not engine._matcher._memo_rank and not engine._planner._plans and not engine._norm._memo_light
+    assert engine.answer(q) == remembered
