@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from core.talk import asks_check, asks_comparison
 from lang.quantities import Asked, Quantity, Reading, read
+from lang.textnorm import needs_opencc
 from lang.weekdays import weekdays
 from rules.base import CalcError
 from rules.evaluate import Rule
@@ -128,7 +129,7 @@ class Planner:
         self._title_terms: dict[str, frozenset[str]] = {}
         self._read: dict[str, tuple[str, Reading]] = {}  # the last few questions read (an answer reads its question twice)
         self._plans: dict[Hashable, Plan | None] = {}  # recent plans (an answer may plan twice; a question asked again)
-        self._kb_light: dict[str, str] = {}  # the rules' labels and units in light form
+        self._kb_light: dict[str, str] = {}  # the rules' labels and units that only OpenCC converts, in light form
         self._kb_base: dict[str, str] = {}  # and in the matcher's form
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
@@ -150,12 +151,13 @@ class Planner:
             self._title_terms[rule.name] = frozenset(title[k:k + 2] for k in range(len(title) - 1)) | frozenset(
                 w for w in re.findall(r"[a-z]{3,}", light(rule.title_en)))
             self._out_labels[rule.name] = tuple(b for b in (self._base(o.label_zh) for o in rule.spec.outputs.values() if o.label_zh) if len(b) >= 2)
-            # The knowledge base's own words that answering reads in normal form, worked out once (and kept in the
-            # cache): converting them on each question would load OpenCC in every process for a Traditional question.
+            # The knowledge base's own words that answering reads in normal form and that only OpenCC converts (占),
+            # worked out once and kept in the cache: converting them on a question would load OpenCC's dictionaries in
+            # every process, for a Traditional question too. (The others convert without OpenCC, when asked.)
             words_of: list[tuple[str, ...]] = [(i.label_zh, i.label_en, i.unit_zh, i.unit_en) for i in rule.inputs.values()]
             words_of += [(o.label_zh, o.label_en) for o in rule.spec.outputs.values()]
             for w in (w for ws in words_of for w in ws):
-                if w:
+                if w and needs_opencc(w.lower()):
                     self._kb_light.setdefault(w, light(w))
                     self._kb_base.setdefault(w, self._base(w))
             for out_name, out in rule.spec.outputs.items():

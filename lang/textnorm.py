@@ -60,6 +60,11 @@ def _t2s():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("tw2s")
 
 
+def needs_opencc(text: str) -> bool:
+    """Whether converting the text to Traditional takes OpenCC's dictionaries (it may change the text)."""
+    return not _unchanged_by_s2tw(text)
+
+
 def load_converters() -> None:
     """Load OpenCC's dictionaries now (both ways) rather than at the first Simplified question: processes forked
     afterwards share them instead of each loading its own."""

@@ -16,7 +16,8 @@ new ids, lightly varied; it passes `check`) in a temporary folder and prints, as
 `entries`, `load_s` (validation, in a fresh process, writing the cache), `index_s` (normaliser and matcher, writing
 the cache), `cold_start_s` (a fresh `bot.py ask "…"` answering one question with a warm cache; median of 3),
 `p50_ms`/`p99_ms` (answer latency in a process started from the cache, over the evaluation questions, the same
-questions asked of the copies and questions sharing no indexed word), `rss_mb` (peak memory of that process),
+questions asked of the copies and questions sharing no indexed word; each as if asked for the first time: what the
+engine remembers of recent questions is cleared before each), `rss_mb` (peak memory of that process),
 and CPU-time figures beside the wall-clock ones (the machine may be shared: `loadavg` says how busy it was).
 """
 
@@ -315,6 +316,7 @@ def _worker(args: list[str]) -> int:
         no_term: list[float] = []
         for _ in range(passes):
             for q in questions:
+                engine.forget_recent()  # each question as if asked for the first time
                 t, c = time.perf_counter(), time.process_time()
                 engine.answer(q)
                 cpu.append((time.process_time() - c) * 1000)
