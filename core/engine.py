@@ -390,7 +390,8 @@ class Engine:
         if self._own_words(nq) > 4:
             return False
         ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
-        return not (ranked and self._matcher.confident(ranked[0]) and self._matcher.has_topic(nq.content, ranked[0]))
+        topic = bool(ranked) and (self._matcher.has_topic(nq.content, ranked[0]) or (bool(nq.schools) and self._asks_figure_from_figure(nq)))
+        return not (ranked and self._matcher.confident(ranked[0]) and topic)
 
     def _own_words(self, nq: Normalised) -> int:
         """How many characters of the message say what it asks, beyond schools, figures and words every clause shares."""
@@ -680,7 +681,9 @@ class Engine:
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)
         ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        if len(schools) < 2 and not nq.off_topic and ranked and self._matcher.has_topic(nq.content, ranked[0]):
+        # 「9 小時幾學分？」 is made of figures and units only, yet asks for one figure from another: a topic.
+        topic = bool(ranked) and (self._matcher.has_topic(nq.content, ranked[0]) or self._asks_figure_from_figure(nq))
+        if len(schools) < 2 and not nq.off_topic and ranked and topic:
             # Figures that cue words bind to a rule of the school asked about are a calculation, whatever else the
             # words suggest (a checklist's 申請, a clause of another document that fits better).
             early = self._calculate(nq, ranked, schools, lang, cued_only=True)
@@ -693,7 +696,7 @@ class Engine:
         if definition is not None:
             return definition
         unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
-        if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not self._matcher.has_topic(nq.content, ranked[0]):
+        if not ranked or not self._matcher.confident(ranked[0], unknown_words) or not topic:
             if len(schools) == 1:
                 elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
                 if elsewhere and self._matcher.confident(elsewhere[0], unknown_words) and self._matcher.has_topic(nq.content, elsewhere[0]):
@@ -728,6 +731,12 @@ class Engine:
             return self._compose.several(nq.original, [(s.entry, s.score) for s in group], lang, self._several_head(lang, named=False), hints=("set_school",), columns=columns)
         scores = {s.entry.id: s.score for s in ranked}
         return self._compose.single(nq.original, group[0].entry, group[0].score, lang, columns, scores)
+
+    def _asks_figure_from_figure(self, nq: Normalised) -> bool:
+        """The question gives a figure and asks for a figure in another unit (「9 小時幾學分」, "credits for 9 hours")."""
+        _, reading = self._planner.read(nq.original)
+        given = {q.unit for q in reading.quantities}
+        return bool(given) and any(a.unit not in given for a in reading.asked)
 
     def _stays_with(self, nq: Normalised, school: str) -> bool:
         """The school's document answers the question (confident, on a topic) about as well as the best of any document."""

@@ -397,3 +397,25 @@ def test_forgetting_recent_questions_changes_no_answer(engine: Engine) -> None:
     engine.forget_recent()
     assert not engine._matcher._memo_rank and not engine._planner._plans and not engine._norm._memo_light
     assert engine.answer(q) == remembered
+
+
+@pytest.mark.parametrize("question", ["高科大 9 小時幾學分？", "How many credits for 9 hours at NKUST?", "NKUST: 9 hours, how many credits?"])
+def test_a_terse_question_for_one_figure_from_another_is_computed(engine: Engine, question: str) -> None:
+    """Only figures and units (「9 小時」「幾學分」), yet one figure is asked from another: the rule applies."""
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.inputs.get("hours") == "9" and "0.5" in ans.direct
+
+
+@pytest.mark.parametrize("question", ["9 小時", "補助 100", "高科大 9 小時"])
+def test_figures_and_units_asking_nothing_are_still_not_a_topic(engine: Engine, question: str) -> None:
+    assert engine.answer(question).kind != "calculation"
+
+
+def test_a_question_of_its_own_after_another_schools_calculation_is_not_a_follow_up(engine: Engine) -> None:
+    from core.dialogue import EMPTY
+    from core.model import AnswerContext
+
+    _, state = engine.converse("逢甲標竿課程開4週，註冊300人，線上輔導鐘點總共幾小時？", AnswerContext(), EMPTY, 100.0)
+    ans, _ = engine.converse("How many credits for 9 hours at NKUST?", AnswerContext(), state, 101.0)
+    assert ans.kind == "calculation" and "0.5" in ans.direct
+    assert not any(n.kind == "carried" for n in ans.notes)  # not 「Same question for NKUST:」
