@@ -29,25 +29,21 @@ from core.engine import Engine
 from core.kb import KnowledgeBase
 from core.matcher import Matcher
 from core.normalize import Normaliser
+from rules.pickling import STANDARD_GLOBALS, RestrictedUnpickler
 
 log = logging.getLogger(__name__)
 
 FORMAT = b"mooc-knowledge-cache 3\n"
 KEEP = 3  # keys kept in a directory (the newest); older ones are removed when a new one is written
-_OUR_PACKAGES = ("core", "rules", "lang")
 _SAFE_GLOBALS = {
-    "builtins": {"set", "frozenset", "slice", "range", "complex", "bytearray", "bytes"},
-    "collections": {"OrderedDict", "defaultdict", "deque"},
-    "decimal": {"Decimal"},
-    "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
-    "re": {"_compile"},
-    "rules.pickling": {"restore"},  # the frozen schema models (see there)
-    "core.cache": {"bound_method"},
-    "numpy": {"dtype", "ndarray"},
-    "numpy._core.numeric": {"_frombuffer"},
-    "numpy._core.multiarray": {"_reconstruct", "scalar"},
-    "numpy.core.numeric": {"_frombuffer"},
-    "numpy.core.multiarray": {"_reconstruct", "scalar"},
+    **STANDARD_GLOBALS,
+    "re": frozenset({"_compile"}),
+    "core.cache": frozenset({"bound_method"}),
+    "numpy": frozenset({"dtype", "ndarray"}),
+    "numpy._core.numeric": frozenset({"_frombuffer"}),
+    "numpy._core.multiarray": frozenset({"_reconstruct", "scalar"}),
+    "numpy.core.numeric": frozenset({"_frombuffer"}),
+    "numpy.core.multiarray": frozenset({"_reconstruct", "scalar"}),
 }
 _FLAGS_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _FLAGS_WRITE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -147,21 +143,15 @@ def bound_method(owner: Any, name: str) -> Any:
     return getattr(owner, name)
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(RestrictedUnpickler):
     """Only the project's classes and a few numpy and standard types; knowledge-base objects by reference."""
+
+    safe_globals = _SAFE_GLOBALS
+    where = "in a knowledge cache"
 
     def __init__(self, file: Any, kb: KnowledgeBase | None = None):
         super().__init__(file)
         self._kb = kb
-
-    def find_class(self, module: str, name: str) -> Any:
-        if name in _SAFE_GLOBALS.get(module, ()):
-            return super().find_class(module, name)
-        if module.split(".")[0] in _OUR_PACKAGES:
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a knowledge cache")
 
     def persistent_load(self, pid: Any) -> Any:
         if self._kb is None or not isinstance(pid, tuple):

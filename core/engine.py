@@ -224,9 +224,7 @@ class Engine:
         """Clear what the engine remembers of recent questions (rankings, plans, normal forms): the next answer is
         worked out from scratch (benchmarks of a question asked for the first time)."""
         for part in (self._norm, self._matcher, self._planner):
-            for name, value in vars(part).items():
-                if name.startswith(("_memo", "_read", "_plans")) and name != "_memo_choices" and isinstance(value, dict):
-                    value.clear()
+            part.forget()
 
     def prepare(self) -> None:
         """Load now what answering loads on first use (the Simplified/Traditional converters), so that processes

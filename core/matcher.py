@@ -211,6 +211,11 @@ class Matcher:
         state["_memo_strip"], state["_memo_terms"], state["_memo_choices"], state["_memo_rank"] = {}, {}, {}, {}
         return state
 
+    def forget(self) -> None:
+        """Clear what is remembered of recent questions (not the entries' split choices: those are the index's)."""
+        for memo in (self._memo_strip, self._memo_terms, self._memo_rank):
+            memo.clear()
+
     def strip(self, text: str) -> str:
         """Remove stopwords and glue characters, keep content words (school names are already gone)."""
         memo = self._memo_strip  # the same question is stripped by several steps of an answer

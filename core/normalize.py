@@ -140,6 +140,10 @@ class Normaliser:
         state["_memo_light"] = {}
         return state
 
+    def forget(self) -> None:
+        """Clear what is remembered of recent texts."""
+        self._memo_light.clear()
+
     def light(self, text: str, keep_case: bool = False) -> str:
         """NFKC, lower case, Traditional, unified variants and typos fixed, but figures and words as written: the
         form the quantity reader and the rules' cue words read. `keep_case` keeps letters' case (3.5M is millions,

@@ -396,6 +396,11 @@ class Planner:
         state["_read"], state["_plans"] = {}, {}
         return state
 
+    def forget(self) -> None:
+        """Clear what is remembered of recent questions."""
+        self._read.clear()
+        self._plans.clear()
+
     def _fixed_light(self, word: str) -> str:
         """A rule's label or unit in light form (worked out when the planner was built)."""
         done = self._kb_light.get(word)

@@ -29,6 +29,8 @@ import zlib
 from collections import OrderedDict
 from typing import Any
 
+from rules.pickling import RestrictedUnpickler
+
 log = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!IQ?")  # the pickle's length, the request's id, whether the call succeeded (results)
@@ -38,31 +40,14 @@ STALL_S = 0.25  # and the requests queued behind one busy this long move to anot
 AFFINITY_SLACK = 4  # a request with an affinity goes to its own process unless that one holds this many more than another
 
 
-_OUR_PACKAGES = ("core", "rules", "lang")
-_SAFE_GLOBALS = {
-    "builtins": {"set", "frozenset", "slice", "range", "complex", "bytearray", "bytes"},
-    "collections": {"OrderedDict", "deque"},
-    "decimal": {"Decimal"},
-    "datetime": {"date", "datetime", "time", "timedelta", "timezone"},
-    "rules.pickling": {"restore"},
-}
-
-
 class ProcessGone(RuntimeError):
     """The answering process ended before it answered."""
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(RestrictedUnpickler):
     """Plain values, and the classes of the project's own packages; nothing else is looked up."""
 
-    def find_class(self, module: str, name: str) -> Any:
-        if name in _SAFE_GLOBALS.get(module, ()):
-            return super().find_class(module, name)
-        if module.split(".")[0] in _OUR_PACKAGES:
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed between the answering processes")
+    where = "between the answering processes"
 
 
 def _loads(data: bytes) -> Any:
