@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from lang.numbers import NumberError, parse_number
+from core.compact import Sharer
 from core.schema import (
     ConversationFile,
     Document,
@@ -399,6 +400,7 @@ def _load_rules(
     rules: dict[str, Rule] = {}
     applied: dict[str, list[str]] = {}
     folder = root / "rules"
+    share = Sharer()
     by_document: dict[str, set[str]] = {}
     for entry_id in ids:
         by_document.setdefault(entry_document[entry_id], set()).add(entry_id)
@@ -438,7 +440,8 @@ def _load_rules(
                 problems.append(Problem(name, line_of(data, where), message))
             if failures:
                 continue
-            rules[spec.id] = rule
+            # kept for answering: without its test rows (run above, and by every `check`), its parts shared
+            rules[spec.id] = Rule(share(spec.model_copy(update={"tests": ()})), doc_id, bound, units, share(rule_file.choice_sets))
             for entry_id in (spec.entry, *spec.applies, *(ref.partition(".")[0] for ref in spec.facts.values())):
                 applied.setdefault(entry_id, [])
                 if spec.id not in applied[entry_id]:
