@@ -440,7 +440,12 @@ class Engine:
             school = named[0]
             name = self._compose.doc_name(school, lang)
             carried = f"Same question for {name}:" if en else f"延續上一題，改問{name}："
-            topics = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            if st.kind == "calculation" and st.calculator in self._rules:
+                # A calculation asked again of another school is that school's rule on the same topic (credits are
+                # credits), not whatever rule its figures fit (9 hours of learning are not 9 hours a week).
+                topics = self._rule_topics(self._rules[st.calculator])
+            else:
+                topics = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
             calc = self._calculate_for_school(nq, st, school, content, lang, carried, topics)
             if calc is not None:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
@@ -600,6 +605,10 @@ class Engine:
         candidates = self._candidate_rules(ranked, (school,))
         if not candidates:
             return None
+        if st.kind == "calculation" and st.calculator in self._rules and topics:
+            candidates = [(r, p) for r, p in candidates if self._rule_topics(r) & topics]
+            if not candidates:
+                return None
         # The rule on the last answer's topic is the same calculation (TAs there are TAs here).
         candidates = sorted(((r, p * (TOPIC_BOOST if self._rule_topics(r) & topics else 1.0)) for r, p in candidates), key=lambda rp: -rp[1])
         light, reading = self._planner.read(nq.original)
@@ -656,7 +665,7 @@ class Engine:
                 else f"{doc.name_zh}：{doc.title_zh}沒有提到這件事，無法回答；我不會拿其他文件來代替。")
         options = tuple(self._compose.suggestion(s.entry, lang) for s in elsewhere[:2] if s.document != school and self._matcher.confident(s))
         if options:
-            head += " Other documents that do (for reference):" if en else "其他文件的相關規定（僅供參考）："
+            head += " Questions other documents answer are below, for reference only." if en else "下面是其他文件能回答的問題，僅供參考。"
         return self._compose.unknown(question, head, lang, options=options, covered=False, hints=())
 
     # --- a question on its own ---------------------------------------------------------------------------

@@ -50,6 +50,18 @@ def test_naming_another_school_runs_that_schools_rule_on_the_same_figures(engine
     assert "1 位" in second.direct
 
 
+@pytest.mark.parametrize("turns", [
+    ("高科大學習 9 小時可以拿幾學分？", "那東華呢？"),
+    ("How many credits for 9 hours of learning at NKUST?", "and NDHU?"),
+])
+def test_a_calculation_asked_of_a_school_without_that_rule_is_not_another_rule_on_the_same_figures(engine: Engine, turns: tuple[str, str]) -> None:
+    # 東華 has no rule on credits: its weekly-hours check also takes hours, but 9 hours of learning are not 9 a week.
+    first, second = talk(engine, *turns)
+    assert first.kind == "calculation" and docs(first) == ["nkust-mooc"]
+    assert second.kind == "unknown" and not second.citations
+    assert "東華" in second.direct or "NDHU" in second.direct
+
+
 def test_a_school_change_with_a_new_figure_keeps_the_topic(engine: Engine) -> None:
     answers = talk(engine, "東華遠距課修課 80 人，一學期助教經費最多多少？", "換成高科大開 7 週的磨課師呢？", "那東華呢？")
     assert [a.kind for a in answers] == ["calculation"] * 3
