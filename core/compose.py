@@ -15,7 +15,7 @@ from core.model import Answer, Check, Citation, Figure, Followup, Note, Option, 
 from core.schema import Document, Entry
 from lang.numbers import format_number
 from lang.textnorm import collapse_ws, to_simplified
-from rules.evaluate import RuleResult, template_names
+from rules.evaluate import RuleResult, format_value, template_names
 
 _SENTENCE = re.compile(r"^(.+?[。！？]|.+?[.!?](?=\s|$))")
 
@@ -248,7 +248,7 @@ class Composer:
                 return str(c.en if en else c.zh)
             p = rule.param(choice)  # a figure compared with another (「1,000 人和 1,001 人」)
             try:
-                shown = format_number(Decimal(v))
+                shown = format_value(Decimal(v), "num", None, lang)
             except ArithmeticError:
                 shown = v
             return f"{p.label_en if en else p.label_zh} {shown} {p.unit_en if en else p.unit_zh}".strip()
@@ -374,8 +374,6 @@ def simplified(ans: Answer) -> Answer:
 
 def _display(rule: Any, name: str, value: Any, lang: str) -> str:
     """An output's value formatted by its unit."""
-    from rules.evaluate import format_value
-
     out = rule.spec.outputs.get(name)
     unit = out.unit if out is not None else None
     if unit is None and out is not None and isinstance(out.value, str):

@@ -640,7 +640,7 @@ class Engine:
         p = rule.param(name)
         unit = p.unit_en if lang == "en" else p.unit_zh
         try:
-            shown = num(Decimal(raw))
+            shown = format_value(Decimal(raw), "num", None, lang)  # 2.1666666667 hours shown as 2.1667
         except ArithmeticError:
             shown = raw
         return f"{shown} {unit}".strip() if unit not in ("元", "NT$") else f"NT${shown}"

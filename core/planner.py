@@ -19,7 +19,7 @@ from core.talk import asks_check, asks_comparison
 from lang.quantities import Asked, Quantity, Reading, read
 from lang.textnorm import needs_opencc
 from lang.weekdays import weekdays
-from rules.base import CalcError
+from rules.base import INPUT_PLACES, CalcError
 from rules.evaluate import Rule
 
 Intent = Literal["forward", "inverse", "compare", "check", "sum"]
@@ -49,7 +49,7 @@ _LIST_JOIN = re.compile(r"\s*(?:[,，、]\s*(?:and\s+)?|和|及|與|跟|\s+and\s
 _WEEKS_TEXT = re.compile(r"\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*(?:\s*[;；|｜]\s*\d+(?:\.\d+)?(?:\s*[,，、+]\s*\d+(?:\.\d+)?)*)+")
 
 # Input units a question's quantity may fill: a count in 個 (item) fills any count input a cue word points at.
-RAW_PLACES = 6  # an inexact duration's places (as many as a rule input takes)
+RAW_PLACES = INPUT_PLACES  # an inexact duration's places: as many as a number input takes
 _COUNT_UNITS = frozenset({"course", "person", "time", "unit_video", "series", "school", "multiple", "credit", "item"})
 # Bare figures that a cue word on either side binds: an amount (「每月 5,000」), a score (「推動規劃 80」, "80 on planning").
 _CUED_EITHER_SIDE = frozenset({"TWD", "point"})
@@ -235,6 +235,8 @@ class Planner:
             for i, q in enumerate(reading.quantities):
                 if _confirms_fact(rule, text, q):
                     continue  # 「每週線上學習是算 2 小時對吧」 repeats the rule's figure: no figure of the asker's
+                if _restates_rate(rule, text, q) and not _PER_ITEM.search(f"{spec.label_zh} {spec.label_en}".lower()):
+                    continue  # 「每小時 5000 元」 restates the rule's rate: no amount requested (a rate input takes it)
                 bare = _bare_fits(spec.type, spec.unit, q)
                 if (not (bare or _fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text) or _calendar_year(spec.type, spec.unit, spec.max, q))
                         or _ROUGHLY.search(text[max(0, q.start - 3):q.start])):
@@ -1072,7 +1074,7 @@ def _respective_items(text: str, reading: Reading) -> list[int]:
 def _without_ones(reading: Reading) -> Reading:
     """「一年最多幾門」, 「一個系列」, "one credit": a unit named with 一/one is the unit of a rule, not the asker's figure
     (an arabic 1 still counts)."""
-    keep = tuple(q for q in reading.quantities if not (q.value == 1 and _ONE.match(q.raw)))
+    keep = tuple(q for q in reading.quantities if not (q.value == 1 and _ONE.match(q.raw) and q.unit != "person"))
     if len(keep) == len(reading.quantities):
         return reading
     return Reading(keep, reading.asked, reading.problems, reading.truncated)
@@ -1352,8 +1354,8 @@ def _list_fits(unit: str | None, reading: Reading, start: int, end: int) -> bool
 
 def _raw(q: Quantity, kind: str, unit: str | None = None) -> str:
     """A quantity as the raw text a rule input takes (durations in the input's unit; hours whose minutes do not divide
-    evenly to RAW_PLACES places, 9 小時 20 分鐘 → 9.333333, so that × 6 shows as 56: the rule's texts round
-    such figures for display)."""
+    evenly to RAW_PLACES places, 9 小時 20 分鐘 → 9.3333333333, so that × 6 shows as 56 and 2 小時 10 分鐘 × NT$5,000 as
+    NT$10,833.33: the rule's texts round such figures for display)."""
     if kind == "date":
         if q.date is not None:
             return q.date.isoformat()

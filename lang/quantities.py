@@ -1293,12 +1293,13 @@ class _Reader:
                 second, e2 = self.word_at(g)
                 return (_PERCENT, e2) if second == "cent" else None
             entry = _EN_UNITS.get(word)
-            if entry is not None and entry[1] == "person":
-                # "90 TA hours", "3 student weeks": a person word that qualifies the unit after it
+            if entry is not None and entry[1] in ("person", "course", "unit_video"):
+                # "90 TA hours", "3 student weeks", "54 class hours", "10 video hours": a word that qualifies the unit
+                # after it (a course or a video, only a duration)
                 g = self.skip_spaces(end, 1)
                 second, e2 = self.word_at(g)
                 following = _EN_UNITS.get(second) if second else None
-                if following is not None and following[1] != "person":
+                if following is not None and following[1] != "person" and (entry[1] == "person" or following in (_HOUR, _MINUTE)):
                     return following, e2
             return (entry, end) if entry else None
         for length in range(min(_MAX_UNIT, self.n - k), 0, -1):

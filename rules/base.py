@@ -13,6 +13,9 @@ from typing import Any, Generic, Literal, TypeVar
 from lang.dates import DateError, parse_date
 from lang.numbers import NumberError, format_number, parse_number
 
+INPUT_PLACES = 10  # decimal places of a number input by default: a duration in minutes carried to hours (13/6 h as
+# 2.1666666667) stays within a cent of the exact amount, and every sum and product stays exact
+
 Figure = Decimal | int | bool | str
 
 TEXT_MAX_CHARS = 5000  # longest free-text parameter ("text" kind)
@@ -56,7 +59,7 @@ class Param:
     unit_en: str = ""
     help_zh: str = ""
     help_en: str = ""
-    places: int = 6  # most decimal places a number may have (keeps every sum and product exact)
+    places: int = INPUT_PLACES  # most decimal places a number may have (keeps every sum and product exact)
 
     def allowed(self) -> str:
         """The allowed range or values, for error messages."""

@@ -170,7 +170,7 @@ INEXACT_PLACES = 5
 SHOWN_PLACES = 4
 
 
-MONEY_PLACES = 2  # an amount of money is shown to the cent at most (2.166667 h × NT$5,000 → NT$10,833.34)
+MONEY_PLACES = 2  # an amount of money is shown to the cent at most (13/6 h × NT$5,000 → NT$10,833.33)
 
 
 def _shown(value: Any, most: int = INEXACT_PLACES, places: int = SHOWN_PLACES) -> Any:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules.base import INPUT_PLACES
 from rules.pickling import CompactPickle
 
 Expr = Any  # validated by rules.validate: number | name | {op: args}
@@ -52,7 +53,7 @@ class InputSpec(_Frozen):
     unit_en: str = ""
     min: Decimal | None = None
     max: Decimal | None = None
-    places: int = 6
+    places: int = INPUT_PLACES
     optional: bool = False
     default: Any = None
     help_zh: str = ""

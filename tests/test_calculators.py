@@ -720,7 +720,9 @@ def test_decimal_places_are_bounded() -> None:
         run("nkust_production_subsidy", video_hours=1, expert_fee_requested=6.02351586105602e-67)
     assert err.value.param == "expert_fee_requested" and err.value.allowed
     with pytest.raises(CalcError):
-        run("ndhu_budget", schedule="1,0.0000001")
+        run("ndhu_budget", schedule="1,0.00000000001")  # 11 places
+    # 10 places: 2 h 10 min carried as 2.1666666667 h is within a cent of 13/6 h × NT$5,000
+    assert abs(run("nkust_production_subsidy", video_hours="2.1666666667").figures["recording_max"] - D(65000) / 6) < D("0.001")
 
 
 def test_text_kind() -> None:

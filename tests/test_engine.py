@@ -419,3 +419,31 @@ def test_a_question_of_its_own_after_another_schools_calculation_is_not_a_follow
     ans, _ = engine.converse("How many credits for 9 hours at NKUST?", AnswerContext(), state, 101.0)
     assert ans.kind == "calculation" and "0.5" in ans.direct
     assert not any(n.kind == "carried" for n in ans.notes)  # not 「Same question for NKUST:」
+
+
+@pytest.mark.parametrize("question, amount", [
+    ("高科大錄製 2 小時 10 分鐘的影片，最多可以補助多少錄製費？", "10,833.33"),  # 13/6 h × 5,000 = 10,833.333…
+    ("How much recording fee for 3 hours 20 minutes of video at NKUST?", "16,666.67"),  # 10/3 h × 5,000
+])
+def test_a_duration_in_minutes_gives_the_amount_to_the_nearest_cent(engine: Engine, question: str, amount: str) -> None:
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and amount in ans.direct
+
+
+def test_a_rate_that_restates_the_rules_own_is_no_amount_requested(engine: Engine) -> None:
+    ans = engine.answer("高科大錄製 2 小時 10 分鐘的影片，每小時 5000 元，可以補助多少？")
+    assert ans.kind == "calculation" and "10,833.33" in ans.direct
+    assert set(ans.inputs) == {"video_hours"}  # 「每小時 5000 元」 is the clause's rate, not a fee applied for
+
+
+@pytest.mark.parametrize("question, inputs, figure", [
+    ("NDHU distance course, 3 credits with 54 class hours in total. At least how many hours must be online?", {"total_hours": "54"}, "27"),
+    ("東華遠距教學課程 3 學分共 54 小時，至少要幾小時線上？", {"total_hours": "54"}, "27"),
+    ("NDHU distance course with one TA: at most how much a semester?", {"tas": "1"}, "30,000"),
+    ("東華遠距課程一位助教，一學期最多多少？", {"tas": "1"}, "30,000"),
+])
+def test_a_count_said_in_words_and_a_total_said_with_its_figure_are_the_askers(engine: Engine, question: str, inputs: dict[str, str], figure: str) -> None:
+    # 「一位助教」 and "one TA" count persons (a unit named with 一 otherwise is the rule's: 「一年最多幾門」);
+    # 「共 54 小時」 and "54 class hours in total" are the total, not online hours
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and dict(ans.inputs) == inputs and figure in ans.direct

@@ -123,6 +123,11 @@ CASES: list[tuple[str, list[str]]] = [
     ("3 個星期", ["count:week:3"]),
     ("兩個禮拜", ["count:week:2"]),
     ("4 weeks", ["count:week:4"]),
+    # A course or video word before a duration qualifies it; before anything else it is what is counted.
+    ("54 class hours in total", ["duration:hour:54"]),
+    ("10 video hours", ["duration:hour:10"]),
+    ("3 classes a week", ["count:course:3"]),
+    ("2 videos", ["count:unit_video:2"]),
     ("3 個月", ["count:month:3"]),
     ("四個月", ["count:month:4"]),
     ("3个月", ["count:month:3"]),
