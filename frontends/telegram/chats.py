@@ -16,7 +16,7 @@ from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
 
 from core.model import Answer
 from frontends.telegram.context import Ctx
-from frontends.telegram.render import Sign, answer_html, answer_keyboard
+from frontends.telegram.render import Keyboard, Sign, answer_html, answer_keyboard
 from frontends.telegram.services import Services
 from frontends.telegram.texts import EN, t
 
@@ -83,7 +83,7 @@ async def send(context: Ctx, target: Target, html: str, markup: Any = None) -> i
     return message_id
 
 
-async def send_all(context: Ctx, target: Target, parts: Sequence[str], markup: InlineKeyboardMarkup | None = None) -> int | None:
+async def send_all(context: Ctx, target: Target, parts: Sequence[str], markup: InlineKeyboardMarkup | Keyboard | None = None) -> int | None:
     """Send messages in order, the keyboard under the last; the last one's id."""
     last = None
     for i, part in enumerate(parts):
