@@ -415,6 +415,8 @@ class Engine:
         en = lang == "en"
         if nq.uncovered and not named:
             return self._refuse(nq, lang), st
+        if nq.off_topic and not named:
+            return None  # 「宿舍怎麼申請？」 after a calculation is no change to it: a question of its own, off the documents' topics
         if named and self._only_tiers(named, st, nq):
             named = ()  # 「換成部定的錄取課程呢？」 names a tier of the university's own table, not the ministry's document
         if named and len(st.schools) >= 2 and not set(named) <= set(st.schools) and asks_to_add(nq.text):

@@ -62,6 +62,18 @@ def test_a_calculation_asked_of_a_school_without_that_rule_is_not_another_rule_o
     assert "東華" in second.direct or "NDHU" in second.direct
 
 
+def test_an_off_topic_message_after_a_calculation_is_not_that_calculation_again(engine: Engine) -> None:
+    first, second = talk(engine, "How many TAs can an FCU benchmark course with 300 students have?", "宿舍怎麼申請？")
+    assert first.kind == "calculation"
+    assert second.kind == "unknown" and not second.citations  # not 「延續上一題：」 and the TAs again, in Chinese
+
+
+def test_the_thread_survives_an_off_topic_message(engine: Engine) -> None:
+    answers = talk(engine, "高科大學習 9 小時可以拿幾學分？", "那宿舍呢？", "那 20 小時呢？")
+    assert [a.kind for a in answers] == ["calculation", "unknown", "calculation"]
+    assert answers[2].inputs.get("hours") == "20" and docs(answers[2]) == ["nkust-mooc"]
+
+
 def test_a_school_change_with_a_new_figure_keeps_the_topic(engine: Engine) -> None:
     answers = talk(engine, "東華遠距課修課 80 人，一學期助教經費最多多少？", "換成高科大開 7 週的磨課師呢？", "那東華呢？")
     assert [a.kind for a in answers] == ["calculation"] * 3
