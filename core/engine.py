@@ -408,6 +408,12 @@ class Engine:
         ranked = self._matcher.rank(nq.content or nq.text, (rule.document,), limit=1)
         return bool(ranked) and ranked[0].entry.id in {rule.entry, *rule.spec.applies} and self._stays_with(nq, rule.document)
 
+    def _about_rule(self, nq: Normalised, rule: Rule) -> bool:
+        """The message's best clause in the rule's document is one the rule applies (「那如果申請延長呢？」 after a deadline
+        worked out with its extension)."""
+        ranked = self._matcher.rank(nq.content or nq.text, (rule.document,), limit=1)
+        return bool(ranked) and ranked[0].entry.id in {rule.entry, *rule.spec.applies}
+
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
         content = dict(st.extra).get("content", "")
@@ -440,6 +446,14 @@ class Engine:
                     return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if named and set(named) != set(st.schools):
             school = named[0]
+            if self._own_words(nq) >= 2 and not self._planner.read(nq.original)[1].quantities:
+                # 「那某校的助教呢？」 after credits: words of its own, and no figures, name another topic there: a
+                # question of its own (「換成某校開 7 週的磨課師呢？」 changes the figures of the same question).
+                mine = self._matcher.rank(nq.content, (school,), limit=1)
+                last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+                if (mine and mine[0].specific > 0 and self._matcher.confident(mine[0]) and self._matcher.has_topic(nq.content, mine[0])
+                        and not {mine[0].entry.topic, *mine[0].entry.topics} & last):
+                    return None
             name = self._compose.doc_name(school, lang)
             carried = f"Same question for {name}:" if en else f"延續上一題，改問{name}："
             if st.kind == "calculation" and st.calculator in self._rules:
@@ -471,6 +485,8 @@ class Engine:
             if plan is not None:
                 old = dict(st.params)
                 changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
+                if not changed and not reading.asked and plan.intent == dict(st.extra).get("intent", plan.intent) and not self._about_rule(nq, rule):
+                    return None  # 「那要怎麼申請？」, 「太少了吧」 change nothing of it, ask no figure and are about none of its clauses
                 what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
                 carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
                 done = self._execute(plan, nq.original, lang, light, note=carried, focus=st.entries[0] if st.entries else None)
@@ -698,7 +714,8 @@ class Engine:
             early = self._calculate(nq, ranked, schools, lang, cued_only=True)
             if early is not None and early.kind == "calculation":
                 return early
-        procedure = self._procedure(nq, schools, ctx, lang)
+        # 「那要怎麼申請？」 in a thread about one school asks for that school's procedure.
+        procedure = self._procedure(nq, schools or ((str(thread),) if thread in self._kb.documents and not nq.uncovered else ()), ctx, lang)
         if procedure is not None:
             return procedure
         definition = self._definition(nq, lang)

@@ -235,7 +235,7 @@ class Planner:
             for i, q in enumerate(reading.quantities):
                 if _confirms_fact(rule, text, q):
                     continue  # 「每週線上學習是算 2 小時對吧」 repeats the rule's figure: no figure of the asker's
-                if _restates_rate(rule, text, q) and not _PER_ITEM.search(f"{spec.label_zh} {spec.label_en}".lower()):
+                if q.kind == "money" and _restates_rate(rule, text, q) and not _PER_ITEM.search(f"{spec.label_zh} {spec.label_en}".lower()):
                     continue  # 「每小時 5000 元」 restates the rule's rate: no amount requested (a rate input takes it)
                 bare = _bare_fits(spec.type, spec.unit, q)
                 if (not (bare or _fits(spec.type, spec.unit, q) or _ranks(spec.unit, q, text) or _calendar_year(spec.type, spec.unit, spec.max, q))

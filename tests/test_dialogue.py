@@ -74,6 +74,23 @@ def test_the_thread_survives_an_off_topic_message(engine: Engine) -> None:
     assert answers[2].inputs.get("hours") == "20" and docs(answers[2]) == ["nkust-mooc"]
 
 
+@pytest.mark.parametrize("second", ["那要怎麼申請？", "太少了吧", "學費多少？"])
+def test_a_message_that_changes_nothing_of_a_calculation_is_not_that_calculation_again(engine: Engine, second: str) -> None:
+    first, again = talk(engine, "高科大學習 9 小時可以拿幾學分？", second)
+    assert first.kind == "calculation"
+    assert again.kind != "calculation" and not any(n.kind == "carried" for n in again.notes)
+
+
+def test_the_procedure_asked_in_a_thread_is_the_threads_school(engine: Engine) -> None:
+    _, procedure = talk(engine, "高科大學習 9 小時可以拿幾學分？", "那要怎麼申請？")
+    assert procedure.kind == "answer" and docs(procedure) == ["nkust-mooc"] and procedure.details
+
+
+def test_another_school_with_a_topic_of_its_own_is_a_question_of_its_own(engine: Engine) -> None:
+    _, other = talk(engine, "高科大學習 9 小時可以拿幾學分？", "那東華的助教呢？")
+    assert other.kind == "answer" and docs(other)[0] == "ndhu-elearning" and "教學助理" in other.text
+
+
 def test_a_school_change_with_a_new_figure_keeps_the_topic(engine: Engine) -> None:
     answers = talk(engine, "東華遠距課修課 80 人，一學期助教經費最多多少？", "換成高科大開 7 週的磨課師呢？", "那東華呢？")
     assert [a.kind for a in answers] == ["calculation"] * 3
