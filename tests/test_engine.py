@@ -447,3 +447,11 @@ def test_a_count_said_in_words_and_a_total_said_with_its_figure_are_the_askers(e
     # 「共 54 小時」 and "54 class hours in total" are the total, not online hours
     ans = engine.answer(question)
     assert ans.kind == "calculation" and dict(ans.inputs) == inputs and figure in ans.direct
+
+
+@pytest.mark.parametrize("question", ["逢甲標竿課程 300 人，TA 可以有幾個？", "逢甲標竿課程 300 人，助教可以有幾個？"])
+def test_a_courses_enrolment_is_no_count_of_assistants_hired(engine: Engine, question: str) -> None:
+    # 「標竿課程 300 人」 is the course's students: the TA rule (one per 40), not 300 material assistants recruited
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "fcu_teaching_assistants" and ans.inputs.get("classroom_students") == "300"
+    assert "8" in ans.direct
