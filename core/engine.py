@@ -34,6 +34,7 @@ from core.talk import (
     language_request,
     looks_like_follow_up,
     reference,
+    without_follow_up_words,
     without_procedure_words,
 )
 from lang.numbers import format_number
@@ -392,9 +393,10 @@ class Engine:
         return not (ranked and self._matcher.confident(ranked[0]) and topic)
 
     def _own_words(self, nq: Normalised) -> int:
-        """How many characters of the message say what it asks, beyond schools, figures and words every clause shares."""
-        rest = self._matcher.strip(nq.content)
-        return len("".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%"))
+        """How many characters of the message say what it asks, beyond schools, figures, words every clause shares and
+        the words that mark a follow-up ("what about")."""
+        rest = self._matcher.strip(without_follow_up_words(nq.content))
+        return len("".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%?？"))
 
     def _continues_calculation(self, nq: Normalised, st: DialogueState) -> bool:
         """A short message naming no school whose best clause in the rule's document is one the last answer's rule
@@ -449,7 +451,7 @@ class Engine:
             if self._own_words(nq) >= 2 and not self._planner.read(nq.original)[1].quantities:
                 # 「那某校的助教呢？」 after credits: words of its own, and no figures, name another topic there: a
                 # question of its own (「換成某校開 7 週的磨課師呢？」 changes the figures of the same question).
-                mine = self._matcher.rank(nq.content, (school,), limit=1)
+                mine = self._matcher.rank(without_follow_up_words(nq.content), (school,), limit=1)
                 last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
                 if (mine and mine[0].specific > 0 and self._matcher.confident(mine[0]) and self._matcher.has_topic(nq.content, mine[0])
                         and not {mine[0].entry.topic, *mine[0].entry.topics} & last):
@@ -465,7 +467,7 @@ class Engine:
             calc = self._calculate_for_school(nq, st, school, content, lang, carried, topics)
             if calc is not None:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
-            ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics)
+            ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics, after_calculation=st.kind == "calculation" and st.calculator in self._rules)
             if ans.kind == "unknown":
                 if self._own_words(nq) > 4:
                     return None  # words of its own beyond the school (「那…哪門課最多人修？」): asked as it stands
@@ -663,14 +665,21 @@ class Engine:
             shown = raw
         return f"{shown} {unit}".strip() if unit not in ("元", "NT$") else f"NT${shown}"
 
-    def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str]) -> Answer:
+    def _for_school(self, question: str, content: str, school: str, lang: str, ctx: AnswerContext, nq: Normalised, topics: set[str],
+                    after_calculation: bool = False) -> Answer:
         """The last question about another school: its clause on the same topic, or a plain statement that its document
-        does not address it."""
+        does not address it. `after_calculation`: the last answer computed a figure, and that school has no rule on its
+        topic: only a clause on the topic that states a figure or a condition answers (a form's 「授課學分」 field, or the
+        best clause for the last question's other words, does not)."""
         every = self._matcher.rank(content, (school,), limit=40)
         ranked = [s for s in every if self._matcher.confident(s)]
         best_all = self._matcher.rank(content, None, limit=1)
         # The same topic in the other school's document is the same question, even in other words.
         same = [s for s in every if {s.entry.topic, *s.entry.topics} & topics and s.score >= self._matcher.threshold * 0.5]
+        if after_calculation:
+            same = [s for s in same if s.entry.facts or s.entry.condition]
+            if not same:
+                return self._not_addressed(question, school, lang, best_all)
         top = same[0] if same else (ranked[0] if ranked else None)
         if top is None or (not same and best_all and best_all[0].document != school and top.score < best_all[0].score * ELSEWHERE_RATIO):
             return self._not_addressed(question, school, lang, best_all)

@@ -148,6 +148,11 @@ def looks_like_follow_up(text: str) -> bool:
     return bool(_FOLLOW.search(t))
 
 
+def without_follow_up_words(text: str) -> str:
+    """The text without the words that mark a follow-up (那…呢, what about): what it asks of its own."""
+    return _FOLLOW.sub(" ", text).strip()
+
+
 def asks_procedure(text: str) -> bool:
     """Asks for a checklist: what to prepare, the steps, the forms."""
     return bool(_PROCEDURE.search(text))

@@ -53,6 +53,9 @@ def test_naming_another_school_runs_that_schools_rule_on_the_same_figures(engine
 @pytest.mark.parametrize("turns", [
     ("高科大學習 9 小時可以拿幾學分？", "那東華呢？"),
     ("How many credits for 9 hours of learning at NKUST?", "and NDHU?"),
+    # a form's 「授課學分」 field (on the topic, stating no rule) or the clause the other words find does not answer it
+    ("At NKUST, how many credits does 20 hours of online learning give?", "what about NDHU?"),
+    ("請問高科大的學生上完 12 小時的磨課師，可以抵多少學分", "東華也可以這樣算嗎？"),
 ])
 def test_a_calculation_asked_of_a_school_without_that_rule_is_not_another_rule_on_the_same_figures(engine: Engine, turns: tuple[str, str]) -> None:
     # 東華 has no rule on credits: its weekly-hours check also takes hours, but 9 hours of learning are not 9 a week.
