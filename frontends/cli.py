@@ -148,6 +148,7 @@ def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[s
         return 0
     lines = (line.rstrip("\r\n") for line in _lines(stdin))
     if workers > 1:
+        engine.prepare()  # once here rather than in every process forked to answer
         return _ask_parallel(answer, _clocked(lines), out, workers)
     for line, clock in _clocked(lines):
         out.write(answer(line, clock))

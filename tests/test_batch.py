@@ -44,6 +44,10 @@ class _Fake:
     def __init__(self, delay: float = 0.0):
         self.delay = delay
         self.asked = 0
+        self.prepared = 0  # in the process that calls `prepare` (the parent, before it forks)
+
+    def prepare(self) -> None:
+        self.prepared += 1
 
     def answer(self, question: str, context: Any = None) -> _Answer:
         self.asked += 1
@@ -220,3 +224,12 @@ def test_lines_reach_the_processes_as_they_were_read() -> None:
     lines = ["  two  spaces ", "a\ttab", "0.5 1 2", "surrogate \udcff here", "", "中文 問句？", "3 1.0 line"]
     answers = _ask(lines, 2, _Fake(delay=0.001))
     assert [a.rsplit(" | ", 1)[0] for a in answers] == lines
+
+
+def test_the_engine_is_prepared_once_before_the_processes_are_forked() -> None:
+    fake = _Fake()
+    _ask(["a", "b", "c"], workers=2, fake=fake)
+    assert fake.prepared == 1 and fake.asked == 0  # prepared in this process; the questions were answered in the forked ones
+    one = _Fake()
+    _ask(["a"], workers=1, fake=one)
+    assert one.prepared == 0  # a single process answers as it reads: nothing to share

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.engine import Engine
-from core.model import AnswerContext
+from core.kb import KnowledgeBase
+from core.model import Answer, AnswerContext
 from frontends.cli import ask_command, calc_command
 from frontends.console import run_console
-from lang.textnorm import fold
+from lang.textnorm import fold, to_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT.parent / "shared" / "examples" / "questions.jsonl"
@@ -455,3 +456,24 @@ def test_a_courses_enrolment_is_no_count_of_assistants_hired(engine: Engine, que
     ans = engine.answer(question)
     assert ans.kind == "calculation" and ans.calculator == "fcu_teaching_assistants" and ans.inputs.get("classroom_students") == "300"
     assert "8" in ans.direct
+
+
+def test_prepare_answers_the_examples_once_then_forgets_them(kb: KnowledgeBase) -> None:
+    from bootstrap import build_engine
+
+    fresh = build_engine(kb)
+    asked: list[str] = []
+    real = fresh.answer
+
+    def spy(question: str, context: AnswerContext | None = None) -> Answer:
+        asked.append(question)
+        return real(question, context)
+
+    fresh.answer = spy  # type: ignore[method-assign]
+    fresh.prepare()
+    fresh.prepare()  # once per engine
+    del fresh.answer
+    assert kb.smalltalk is not None and set(kb.smalltalk.examples_zh) <= set(asked) and set(kb.smalltalk.examples_en) <= set(asked)
+    assert any(to_simplified(q) != q and to_simplified(q) in asked for q in kb.smalltalk.examples_zh)
+    assert len(asked) == len(set(asked)) and not fresh._matcher._memo_rank  # what they left in the memos is forgotten
+    assert fresh.answer("高科大學習 9 小時可以拿幾學分？").direct == build_engine(kb).answer("高科大學習 9 小時可以拿幾學分？").direct
