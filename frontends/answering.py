@@ -15,6 +15,7 @@ holding the new engine; the old ones finish what they were sent, then exit.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import itertools
 import logging
@@ -153,11 +154,21 @@ class _Worker:
         self.process.join(0)  # reap it if it has ended (a daemon process is reaped at exit otherwise)
 
 
+FIRST_ANSWERS = 1024  # answers to a conversation's first question remembered here (a few megabytes)
+
+
 class AnswerProcesses:
-    """A few forked processes answering engine calls: `await call("converse", text, ctx, state, now, budget=10)`."""
+    """A few forked processes answering engine calls: `await call("converse", text, ctx, state, now, budget=10)`.
+
+    `converse` remembers the answers to questions that open a conversation (no earlier turn still in force): the
+    answer then depends only on the text, the asker's settings (default school, language) and the conversation's
+    language choice, so the same question from another chat is answered here, without a process, from the last
+    FIRST_ANSWERS ones. Forgotten when the engine is replaced."""
 
     def __init__(self, engine: Any, processes: int) -> None:
         self._engine = engine
+        self._firsts: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+        self.first_hits = 0
         self._size = max(1, processes)
         self._workers: list[_Worker] = []
         self._retiring: list[_Worker] = []  # processes of an engine replaced, finishing what they were sent
@@ -221,6 +232,22 @@ class AnswerProcesses:
             if not fut.done():
                 self._pick().send(rid, frame, fut)
 
+    async def converse(self, text: str, ctx: Any, state: Any, now: float, budget: float) -> tuple[Any, Any]:
+        """`engine.converse(text, ctx, state, now)` in a process, or a remembered answer to the same first question."""
+        key = None if state.fresh(now) else (text, ctx, state.lang, state.simplified)
+        hit = self._firsts.get(key) if key is not None else None
+        if hit is not None:
+            self._firsts.move_to_end(key)
+            self.first_hits += 1
+            ans, after = hit
+            return ans, dataclasses.replace(after, at=now)
+        ans, after = await self.call("converse", text, ctx, state, now, budget=budget, affinity=text)
+        if key is not None and after.at == now:
+            self._firsts[key] = (ans, after)
+            if len(self._firsts) > FIRST_ANSWERS:
+                self._firsts.popitem(last=False)
+        return ans, after
+
     async def call(self, method: str, *args: Any, budget: float, affinity: str | None = None) -> Any:
         """`engine.method(*args)` in a process; TimeoutError after `budget` seconds (its process is then replaced).
         `affinity`: calls with the same one go to the same process when it is not much busier (see `_pick`)."""
@@ -262,6 +289,7 @@ class AnswerProcesses:
     def replace(self, engine: Any) -> None:
         """Answer with this engine from now on: new processes hold it; the old ones finish their requests and exit."""
         self._engine = engine
+        self._firsts.clear()
         for w in self._workers:
             w.retiring = True
             if w.waiting:

@@ -198,3 +198,41 @@ async def test_the_same_question_goes_to_the_same_process_unless_it_is_much_busi
         await busy
     finally:
         pool.close()
+
+
+class ConversingEngine(FakeEngine):
+    """`converse` as the engine's: an answer saying which process gave it, and the state it leaves (answered at `now`)."""
+
+    def converse(self, text: str, ctx: object, state: object, now: float) -> tuple[tuple[str, int], object]:
+        from dataclasses import replace
+
+        from core.dialogue import DialogueState
+
+        return (f"{self.name}: {text}", os.getpid()), replace(DialogueState(question=text), at=now)
+
+
+async def test_a_first_question_asked_again_is_answered_from_memory_and_a_follow_up_never_is() -> None:
+    from dataclasses import replace
+
+    from core.dialogue import EMPTY, DialogueState
+    from core.model import AnswerContext
+
+    pool = AnswerProcesses(ConversingEngine(), 1)
+    try:
+        ctx = AnswerContext()
+        first, after = await pool.converse("高科大學分怎麼算", ctx, EMPTY, 100.0, budget=5)
+        again, after2 = await pool.converse("高科大學分怎麼算", ctx, EMPTY, 200.0, budget=5)  # another chat
+        assert again == first and pool.first_hits == 1 and after2.at == 200.0 and after.at == 100.0
+        expired = replace(DialogueState(question="earlier"), at=0.0)  # a conversation over: a first question again
+        assert (await pool.converse("高科大學分怎麼算", ctx, expired, 5000.0, budget=5))[0] == first and pool.first_hits == 2
+        # in a conversation, in another setting, or another language asked for: answered by the engine
+        going = replace(DialogueState(question="earlier"), at=190.0)
+        await pool.converse("高科大學分怎麼算", ctx, going, 200.0, budget=5)
+        await pool.converse("高科大學分怎麼算", AnswerContext(lang="en"), EMPTY, 200.0, budget=5)
+        await pool.converse("高科大學分怎麼算", ctx, replace(EMPTY, lang="en"), 200.0, budget=5)
+        assert pool.first_hits == 2
+        pool.replace(ConversingEngine("two"))  # a new knowledge base: nothing remembered of the old one
+        newer, _ = await pool.converse("高科大學分怎麼算", ctx, EMPTY, 300.0, budget=5)
+        assert newer[0] == "two: 高科大學分怎麼算" and pool.first_hits == 2
+    finally:
+        pool.close()

@@ -408,7 +408,7 @@ class LineBot:
         started = time.perf_counter()
         try:
             if self.answers is not None:
-                work = self.answers.call("converse", text, ctx, state, now, budget=self.answer_budget, affinity=text)
+                work = self.answers.converse(text, ctx, state, now, budget=self.answer_budget)
             else:
                 work = self.off_loop(lambda: self.engine.converse(text, ctx, state, now))
             ans, new_state = await self._with_loading(c, work)

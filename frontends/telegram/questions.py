@@ -33,7 +33,7 @@ async def answer_question(context: Ctx, target: Target, text: str, lang: str, sc
     typing = Typing(context, target.chat_id)
     try:
         started = time.perf_counter()
-        ans, state = await svc.ask("converse", text, AnswerContext(default_school=school, lang=lang), svc.sessions.get(key, now), now, affinity=text)
+        ans, state = await svc.converse(text, AnswerContext(default_school=school, lang=lang), svc.sessions.get(key, now), now)
         svc.sessions.put(key, state)
         qid = await _log(context, target, text, ans, (time.perf_counter() - started) * 1000)
     except TimeoutError:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from config import Config
-from core.dialogue import Sessions
+from core.dialogue import DialogueState, Sessions
 from core.engine import Engine
+from core.model import Answer, AnswerContext
 from frontends.answering import AnswerProcesses
 from storage.keys import derive, log_id
 from storage.repository import SafeRepository
@@ -143,6 +144,16 @@ class Services:
         if pool is not None:
             return await pool.call(method, *args, budget=self.answer_budget_s, affinity=affinity)
         return await self.work(getattr(self.engine, method), *args)
+
+    async def converse(self, text: str, ctx: AnswerContext, state: DialogueState, now: float) -> tuple[Answer, DialogueState]:
+        """A turn of a conversation answered (see `ask`); the answering processes remember first questions' answers."""
+        pool = self.shared_answers or self._answers
+        if pool is None and self.answer_processes > 0:
+            pool = self._answers = AnswerProcesses(self.engine, self.answer_processes)
+        if pool is not None:
+            found: tuple[Answer, DialogueState] = await pool.converse(text, ctx, state, now, budget=self.answer_budget_s)
+            return found
+        return await self.work(self.engine.converse, text, ctx, state, now)
 
     def install(self, engine: Engine) -> None:
         """Answer from this engine from now on (staff /reload): here, in the answering processes, and in the other
