@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -148,8 +149,11 @@ def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[s
         return 0
     lines = (line.rstrip("\r\n") for line in _lines(stdin))
     if workers > 1:
+        first = next(lines, None)
+        if first is None:
+            return 0  # no input: nothing to prepare, no process to start
         engine.prepare()  # once here rather than in every process forked to answer
-        return _ask_parallel(answer, _clocked(lines), out, workers)
+        return _ask_parallel(answer, _clocked(itertools.chain((first,), lines)), out, workers)
     for line, clock in _clocked(lines):
         out.write(answer(line, clock))
         out.flush()

@@ -233,3 +233,6 @@ def test_the_engine_is_prepared_once_before_the_processes_are_forked() -> None:
     one = _Fake()
     _ask(["a"], workers=1, fake=one)
     assert one.prepared == 0  # a single process answers as it reads: nothing to share
+    idle = _Fake()
+    assert ask_command(idle, [], False, stdin=io.StringIO(""), out=io.StringIO(), workers=2) == 0  # type: ignore[arg-type]
+    assert idle.prepared == 0  # no input: nothing prepared, no process started
