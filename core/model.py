@@ -318,6 +318,17 @@ def _body(direct: str, details: tuple[str, ...], steps: tuple[str, ...], checks:
     return out
 
 
+def also_names(citations: tuple[Citation, ...], most: int = 3) -> list[str]:
+    """How the clauses cited after the first are named in an "Also:" line (at most `most`), each once: by its label,
+    or by the clause itself when another cited clause shares the label (the items of one table row)."""
+    if not citations:
+        return []
+    rest = citations[1:1 + most]
+    labels = [citations[0].label or citations[0].clause, *(c.label or c.clause for c in rest)]
+    names = [c.clause if labels.count(label) > 1 and c.clause else label for c, label in zip(rest, labels[1:])]
+    return list(dict.fromkeys(names))
+
+
 def _citation_blocks(citations: tuple[Citation, ...], lang: str, also: bool = True) -> list[Block]:
     if not citations:
         return []
@@ -328,7 +339,7 @@ def _citation_blocks(citations: tuple[Citation, ...], lang: str, also: bool = Tr
         out.append(Block("status", (words(lang)["status"] + first.status,)))
     if also and len(citations) > 1:
         sep = ", " if lang == "en" else "、"
-        out.append(Block("also", (words(lang)["also"] + sep.join(c.label or c.clause for c in citations[1:4]),)))
+        out.append(Block("also", (words(lang)["also"] + sep.join(also_names(citations)),)))
     return out
 
 

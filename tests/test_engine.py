@@ -477,3 +477,11 @@ def test_prepare_answers_the_examples_once_then_forgets_them(kb: KnowledgeBase) 
     assert any(to_simplified(q) != q and to_simplified(q) in asked for q in kb.smalltalk.examples_zh)
     assert len(asked) == len(set(asked)) and not fresh._matcher._memo_rank  # what they left in the memos is forgotten
     assert fresh.answer("高科大學習 9 小時可以拿幾學分？").direct == build_engine(kb).answer("高科大學習 9 小時可以拿幾學分？").direct
+
+
+def test_the_also_line_names_each_clause_once_and_tells_a_table_rows_items_apart(engine: Engine) -> None:
+    ans = engine.answer("How many TAs can an FCU course with 130 classroom students have?")
+    also = next(line for line in ans.text.splitlines() if line.startswith("Also: "))
+    names = also.removeprefix("Also: ").split(", ")
+    assert len(names) == len(set(names)) == len(ans.citations[1:4])
+    assert ans.citations[0].label not in names  # not the cited clause's shared label again

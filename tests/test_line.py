@@ -662,3 +662,12 @@ async def test_questions_answered_in_answering_processes_are_the_same_answers(en
     finally:
         await harness.stop()
         pool.close()
+
+
+def test_the_also_line_of_a_flex_answer_names_each_clause_once(engine: Engine) -> None:
+    ans = engine.answer("How many TAs can an FCU course with 130 classroom students have?")
+    assert len({c.label for c in ans.citations}) < len(ans.citations)  # the items of one table row share a label
+    dumped = json.dumps(render.render_answer(ans, _sign, question_id=1).messages, ensure_ascii=False)
+    line = next(part for part in dumped.split('"text": "')[1:] if part.startswith("Also: ")).split('"')[0]
+    names = line.removeprefix("Also: ").split(", ")
+    assert len(names) == len(set(names)) and ans.citations[0].label not in names

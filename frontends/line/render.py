@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.model import Answer, Citation, Note, Section
+from core.model import Answer, Citation, Note, Section, also_names
 from core.render import blocks
 from lang.textnorm import to_simplified
 
@@ -214,7 +214,7 @@ def _citation(c: Citation, lang: str, simplified: bool, also: Sequence[Citation]
         out.append(_t(tr(lang, "注意：", "Note: ", simplified) + c.status, size="xxs", color=WARN))
     if also:
         sep = ", " if lang == "en" else "、"
-        out.append(_t(tr(lang, "另見：", "Also: ", simplified) + sep.join(x.label or x.clause for x in also[:3]), size="xxs", color=GRAY))
+        out.append(_t(tr(lang, "另見：", "Also: ", simplified) + sep.join(also_names((c, *also))), size="xxs", color=GRAY))
     return out
 
 
