@@ -485,3 +485,14 @@ def test_the_also_line_names_each_clause_once_and_tells_a_table_rows_items_apart
     names = also.removeprefix("Also: ").split(", ")
     assert len(names) == len(set(names)) == len(ans.citations[1:4])
     assert ans.citations[0].label not in names  # not the cited clause's shared label again
+
+
+@pytest.mark.parametrize("question, shown, hidden", [
+    ("How many TAs can an FCU course with 130 classroom students have?", "4 teaching assistant", "online tutor"),
+    ("逢甲線上註冊 1200 人，線上輔導助教幾名？", "線上輔導助教 3 名", "教學助理"),
+])
+def test_fcu_tas_for_one_kind_of_student_say_nothing_of_the_other(engine: Engine, question: str, shown: str, hidden: str) -> None:
+    # Only classroom students given: no "0 online tutors" (and the other way round)
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and shown in ans.direct
+    assert hidden not in ans.direct and not any(hidden in step for step in ans.steps)
