@@ -40,7 +40,7 @@ from core.talk import (
 from lang.numbers import format_number
 from lang.quantities import Quantity, Reading
 from lang.textnorm import collapse_ws, load_converters, to_simplified
-from rules.base import CalcError, num
+from rules.base import CalcError
 from rules.evaluate import Rule, format_value
 
 SUGGESTION_FLOOR = 0.22
@@ -460,26 +460,24 @@ class Engine:
                     return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if named and set(named) != set(st.schools):
             school = named[0]
+            last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
             if self._own_words(nq) >= 2 and not self._planner.read(nq.original)[1].quantities:
                 # 「那某校的助教呢？」 after credits: words of its own, and no figures, name another topic there: a
                 # question of its own (「換成某校開 7 週的磨課師呢？」 changes the figures of the same question).
                 mine = self._matcher.rank(without_follow_up_words(nq.content), (school,), limit=1)
-                last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
                 if (mine and mine[0].specific > 0 and self._matcher.confident(mine[0]) and self._matcher.has_topic(nq.content, mine[0])
                         and not {mine[0].entry.topic, *mine[0].entry.topics} & last):
                     return None
             name = self._compose.doc_name(school, lang)
             carried = f"Same question for {name}:" if en else f"延續上一題，改問{name}："
-            if st.kind == "calculation" and st.calculator in self._rules:
-                # A calculation asked again of another school is that school's rule on the same topic (credits are
-                # credits), not whatever rule its figures fit (9 hours of learning are not 9 hours a week).
-                topics = self._rule_topics(self._rules[st.calculator])
-            else:
-                topics = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
-            calc = self._calculate_for_school(nq, st, school, content, lang, carried, topics)
+            computed = st.kind == "calculation" and st.calculator in self._rules
+            # A calculation asked again of another school is that school's rule on the same topic (credits are
+            # credits), not whatever rule its figures fit (9 hours of learning are not 9 hours a week).
+            topics = self._rule_topics(self._rules[str(st.calculator)]) if computed else last
+            calc = self._calculate_for_school(nq, st, school, content, lang, carried, topics, same_topic_only=computed)
             if calc is not None:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
-            ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics, after_calculation=st.kind == "calculation" and st.calculator in self._rules)
+            ans = self._for_school(nq.original, content, school, lang, ctx, nq, topics, after_calculation=computed)
             if ans.kind == "unknown":
                 if self._own_words(nq) > 4:
                     return None  # words of its own beyond the school (「那…哪門課最多人修？」): asked as it stands
@@ -629,15 +627,17 @@ class Engine:
             matched=tuple(e.id for e in entries),
         )
 
-    def _calculate_for_school(self, nq: Normalised, st: DialogueState, school: str, content: str, lang: str, note: str, topics: set[str]) -> Answer | None:
+    def _calculate_for_school(self, nq: Normalised, st: DialogueState, school: str, content: str, lang: str, note: str, topics: set[str],
+                              same_topic_only: bool = False) -> Answer | None:
         """The last calculation through another school's own rule: the figures of the last question, read again for
         that school's rule by their units and cue words (修課 100 人 is the enrolment there too), with this message's
-        figures on top (「改成另一校呢？」, 「換成某校開 7 週呢？」); None when no rule of that school takes them."""
+        figures on top (「改成另一校呢？」, 「換成某校開 7 週呢？」); None when no rule of that school takes them.
+        `same_topic_only`: only a rule on one of `topics` is the same calculation (the last answer computed one)."""
         ranked = self._matcher.rank(f"{content} {nq.content}".strip(), (school,), limit=40)
         candidates = self._candidate_rules(ranked, (school,))
         if not candidates:
             return None
-        if st.kind == "calculation" and st.calculator in self._rules and topics:
+        if same_topic_only and topics:
             candidates = [(r, p) for r, p in candidates if self._rule_topics(r) & topics]
             if not candidates:
                 return None
