@@ -419,8 +419,7 @@ class Engine:
         rest = "".join(ch for ch in self._matcher.strip(nq.content) if not ch.isdigit() and ch not in " .,%")
         if len(rest) > 4:
             return False
-        ranked = self._matcher.rank(nq.content or nq.text, (rule.document,), limit=1)
-        return bool(ranked) and ranked[0].entry.id in {rule.entry, *rule.spec.applies} and self._stays_with(nq, rule.document)
+        return self._about_rule(nq, rule) and self._stays_with(nq, rule.document)
 
     def _about_rule(self, nq: Normalised, rule: Rule) -> bool:
         """The message's best clause in the rule's document is one the rule applies (「那如果申請延長呢？」 after a deadline

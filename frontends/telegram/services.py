@@ -134,19 +134,10 @@ class Services:
         """How a user or chat id appears in logs: a keyed hash."""
         return log_id(self.secret, raw)
 
-    async def ask(self, method: str, *args: Any, affinity: str | None = None) -> Any:
-        """`engine.method(*args)` in an answering process (the event loop keeps its core; an overrun is stopped), or
-        in a worker thread when there are none. Raises TimeoutError after `answer_budget_s`. `affinity`: the
-        question's text (the same question goes to the same process, which remembers its recent work)."""
-        pool = self.shared_answers or self._answers
-        if pool is None and self.answer_processes > 0:
-            pool = self._answers = AnswerProcesses(self.engine, self.answer_processes)
-        if pool is not None:
-            return await pool.call(method, *args, budget=self.answer_budget_s, affinity=affinity)
-        return await self.work(getattr(self.engine, method), *args)
-
     async def converse(self, text: str, ctx: AnswerContext, state: DialogueState, now: float) -> tuple[Answer, DialogueState]:
-        """A turn of a conversation answered (see `ask`); the answering processes remember first questions' answers."""
+        """A turn of a conversation answered in an answering process (the event loop keeps its core; an overrun is
+        stopped; the processes remember first questions' answers), or in a worker thread when there are none. Raises
+        TimeoutError after `answer_budget_s`."""
         pool = self.shared_answers or self._answers
         if pool is None and self.answer_processes > 0:
             pool = self._answers = AnswerProcesses(self.engine, self.answer_processes)
