@@ -218,6 +218,13 @@ class Engine:
         self._rules = dict(calculators)
         self._rule_homes = frozenset(r.entry for r in calculators.values())  # the clauses that set a rule
         self._planner = Planner(self._rules, normaliser.light, normaliser.base)
+        # Per clause, the rules that apply it, their documents and weights (the clause that sets a rule counts most).
+        self._applying: dict[str, tuple[tuple[str, str, float], ...]] = {}
+        for e in kb.entries:
+            found = tuple((n, self._rules[n].document, 1.0 if self._rules[n].entry == e.id else 0.85)
+                          for n in (*kb.rule_coverage.get(e.id, ()), *e.calculators) if n in self._rules)
+            if found:
+                self._applying[e.id] = found
 
     # --- conversation -----------------------------------------------------------------------------------
 
@@ -1002,12 +1009,10 @@ class Engine:
         for s in ranked[:40]:
             if s.score < floor:
                 break
-            for name in (*self._kb.rule_coverage.get(s.entry.id, ()), *s.entry.calculators):
-                rule = self._rules.get(name)
-                if rule is None or (schools and rule.document not in schools):
+            for name, document, own in self._applying.get(s.entry.id, ()):
+                if schools and document not in schools:
                     continue
-                weight = s.score * (1.0 if rule.entry == s.entry.id else 0.85)
-                prior[name] = max(prior.get(name, 0.0), weight)
+                prior[name] = max(prior.get(name, 0.0), s.score * own)
         return [(self._rules[n], p) for n, p in sorted(prior.items(), key=lambda kv: -kv[1])]
 
     def _calculate(self, nq: Normalised, ranked: list[Scored], schools: tuple[str, ...], lang: str, carried: dict[str, dict[str, str]] | None = None,

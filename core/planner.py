@@ -131,6 +131,7 @@ class Planner:
         self._plans: dict[Hashable, Plan | None] = {}  # recent plans (an answer may plan twice; a question asked again)
         self._kb_light: dict[str, str] = {}  # the rules' labels and units that only OpenCC converts, in light form
         self._kb_base: dict[str, str] = {}  # and in the matcher's form
+        self._needs_figure: dict[str, bool] = {}
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
                 self._cues[(rule.name, name)] = (
@@ -148,6 +149,11 @@ class Planner:
                     words.sort(key=lambda wv: -len(wv[0]))
                     self._aliases[(rule.name, name)] = words
             title = light(rule.title_zh)
+            # A rule that cannot run without a figure of the asker's: a required number, or a group of numbers one of
+            # which is required. No choice or yes/no named makes it a calculation for a question that gives none.
+            numbers = {n for n, spec in rule.inputs.items() if spec.type in ("number", "int")}
+            self._needs_figure[rule.name] = any(n in numbers and not rule.inputs[n].optional for n in rule.inputs) or any(
+                set(group) <= numbers for group in rule.spec.require)
             self._title_terms[rule.name] = frozenset(title[k:k + 2] for k in range(len(title) - 1)) | frozenset(
                 w for w in re.findall(r"[a-z]{3,}", light(rule.title_en)))
             self._out_labels[rule.name] = tuple(b for b in (self._base(o.label_zh) for o in rule.spec.outputs.values() if o.label_zh) if len(b) >= 2)
@@ -444,11 +450,16 @@ class Planner:
         candidates = list(candidates)
         top_prior = max((p for _, p in candidates), default=0.0)
         confirming = _confirms(text) and not asks_check(text)  # 「是 300 萬嗎」 confirms a rule; "is that allowed?" checks a plan
+        # No figure, no ordinal and no cap: nothing to solve for (see _inverse), and a rule runs on named choices alone
+        # only when it needs no figure and is close to the best candidate (below).
+        figureless = not merged.quantities and not split.quantities and not _SATURATE.search(text) and not _ordinals(text)
         options: list[tuple[float, Plan]] = []
         for rule, prior in candidates:
             mine = (carried or {}).get(rule.name)
             if not mine and prior < 0.35 * top_prior:
                 continue  # a cue word in passing does not bring in a rule the question is not about
+            if not mine and figureless and (prior < 0.6 * top_prior or self._needs_figure[rule.name]):
+                continue  # what binding it would find cannot make it a calculation
             reading = merged
             b = self.bind(rule, text, merged, mine)
             if merged is not split:
