@@ -68,20 +68,33 @@ def code_version(root: Path, parts: Iterable[str]) -> str:
     """A hash of the project's .py files under `parts` (folders or single files, relative to `root`), of this Python
     and of the libraries whose objects the cache holds."""
     import numpy
-    import pydantic
     import rapidfuzz
 
     from lang.textnorm import opencc_fingerprint
 
     h = hashlib.sha256(FORMAT)
     h.update(f"{sys.implementation.cache_tag} {sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
-    h.update(f"numpy {numpy.__version__} pydantic {pydantic.VERSION} rapidfuzz {rapidfuzz.__version__} opencc {opencc_fingerprint()}".encode())
+    h.update(f"numpy {numpy.__version__} rapidfuzz {rapidfuzz.__version__} opencc {opencc_fingerprint()}".encode())
+    h.update(f"pydantic {_package_file('pydantic', 'version.py')}".encode())  # it validated what is kept: not imported
     files: list[Path] = []
     for part in parts:
         path = root / part
         files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else [])
     _hash_files(h, root, files)
     return h.hexdigest()
+
+
+def _package_file(package: str, name: str) -> str:
+    """A SHA-256 of one file of an installed package, found without importing the package; empty if not found."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            return ""
+        return hashlib.sha256((Path(spec.origin).parent / name).read_bytes()).hexdigest()
+    except (OSError, ImportError, ValueError):
+        return ""
 
 
 def cache_key(knowledge_dir: Path, code: str) -> str:

@@ -15,9 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
-
-from rules.pickling import restore
+from rules.pickling import CompactPickle, restore
 
 _ATOMS = (str, int, float, bool, Decimal)
 
@@ -47,11 +45,10 @@ class Sharer:
             else:
                 key = (type(value), value)
             return self._one(key, lambda: value)
-        if isinstance(value, BaseModel):
+        if isinstance(value, CompactPickle):
             fields = {name: self._share(v) for name, v in value.__dict__.items()}
-            names = tuple(sorted(value.model_fields_set))
-            key = (type(value), names, tuple((name, id(v)) for name, v in fields.items()))
-            return self._one(key, lambda: restore(type(value), fields, names))
+            key = (type(value), tuple((name, id(v)) for name, v in fields.items()))
+            return self._one(key, lambda: restore(type(value), fields))
         if isinstance(value, dict):
             items = [(self._share(k), self._share(v)) for k, v in value.items()]
             key = (dict, tuple((id(k), id(v)) for k, v in items))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from lang.numbers import NumberError, parse_number
 from core.compact import Sharer
@@ -108,9 +107,11 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _validate(model: type[BaseModel], data: Any, name: str) -> tuple[Any, list[Problem]]:
+def _validate(model: type[Any], data: Any, name: str) -> tuple[Any, list[Problem]]:
+    from core.validation import ValidationError, validate  # pydantic: only when validating
+
     try:
-        return model.model_validate(data), []
+        return validate(model, data), []
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -349,7 +350,7 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
     return CheckReport(problems=problems, coverage=coverage, kb=kb)
 
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 def _load_optional(path: Path, root: Path, model: type[M], problems: list[Problem]) -> M | None:
@@ -441,7 +442,7 @@ def _load_rules(
             if failures:
                 continue
             # kept for answering: without its test rows (run above, and by every `check`), its parts shared
-            rules[spec.id] = Rule(share(spec.model_copy(update={"tests": ()})), doc_id, bound, units, share(rule_file.choice_sets))
+            rules[spec.id] = Rule(share(dataclasses.replace(spec, tests=())), doc_id, bound, units, share(rule_file.choice_sets))
             for entry_id in (spec.entry, *spec.applies, *(ref.partition(".")[0] for ref in spec.facts.values())):
                 applied.setdefault(entry_id, [])
                 if spec.id not in applied[entry_id]:

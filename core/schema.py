@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import re
+from dataclasses import field
 from decimal import Decimal
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from lang.numbers import NumberError, parse_chinese_integer
-from rules.pickling import CompactPickle
+from rules.pickling import CompactPickle, schema as _schema
+
+if TYPE_CHECKING:  # the constraints are read by pydantic when validating (core/validation.py), never at run time
+    from pydantic import AfterValidator, Field
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _SNAKE = r"^[a-z][a-z0-9_]*$"
 
 
-class _Frozen(CompactPickle, BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
+class _Frozen(CompactPickle):
+    """A frozen schema model: a plain dataclass at run time; pydantic validates it from YAML (core/validation.py)."""
 
 
+@_schema
 class DocDate(_Frozen):
     """One date a document carries, as written and in ROC and ISO form."""
 
     event: Literal["passed", "amended", "promulgated", "issued", "approved", "trip", "reported"]
-    roc: str = Field(pattern=r"^\d{2,3}\.\d{2}(\.\d{2})?$")
-    iso: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")
-    text: str = Field(min_length=1)
+    roc: Annotated[str, Field(pattern=r"^\d{2,3}\.\d{2}(\.\d{2})?$")]
+    iso: Annotated[str, Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$")]
+    text: Annotated[str, Field(min_length=1)]
 
 
+@_schema
 class LineRange(_Frozen):
     """Source lines that no entry needs to cover, and why."""
 
-    lines: str = Field(pattern=r"^\d+(-\d+)?$")
+    lines: Annotated[str, Field(pattern=r"^\d+(-\d+)?$")]
     reason: Literal["blank", "title", "signature", "image", "form-blank", "date-line"]
 
     def span(self) -> range:
@@ -39,27 +43,29 @@ class LineRange(_Frozen):
         return range(int(first), int(last or first) + 1)
 
 
+@_schema
 class Document(_Frozen):
     """A source document."""
 
-    id: str = Field(pattern=_ID)
-    role: Literal["university", "ministry", "report"] = Field(description="who issues it: a university's rules, a ministry's call, or a report")
-    name_zh: str = Field(min_length=1, description="the issuer's short name as people say it")
-    name_en: str = Field(min_length=1, description="the same in English")
+    id: Annotated[str, Field(pattern=_ID)]
+    role: Annotated[Literal["university", "ministry", "report"], Field(description="who issues it: a university's rules, a ministry's call, or a report")]
+    name_zh: Annotated[str, Field(min_length=1, description="the issuer's short name as people say it")]
+    name_en: Annotated[str, Field(min_length=1, description="the same in English")]
     title_zh: str
     title_en: str
     short_zh: str
     short_en: str
     issuer_zh: str
     issuer_en: str
-    kind: str = Field(min_length=1, description="the kind of document as it calls itself")
-    dates: tuple[DocDate, ...] = Field(min_length=1)
-    citation_date: str = Field(description="the date shown in citations, ROC form as written")
+    kind: Annotated[str, Field(min_length=1, description="the kind of document as it calls itself")]
+    dates: Annotated[tuple[DocDate, ...], Field(min_length=1)]
+    citation_date: Annotated[str, Field(description="the date shown in citations, ROC form as written")]
     status_zh: str | None = None
     status_en: str | None = None
     source: str
 
 
+@_schema
 class DocumentsFile(_Frozen):
     """knowledge/documents.yaml."""
 
@@ -69,22 +75,29 @@ class DocumentsFile(_Frozen):
 _FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
+def _number_or_fraction(value: int | float | str) -> int | float | str:
+    if isinstance(value, str):
+        m = _FRACTION.match(value)
+        if not m or int(m.group(2)) == 0:
+            raise ValueError(f'{value!r} is neither a number nor a fraction such as "2/3"')
+    return value
+
+
+def _no_blank(value: tuple[str, ...]) -> tuple[str, ...]:
+    if any(not item.strip() for item in value):
+        raise ValueError("blank item")
+    return value
+
+
+@_schema
 class Fact(_Frozen):
     """A number a clause states, by name: a plain number, or a fraction written "2/3" (三分之二) kept exact."""
 
-    name: str = Field(pattern=_SNAKE)
-    value: int | float | str = Field(description='a number (140000, 0.5) or a fraction "numerator/denominator" (三分之二 → "2/3")')
-    unit: str = Field(min_length=1)
-    text: str | None = Field(default=None, description="the figure as written in the quote")
-
-    @field_validator("value")
-    @classmethod
-    def _number_or_fraction(cls, value: int | float | str) -> int | float | str:
-        if isinstance(value, str):
-            m = _FRACTION.match(value)
-            if not m or int(m.group(2)) == 0:
-                raise ValueError(f'{value!r} is neither a number nor a fraction such as "2/3"')
-        return value
+    name: Annotated[str, Field(pattern=_SNAKE)]
+    value: Annotated[int | float | str, Field(description='a number (140000, 0.5) or a fraction "numerator/denominator" (三分之二 → "2/3")'),
+                     AfterValidator(_number_or_fraction)]
+    unit: Annotated[str, Field(min_length=1)]
+    text: Annotated[str | None, Field(description="the figure as written in the quote")] = None
 
     def decimal(self) -> Decimal:
         """The value as a Decimal; a fraction is the quotient in the current decimal context (the evaluator binds facts
@@ -96,68 +109,66 @@ class Fact(_Frozen):
         return Decimal(str(self.value))
 
 
+@_schema
 class Entry(_Frozen):
     """One clause of a document with its answer, questions and facts."""
 
-    id: str = Field(pattern=_ID)
-    clause: str = Field(min_length=1)
-    path: tuple[str, ...] = Field(min_length=1)
-    title: str = Field(min_length=1)
-    title_en: str = Field(min_length=1)
+    id: Annotated[str, Field(pattern=_ID)]
+    clause: Annotated[str, Field(min_length=1)]
+    path: Annotated[tuple[str, ...], Field(min_length=1)]
+    title: Annotated[str, Field(min_length=1)]
+    title_en: Annotated[str, Field(min_length=1)]
     heading: bool = False
-    quote: str = Field(min_length=2)
-    answer_zh: str = Field(min_length=2)
-    answer_en: str = Field(min_length=2)
-    questions_zh: tuple[str, ...] = Field(min_length=3)
-    questions_en: tuple[str, ...] = Field(min_length=1)
-    keywords: tuple[str, ...] = Field(min_length=1)
-    aliases: tuple[str, ...] = ()
+    quote: Annotated[str, Field(min_length=2)]
+    answer_zh: Annotated[str, Field(min_length=2)]
+    answer_en: Annotated[str, Field(min_length=2)]
+    questions_zh: Annotated[tuple[str, ...], Field(min_length=3), AfterValidator(_no_blank)]
+    questions_en: Annotated[tuple[str, ...], Field(min_length=1), AfterValidator(_no_blank)]
+    keywords: Annotated[tuple[str, ...], Field(min_length=1), AfterValidator(_no_blank)]
+    aliases: Annotated[tuple[str, ...], AfterValidator(_no_blank)] = ()
     facts: tuple[Fact, ...] = ()
     related: tuple[str, ...] = ()
     calculators: tuple[str, ...] = ()
-    topic: str | None = Field(default=None, pattern=_ID)
+    topic: Annotated[str | None, Field(pattern=_ID)] = None
     note_zh: str | None = None
     note_en: str | None = None
-    topics: tuple[str, ...] = Field(default=(), description="further topics the clause rules on, besides `topic`")
-    row_label: str | None = Field(default=None, description="a table row's label as the source writes it")
-    cells: dict[str, str] = Field(default={}, description="a table row's cells by column header, each verbatim from the quote; empty cells left out")
-    maint_note: str | None = Field(default=None, description="a note for maintainers (sources, conversion artefacts); never shown to users")
-    condition: bool = Field(default=False, description="the clause states a condition a plan can be checked against (even without a figure)")
-    no_rule: str | None = Field(default=None, description="maintainers' reason why no rule definition applies this clause's figures")
-
-    @field_validator("questions_zh", "questions_en", "keywords", "aliases")
-    @classmethod
-    def _no_blank(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not item.strip() for item in value):
-            raise ValueError("blank item")
-        return value
+    topics: Annotated[tuple[str, ...], Field(description="further topics the clause rules on, besides `topic`")] = ()
+    row_label: Annotated[str | None, Field(description="a table row's label as the source writes it")] = None
+    cells: Annotated[dict[str, str], Field(description="a table row's cells by column header, each verbatim from the quote; empty cells left out")] = field(default_factory=dict)
+    maint_note: Annotated[str | None, Field(description="a note for maintainers (sources, conversion artefacts); never shown to users")] = None
+    condition: Annotated[bool, Field(description="the clause states a condition a plan can be checked against (even without a figure)")] = False
+    no_rule: Annotated[str | None, Field(description="maintainers' reason why no rule definition applies this clause's figures")] = None
 
 
+@_schema
 class EntryFile(_Frozen):
     """knowledge/entries/<document>.yaml."""
 
-    document: str = Field(pattern=_ID)
+    document: Annotated[str, Field(pattern=_ID)]
     uncovered_ok: tuple[LineRange, ...] = ()
-    entries: tuple[Entry, ...] = Field(min_length=1)
+    entries: Annotated[tuple[Entry, ...], Field(min_length=1)]
 
 
+@_schema
 class Institution(_Frozen):
     """A university, college or body the knowledge base does not cover (or covers only as a report's subject)."""
 
-    name_zh: str = Field(min_length=1, description="the official or usual name")
+    name_zh: Annotated[str, Field(min_length=1, description="the official or usual name")]
     name_en: str = ""
-    aliases: tuple[str, ...] = Field(default=(), description="short names, English names, abbreviations (北科, NTUT)")
+    aliases: Annotated[tuple[str, ...], Field(description="short names, English names, abbreviations (北科, NTUT)")] = ()
     kind: Literal["university", "college", "body", "platform"] = "university"
     region: Literal["taiwan", "mainland", "hongkong", "abroad"] = "taiwan"
-    mentioned_by: tuple[str, ...] = Field(default=(), description="documents that talk about it (a report on a cooperation with it)")
+    mentioned_by: Annotated[tuple[str, ...], Field(description="documents that talk about it (a report on a cooperation with it)")] = ()
 
 
+@_schema
 class GazetteerFile(_Frozen):
     """knowledge/gazetteer.yaml: institutions the knowledge base does not cover, so that a question naming one is refused by name."""
 
     institutions: tuple[Institution, ...]
 
 
+@_schema
 class ProcedureItem(_Frozen):
     """One step or document of a procedure, resting on a clause."""
 
@@ -166,28 +177,31 @@ class ProcedureItem(_Frozen):
     entry: str
 
 
+@_schema
 class Procedure(_Frozen):
     """An ordered checklist of one document: what to prepare, the steps, the deadlines, the committees."""
 
-    id: str = Field(pattern=_ID)
-    document: str = Field(pattern=_ID)
+    id: Annotated[str, Field(pattern=_ID)]
+    document: Annotated[str, Field(pattern=_ID)]
     title_zh: str
     title_en: str
-    triggers: tuple[str, ...] = Field(default=(), description="words of a question that ask for this checklist (要準備, 步驟, 流程, 文件)")
-    items: tuple[ProcedureItem, ...] = Field(min_length=1)
+    triggers: Annotated[tuple[str, ...], Field(description="words of a question that ask for this checklist (要準備, 步驟, 流程, 文件)")] = ()
+    items: Annotated[tuple[ProcedureItem, ...], Field(min_length=1)]
 
 
+@_schema
 class Definition(_Frozen):
     """A term a document defines itself, with the clauses that define it."""
 
     term_zh: str
     term_en: str
     aliases: tuple[str, ...] = ()
-    entries: tuple[str, ...] = Field(min_length=0, description="the defining clauses, one per document at most; empty when no document defines it")
+    entries: Annotated[tuple[str, ...], Field(min_length=0, description="the defining clauses, one per document at most; empty when no document defines it")]
     undefined_zh: str = ""
     undefined_en: str = ""
 
 
+@_schema
 class ConversationFile(_Frozen):
     """knowledge/conversation.yaml: procedures and definitions the documents spell out."""
 
@@ -195,33 +209,36 @@ class ConversationFile(_Frozen):
     definitions: tuple[Definition, ...] = ()
 
 
+@_schema
 class SmallTalk(_Frozen):
     """A kind of small talk: the phrases that are it, and replies in both languages."""
 
-    id: str = Field(pattern=_ID)
-    phrases: tuple[str, ...] = Field(min_length=1)
+    id: Annotated[str, Field(pattern=_ID)]
+    phrases: Annotated[tuple[str, ...], Field(min_length=1)]
     reply_zh: str
     reply_en: str
-    examples: bool = Field(default=True, description="add two or three example questions to the reply")
+    examples: Annotated[bool, Field(description="add two or three example questions to the reply")] = True
 
 
+@_schema
 class SmallTalkFile(_Frozen):
     """knowledge/smalltalk.yaml."""
 
     kinds: tuple[SmallTalk, ...]
-    examples_zh: tuple[str, ...] = Field(min_length=2)
-    examples_en: tuple[str, ...] = Field(min_length=2)
+    examples_zh: Annotated[tuple[str, ...], Field(min_length=2)]
+    examples_en: Annotated[tuple[str, ...], Field(min_length=2)]
 
 
+@_schema
 class Glossary(_Frozen):
     """Synonyms and names the matcher uses."""
 
     schools: dict[str, tuple[str, ...]]
-    mentions: dict[str, tuple[str, ...]] = {}
+    mentions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     uncovered_bodies: tuple[str, ...]
     out_of_scope: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...]
-    typos: dict[str, str] = {}
+    typos: dict[str, str] = field(default_factory=dict)
     stopwords: tuple[str, ...] = ()
 
 

@@ -1,19 +1,19 @@
-"""Compact pickling of the frozen schema models, for the knowledge cache (core/cache.py), and the restricted
-unpickler both of the project's pickle readers share (the cache; the answering processes, frontends/answering.py).
+"""The frozen schema models (core/schema.py, rules/spec.py) as plain dataclasses, their compact pickling for the
+knowledge cache (core/cache.py), and the restricted unpickler both of the project's pickle readers share (the cache;
+the answering processes, frontends/answering.py).
 
-Pydantic pickles a model as a state dictionary of four items (its fields, the set of the fields that were set, its
-extra and private values) restored by a Python `__setstate__`; a knowledge base holds hundreds of thousands of small
-frozen models (entries, facts, rule steps, test rows), each with its own set of field names. Here a model is pickled
-as its class, its field values and the names of the fields that were set; when restored, models of one class with the
-same names share one set of names (pydantic copies that set before changing it, in `model_copy`, and frozen models
-never change it otherwise), which saves a tenth of the memory and of the time to read a large knowledge base.
+A schema model is a frozen, keyword-only dataclass: answering only reads its fields, so a process that loads a
+validated knowledge base from the cache never imports pydantic (a tenth of a second at every start). pydantic
+validates the same classes from the YAML files (core/validation.py), reading the constraints written in their
+annotations and the configuration set here. A model is pickled as its class and its field values.
 """
 
 from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 OUR_PACKAGES = ("core", "rules", "lang")
 STANDARD_GLOBALS: Mapping[str, frozenset[str]] = {
@@ -24,27 +24,33 @@ STANDARD_GLOBALS: Mapping[str, frozenset[str]] = {
     "rules.pickling": frozenset({"restore"}),  # the frozen schema models (below)
 }
 
-_NAMES: dict[tuple[type, tuple[str, ...]], set[str]] = {}
+# pydantic's configuration of every schema model (a ConfigDict, read only when validating): no field the schema does
+# not name, and text fields stripped of surrounding whitespace.
+PYDANTIC_CONFIG: Mapping[str, Any] = {"extra": "forbid", "str_strip_whitespace": True}
+
+_T = TypeVar("_T")
 
 
-def restore(cls: Any, values: dict[str, Any], names: tuple[str, ...]) -> Any:
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def schema(cls: type[_T]) -> type[_T]:
+    """Make a class a frozen schema model: a frozen, keyword-only dataclass that pydantic validates with
+    PYDANTIC_CONFIG."""
+    setattr(cls, "__pydantic_config__", PYDANTIC_CONFIG)
+    return dataclass(frozen=True, kw_only=True)(cls)
+
+
+def restore(cls: Any, values: dict[str, Any]) -> Any:
     """A frozen model from what `CompactPickle.__reduce__` wrote."""
     obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", values)
-    shared = _NAMES.get((cls, names))
-    if shared is None:
-        shared = _NAMES.setdefault((cls, names), set(names))
-    object.__setattr__(obj, "__pydantic_fields_set__", shared)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
     return obj
 
 
 class CompactPickle:
-    """Mixed into a frozen pydantic model (extra fields forbidden, no private attributes): pickled compactly."""
+    """The base of the frozen schema models: pickled as their class and field values."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (restore, (type(self), self.__dict__, tuple(sorted(self.__pydantic_fields_set__))))  # type: ignore[attr-defined]
+        return (restore, (type(self), self.__dict__))
 
 
 class RestrictedUnpickler(pickle.Unpickler):

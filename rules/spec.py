@@ -12,13 +12,15 @@ operations). Strings that are not names are written `{str: text}`.
 
 from __future__ import annotations
 
+from dataclasses import field
 from decimal import Decimal
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from rules.base import INPUT_PLACES
-from rules.pickling import CompactPickle
+from rules.pickling import CompactPickle, schema as _schema
+
+if TYPE_CHECKING:  # the constraints are read by pydantic when validating (core/validation.py), never at run time
+    from pydantic import Field
 
 Expr = Any  # validated by rules.validate: number | name | {op: args}
 
@@ -30,10 +32,11 @@ InputType = Literal["number", "int", "choice", "bool", "date", "list", "text"]
 NoteKind = Literal["reading", "warning", "note", "unstated"]
 
 
-class _Frozen(CompactPickle, BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True)
+class _Frozen(CompactPickle):
+    """A frozen schema model: a plain dataclass at run time; pydantic validates it from YAML (core/validation.py)."""
 
 
+@_schema
 class ChoiceSpec(_Frozen):
     """One allowed value of a choice input: its labels and the words that name it in a question."""
 
@@ -42,11 +45,12 @@ class ChoiceSpec(_Frozen):
     aliases: tuple[str, ...] = ()
 
 
+@_schema
 class InputSpec(_Frozen):
     """One input of a rule."""
 
     type: InputType
-    unit: str | None = Field(default=None, description="canonical unit for binding a question's figure: hour, week, month, TWD, person, course, ...")
+    unit: Annotated[str | None, Field(description="canonical unit for binding a question's figure: hour, week, month, TWD, person, course, ...")] = None
     label_zh: str
     label_en: str
     unit_zh: str = ""
@@ -58,39 +62,42 @@ class InputSpec(_Frozen):
     default: Any = None
     help_zh: str = ""
     help_en: str = ""
-    cues: tuple[str, ...] = Field(default=(), description="words near a figure that bind it to this input")
-    avoid: tuple[str, ...] = Field(default=(), description="words near a figure that rule it out for this input; for a yes/no input, words that say no")
-    choices: str | dict[str, ChoiceSpec] | None = Field(default=None, description="a choice set's name (choice_sets) or the choices inline")
+    cues: Annotated[tuple[str, ...], Field(description="words near a figure that bind it to this input")] = ()
+    avoid: Annotated[tuple[str, ...], Field(description="words near a figure that rule it out for this input; for a yes/no input, words that say no")] = ()
+    choices: Annotated[str | dict[str, ChoiceSpec] | None, Field(description="a choice set's name (choice_sets) or the choices inline")] = None
 
 
+@_schema
 class StepSpec(_Frozen):
     """One computation: binds `let` to the value of an expression; its text is shown as a step when given."""
 
-    let: str = Field(pattern=_SNAKE)
+    let: Annotated[str, Field(pattern=_SNAKE)]
     value: Expr
     when: Expr = None
     show: Expr = None
     unit: str | None = None
-    choices: str | None = Field(default=None, description="a choice set (choice_sets) whose labels show this step's value, a choice's key")
+    choices: Annotated[str | None, Field(description="a choice set (choice_sets) whose labels show this step's value, a choice's key")] = None
     cite: str | tuple[str, ...] | None = None
     zh: str | None = None
     en: str | None = None
 
 
+@_schema
 class CheckSpec(_Frozen):
     """A condition of the rule checked against the asker's plan; runs only when its inputs are given."""
 
-    id: str = Field(pattern=_SNAKE)
+    id: Annotated[str, Field(pattern=_SNAKE)]
     test: Expr
     when: Expr = None
-    guideline: bool = Field(default=False, description="為原則 / 為宜: guidance, not a hard rule")
+    guideline: Annotated[bool, Field(description="為原則 / 為宜: guidance, not a hard rule")] = False
     cite: str | tuple[str, ...] | None = None
-    label_zh: str = Field(description="the condition in a few words; may fill {name} from facts and inputs")
+    label_zh: Annotated[str, Field(description="the condition in a few words; may fill {name} from facts and inputs")]
     label_en: str
-    zh: str = Field(description="what is required and what the plan has")
+    zh: Annotated[str, Field(description="what is required and what the plan has")]
     en: str
 
 
+@_schema
 class NoteSpec(_Frozen):
     """A note shown with the result: the reading taken, a warning, a figure the document does not state."""
 
@@ -101,6 +108,7 @@ class NoteSpec(_Frozen):
     en: str
 
 
+@_schema
 class ConstraintSpec(_Frozen):
     """A condition on the inputs themselves; when it fails the rule cannot run and names the input."""
 
@@ -111,6 +119,7 @@ class ConstraintSpec(_Frozen):
     allowed: str = ""
 
 
+@_schema
 class OutputSpec(_Frozen):
     """A figure of the result."""
 
@@ -121,6 +130,7 @@ class OutputSpec(_Frozen):
     show: bool = True
 
 
+@_schema
 class AnswerSpec(_Frozen):
     """The one-sentence result; the first whose names are all known (and whose `when` holds) is used."""
 
@@ -129,43 +139,46 @@ class AnswerSpec(_Frozen):
     en: str
 
 
+@_schema
 class TestRow(_Frozen):
     """Inputs and the figures they must give, or the input a CalcError must name."""
 
-    given: dict[str, Any] = {}
-    expect: dict[str, Any] = {}
+    given: dict[str, Any] = field(default_factory=dict)
+    expect: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     note: str = ""
 
 
+@_schema
 class RuleSpec(_Frozen):
     """One rule definition."""
 
-    id: str = Field(pattern=_SNAKE)
-    entry: str = Field(pattern=_ENTRY, description="the clause that sets the rule; cited first")
-    applies: tuple[str, ...] = Field(default=(), description="other clauses whose figures or conditions this rule applies")
+    id: Annotated[str, Field(pattern=_SNAKE)]
+    entry: Annotated[str, Field(pattern=_ENTRY, description="the clause that sets the rule; cited first")]
+    applies: Annotated[tuple[str, ...], Field(description="other clauses whose figures or conditions this rule applies")] = ()
     title_zh: str
     title_en: str
     description_zh: str = ""
     description_en: str = ""
     examples: tuple[str, ...] = ()
-    facts: dict[str, str] = Field(default={}, description="local name → entry-id.fact_name")
-    inputs: dict[str, InputSpec] = {}
-    require: tuple[tuple[str, ...], ...] = Field(default=(), description="groups of inputs of which at least one must be given")
+    facts: Annotated[dict[str, str], Field(description="local name → entry-id.fact_name")] = field(default_factory=dict)
+    inputs: dict[str, InputSpec] = field(default_factory=dict)
+    require: Annotated[tuple[tuple[str, ...], ...], Field(description="groups of inputs of which at least one must be given")] = ()
     require_zh: str = ""
     require_en: str = ""
     constraints: tuple[ConstraintSpec, ...] = ()
     steps: tuple[StepSpec, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     notes: tuple[NoteSpec, ...] = ()
-    outputs: dict[str, OutputSpec] = {}
-    answer: tuple[AnswerSpec, ...] = Field(min_length=1)
-    tests: tuple[TestRow, ...] = Field(min_length=1)
+    outputs: dict[str, OutputSpec] = field(default_factory=dict)
+    answer: Annotated[tuple[AnswerSpec, ...], Field(min_length=1)]
+    tests: Annotated[tuple[TestRow, ...], Field(min_length=1)]
 
 
+@_schema
 class RuleFile(_Frozen):
     """knowledge/rules/<document>.yaml."""
 
-    document: str = Field(pattern=_ENTRY)
-    choice_sets: dict[str, dict[str, ChoiceSpec]] = {}
-    rules: tuple[RuleSpec, ...] = Field(min_length=1)
+    document: Annotated[str, Field(pattern=_ENTRY)]
+    choice_sets: dict[str, dict[str, ChoiceSpec]] = field(default_factory=dict)
+    rules: Annotated[tuple[RuleSpec, ...], Field(min_length=1)]

@@ -48,7 +48,7 @@ def test_models_are_rebuilt_equal_and_shared() -> None:
     step = StepSpec(let="total", value=_line_dict(mul=_line_list("hours", "rate")))
     again = StepSpec(let="total", value={"mul": ["hours", "rate"]})
     shared = share(step)
-    assert type(shared) is StepSpec and shared == again and shared.model_fields_set == step.model_fields_set
+    assert type(shared) is StepSpec and shared == again
     assert share(again) is shared
     assert type(shared.value) is dict and type(shared.value["mul"]) is list
     other = share(AnswerSpec(zh="共 {total}", en="{total} in all"))

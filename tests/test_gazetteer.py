@@ -10,6 +10,7 @@ import pytest
 from core.kb import KnowledgeBase
 from core.normalize import Normaliser
 from core.schema import GazetteerFile, Institution
+from core.validation import validate
 from core.yamlload import load_yaml
 
 GAZETTEER = Path(__file__).resolve().parent.parent / "knowledge" / "gazetteer.yaml"
@@ -40,7 +41,7 @@ def by_name(kb: KnowledgeBase) -> dict[str, Institution]:
 def test_the_gazetteer_loads_with_the_knowledge_base(kb: KnowledgeBase) -> None:
     data, problems = load_yaml(GAZETTEER, "knowledge/gazetteer.yaml")
     assert problems == []
-    parsed = GazetteerFile.model_validate(data)
+    parsed = validate(GazetteerFile, data)
     assert kb.institutions == parsed.institutions
     taiwan = [i for i in kb.institutions if i.region == "taiwan" and i.kind in ("university", "college")]
     assert len(taiwan) >= 140, "every university and college in Taiwan"

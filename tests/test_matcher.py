@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def _scaled(kb: KnowledgeBase, copies: int) -> KnowledgeBase:
     entry_document = dict(kb.entry_document)
     for k in range(1, copies):
         for e in kb.entries:
-            new = e.model_copy(update={"id": f"{e.id}-x{k}"})
+            new = dataclasses.replace(e, id=f"{e.id}-x{k}")
             entries.append(new)
             entry_document[new.id] = kb.entry_document[e.id]
     return KnowledgeBase(

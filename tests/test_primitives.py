@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.validation import validate
 from rules.base import CalcError
 from rules.evaluate import Rule
 from rules.ops import ARITY, OPS, ArgError, OpError, Outcome, register
@@ -38,7 +39,7 @@ def probe() -> Iterator[None]:
 
 
 def _rule(steps: list[dict[str, Any]], outputs: dict[str, Any]) -> Rule:
-    spec = RuleSpec.model_validate({
+    spec = validate(RuleSpec, {
         "id": "probe_rule", "entry": "x-1", "title_zh": "測試", "title_en": "probe",
         "inputs": {"n": {"type": "number", "min": -10, "max": 10, "label_zh": "數", "label_en": "n"}},
         "steps": steps, "outputs": outputs, "answer": [{"zh": "結果 {out}", "en": "result {out}"}], "tests": [{"given": {"n": 1}}],

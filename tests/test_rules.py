@@ -10,11 +10,11 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from bootstrap import load_knowledge
 from core.kb import check
 from core.schema import Fact
+from core.validation import ValidationError, validate
 from lang.dates import Term
 from rules.base import CalcError
 from rules.evaluate import PRECISION, Rule, format_value
@@ -48,7 +48,8 @@ def test_fraction_fact_is_exact_where_it_matters() -> None:
 @pytest.mark.parametrize("bad", ["2/0", "x/3", "2/3/4", "-2/3", "two thirds", ""])
 def test_malformed_fraction_is_refused(bad: str) -> None:
     with pytest.raises(ValidationError):
-        Fact(name="share", value=bad, unit="fraction")
+        validate(Fact, {"name": "share", "value": bad, "unit": "fraction"})
+    assert validate(Fact, {"name": "share", "value": " 2 / 3 ", "unit": "fraction"}).value == "2 / 3"
 
 
 def test_plain_numbers_are_unchanged() -> None:

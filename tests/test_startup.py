@@ -54,7 +54,7 @@ def test_loading_pauses_the_collector_and_restores_it(tmp_path: Path) -> None:
         gc.enable()
 
 
-def test_a_start_from_the_cache_validates_nothing_parses_no_yaml_and_loads_no_opencc_for_a_traditional_question(tmp_path: Path) -> None:
+def test_a_start_from_the_cache_validates_nothing_imports_no_pydantic_parses_no_yaml_and_loads_no_opencc_for_a_traditional_question(tmp_path: Path) -> None:
     env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
     probe = [sys.executable, "-c", PROBE, "ask", "高科大學習 9 小時可以拿幾學分？"]
     first = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -63,10 +63,11 @@ def test_a_start_from_the_cache_validates_nothing_parses_no_yaml_and_loads_no_op
     again = subprocess.run(probe, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "0.5" in again.stdout
-    code = "import sys, bot; bot.main(sys.argv[1:]); print(); print(sorted(m for m in sys.modules if m in ('rules.validate', 'opencc', 'jieba', 'yaml')))"
+    code = ("import sys, bot; bot.main(sys.argv[1:]); print(); "
+            "print(sorted(m for m in sys.modules if m in ('rules.validate', 'core.validation', 'pydantic', 'opencc', 'jieba', 'yaml')))")
     again = subprocess.run([sys.executable, "-c", code, "ask", "高科大學習 9 小時可以拿幾學分？"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert again.stdout.strip().splitlines()[-1] == "[]"  # no validation, no YAML, no OpenCC: a Traditional question needs none
+    assert again.stdout.strip().splitlines()[-1] == "[]"  # no validation (no pydantic), no YAML, no OpenCC: a Traditional question needs none
 
 
 def test_traditional_questions_load_no_opencc_for_the_knowledge_bases_own_words(tmp_path: Path) -> None:
