@@ -276,6 +276,8 @@ class Engine:
             ans = self._chat(text, kind, lang)
             return self._finish(ans, simple, nq.truncated), replace(st, at=now)
         ref = reference(said)
+        if ref == "repeat":
+            return self._finish(self._repeat(text, st, ctx, lang), simple, nq.truncated), replace(st, at=now)
         if ref is not None and st.entries:
             ans = self._reference(text, ref, st, lang)
             return self._finish(ans, simple, nq.truncated), replace(st, at=now)
@@ -347,6 +349,17 @@ class Engine:
         note = "Same question, in English:" if lang == "en" else "延續上一題，改以中文回答："
         again = replace(again, question=text, notes=(Note("carried", note), *again.notes))
         return self._finish(again, simple), nxt
+
+    def _repeat(self, text: str, st: DialogueState, ctx: AnswerContext, lang: str) -> Answer:
+        """「可以再說一次嗎」: the last answer again (rebuilt from what it rested on); with none, say so and offer examples
+        (never a clause the words happen to match)."""
+        en = lang == "en"
+        again = self._rebuild(st, lang, ctx) if st.question else None
+        if again is None:
+            reply = ("There is no earlier answer in this conversation to repeat. Ask me a question, for example:" if en
+                     else "這段對話還沒有可以再說一次的回答。請直接提問，例如：")
+            return self._compose.chat(text, reply, self._examples(lang)[:3], lang)
+        return replace(again, question=text, notes=(Note("carried", "Your last answer again:" if en else "上一題的回答，再說一次："), *again.notes))
 
     def _rebuild(self, st: DialogueState, lang: str, ctx: AnswerContext) -> Answer | None:
         """The last answer again, in another language (from what it rested on, not by re-reading its text)."""

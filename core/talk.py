@@ -31,6 +31,14 @@ _LANG_WORDS: tuple[tuple[LangRequest, re.Pattern[str]], ...] = (
 # The last answer, asked about again: its clause, its text verbatim, who handles it.
 _REF_CLAUSE = re.compile(r"^(?:這是|那是|是)?(?:哪一?條|哪條|第幾條|哪個條文|什麼條文|出處|根據|依據)(?:規定|條文|呢|是什麼|在哪)?|^(?:which|what) (?:clause|article|rule)|^(?:source|where does (?:it|this) say)", re.I)
 _REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|全文|完整條文)|^(?:show me )?(?:the )?(?:original|full) text|^quote", re.I)
+# 「可以再說一次嗎」, 「沒看懂，再講一遍」, "say that again": the last answer once more (a whole message, nothing else asked).
+_REF_REPEAT = re.compile(
+    r"^(?:我?(?:沒聽清楚|沒看清楚|沒看懂|看不懂|聽不懂)[，,、 ]*)?(?:可以|能|能不能|可不可以|請|麻煩|拜託)?[你您]?"
+    r"(?:再|重新|重)(?:(?:說明|說|講|回答|答|解釋|講解|貼|發|傳)(?:一次|一遍|一下)?|一次|一遍)(?:好嗎|好不好|可以嗎|嗎|吧|呢)?$"
+    r"|^(?:sorry,? )?(?:(?:can|could|would) you |please )?(?:please )?(?:say (?:that|it) again|repeat(?: that| it| the (?:last )?answer)?)(?: please)?$"
+    r"|^(?:come again|again)$",
+    re.I,
+)
 _REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
 
 # A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成另一校的話呢？」, "what about 12?").
@@ -124,12 +132,16 @@ def language_request(text: str) -> LangRequest | None:
     return None
 
 
-Reference = Literal["clause", "source", "office"]
+Reference = Literal["clause", "source", "office", "repeat"]
 
 
 def reference(text: str) -> Reference | None:
-    """A message that asks about the last answer itself (its clause, its text, who handles it)."""
+    """A message that asks about the last answer itself (its clause, its text, who handles it) or for it again."""
     t = to_traditional(unicodedata.normalize("NFKC", text).strip().strip("。.!！?？~～ "))
+    if len(t) > 60:
+        return None
+    if _REF_REPEAT.match(t):
+        return "repeat"
     if len(t) > 30:
         return None
     if _REF_SOURCE.match(t):

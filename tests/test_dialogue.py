@@ -151,6 +151,35 @@ def test_references_point_at_the_last_answer(engine: Engine) -> None:
     assert quote.citations[0].entry == first.citations[0].entry
 
 
+def test_asked_to_say_it_again_the_bot_repeats_the_last_answer_in_the_language_asked(engine: Engine) -> None:
+    first, again, hans = talk(engine, "高科大學習 9 小時可以拿幾學分？", "可以再說一次嗎？", "请再说一遍")
+    assert again.kind == first.kind == "calculation" and again.direct == first.direct and again.figures == first.figures
+    assert [c.entry for c in again.citations] == [c.entry for c in first.citations]
+    assert "再說一次" in again.text and "再说一次" in hans.text and [f.value for f in hans.figures] == [f.value for f in first.figures]
+    clause, en = talk(engine, "逢甲標竿課程錄製鐘點費怎麼算？", "sorry, could you say that again?")
+    assert en.lang == "en" and [c.entry for c in en.citations] == [c.entry for c in clause.citations]
+
+
+@pytest.mark.parametrize("text", ["可以再說一次嗎", "再講一遍", "say that again"])
+def test_asked_to_say_it_again_with_nothing_said_the_bot_says_so_and_cites_nothing(engine: Engine, text: str) -> None:
+    (ans,) = talk(engine, text)
+    assert ans.kind == "chat" and not ans.citations and not ans.figures
+
+
+@pytest.mark.parametrize("text", ["可以再說一次嗎", "沒看懂，再講一遍", "再一次", "請重新說明一次", "Could you repeat that?", "again"])
+def test_a_request_to_say_it_again_is_read_as_one(text: str) -> None:
+    from core.talk import reference
+
+    assert reference(text) == "repeat"
+
+
+@pytest.mark.parametrize("text", ["再加 3 小時呢", "再多 30 人", "再說，補助多少？", "一次可以申請幾門？", "repeat courses count?"])
+def test_a_message_that_asks_something_else_is_no_request_to_repeat(text: str) -> None:
+    from core.talk import reference
+
+    assert reference(text) != "repeat"
+
+
 def test_the_state_expires_after_fifteen_minutes_of_silence(engine: Engine) -> None:
     _, state = engine.converse("高科大磨課師 9 小時可以拿幾學分？", AnswerContext(), EMPTY, 0.0)
     assert state.fresh(60.0) and not state.fresh(15 * 60 + 1.0)
