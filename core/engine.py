@@ -132,6 +132,19 @@ def _past_notes(plan: Plan, ans: Answer) -> Answer:
     return replace(ans, notes=(*ans.notes, Note("reading", text)))
 
 
+def _added_notes(plan: Plan, ans: Answer) -> Answer:
+    """Say how a figure added to the last one (「再加 3 小時」 after 9 hours) was worked out (9 + 3 = 12)."""
+    if not plan.bound.added:
+        return ans
+    en = ans.lang == "en"
+    said = ("; " if en else "；").join(
+        f"“{raw}” as {format_number(Decimal(base))} + {format_number(Decimal(plus))} = {format_number(Decimal(total))}" if en
+        else f"「{raw}」以 {format_number(Decimal(base))} + {format_number(Decimal(plus))} = {format_number(Decimal(total))} 計"
+        for raw, base, plus, total in plan.bound.added)
+    text = f"Worked out with {said}: added to the figure of the last question." if en else f"{said}（加在上一題的數字上）。"
+    return replace(ans, notes=(*ans.notes, Note("reading", text)))
+
+
 def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
     """The next state, remembering the last answer's figures as the previous ones."""
     before = tuple(("prev_fig", v) for k, v in st.extra if k == "fig")
@@ -1079,7 +1092,7 @@ class Engine:
             solved = self._planner.solve(rule, params, name, output, target)
             if solved is not None:
                 try:
-                    return _past_notes(plan, self._compose.solved(question, rule, params, solved, lang, note))
+                    return _added_notes(plan, _past_notes(plan, self._compose.solved(question, rule, params, solved, lang, note)))
                 except CalcError:
                     pass
         if plan.intent == "sum" and plan.parts:
@@ -1089,7 +1102,7 @@ class Engine:
                 each = []
             if each:
                 summed = self._compose.summed(question, rule, each, lang, note)
-                return replace(_past_notes(plan, summed), inputs=dict(plan.parts[0].params), intent="sum")
+                return replace(_added_notes(plan, _past_notes(plan, summed)), inputs=dict(plan.parts[0].params), intent="sum")
         if plan.intent == "compare" and plan.compare is not None:
             choice, values = plan.compare
             runs = []
@@ -1136,7 +1149,7 @@ class Engine:
             given = "、".join(plan.bound.rough) if not en else ", ".join(plan.bound.rough)
             ans = replace(ans, notes=(*ans.notes, Note("reading", f"Worked out with your rough figure ({given}) as it is; the result changes if the actual figure differs."
                                                      if en else f"依您提供的約略數字（{given}）計算；實際數字不同時，結果可能不同。")))
-        ans = _past_notes(plan, ans)
+        ans = _added_notes(plan, _past_notes(plan, ans))
         if plan.intent == "check" and ans.checks:
             failed = [c for c in ans.checks if not c.passed]
             if failed:

@@ -69,6 +69,7 @@ class Bound:
     missing: int = 0  # required inputs the question leaves out
     rough: tuple[str, ...] = ()  # figures the asker gave as rough ones (大概 8 小時), as written
     beyond: tuple[tuple[str, str], ...] = ()  # (as written, value used): 「超過 1,000 人」 worked out as 1,001
+    added: tuple[tuple[str, str, str, str], ...] = ()  # (as written, carried, added, total): 「再加 3 小時」 on 9 is 12
 
     @property
     def score(self) -> float:
@@ -281,6 +282,7 @@ class Planner:
         taken: set[str] = set()
         rough: list[str] = []
         beyond: list[tuple[str, str]] = []
+        added: list[tuple[str, str, str, str]] = []
         alternatives = {n: set(g) - {n} for g in rule.spec.require for n in g}
         # Without cue words, a figure in a follow-up replaces the carried figure it is most like (「改成 9 萬」 after a
         # budget of 200 萬 with 12 萬 of equipment is the equipment).
@@ -289,6 +291,13 @@ class Planner:
                 continue
             q = reading.quantities[i]
             params[name] = _raw(q, rule.inputs[name].type, rule.inputs[name].unit)
+            base = (carried or {}).get(name)
+            if base is not None and rule.inputs[name].type in ("number", "int") and _increases(text, q):
+                # 「再加 3 小時呢」, "3 more hours?" after 9 hours: the carried figure and this one, added up.
+                total = _sum(base, params[name])
+                if total is not None:
+                    added.append((q.raw, base, params[name], total))
+                    params[name] = total
             if _ABOUT.search(text[max(0, q.start - 4):q.start]):
                 rough.append(q.raw)
             past = _past_threshold(rule, name, q, text)
@@ -310,7 +319,7 @@ class Planner:
                     params[k] = v
         unused = sum(1 for i, q in enumerate(reading.quantities) if i not in used and q.kind != "number")
         missing = len(rule.missing(params))
-        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough), tuple(beyond))
+        return Bound(rule, params, frozenset(used), cued, figures, unused, choices, missing, tuple(rough), tuple(beyond), tuple(added))
 
     def _named_after(self, rule: Rule, name: str, text: str, end: int, high: int | None) -> float:
         """1.5 when one of the few words after a figure without a unit is a cue word or the unit of this input ("4
@@ -1246,6 +1255,24 @@ def _longest_shared(label: str, window: str) -> int:
         if any(label[k:k + n] in window and sum(ch.isalpha() for ch in label[k:k + n]) >= 2 for k in range(len(label) - n + 1)):
             return n
     return 0
+
+
+_INCREASE = re.compile(r"(?:再多|又多|再加|多加|增加|(?<![最至頂不很許太])多|another|additional|extra|(?<![a-z])add)\s*$", re.I)
+_INCREASE_IN = re.compile(r"^\S+\s*(?:more|extra|additional)\b", re.I)  # "3 more hours" (read as one figure)
+
+
+def _increases(text: str, q: Quantity) -> bool:
+    """The figure is an amount added to one given before (「再加 3 小時」, 「多 30 人」, "3 more hours", "another 2 weeks")."""
+    return bool(_INCREASE.search(text[max(0, q.start - 12):q.start]) or _INCREASE_IN.match(q.raw))
+
+
+def _sum(a: str, b: str) -> str | None:
+    """Two raw input figures added up, as a raw figure; None when either is no number."""
+    try:
+        total = Decimal(a) + Decimal(b)
+    except ArithmeticError:
+        return None
+    return format(total.normalize(), "f") if total == total.to_integral_value() else format(total, "f")
 
 
 def _likeness(q: Quantity, carried: str | None) -> float:

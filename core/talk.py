@@ -33,7 +33,7 @@ _REF_CLAUSE = re.compile(r"^(?:這是|那是|是)?(?:哪一?條|哪條|第幾條
 _REF_SOURCE = re.compile(r"^(?:給我|看|請給|顯示)?(?:原文|條文原文|全文|完整條文)|^(?:show me )?(?:the )?(?:original|full) text|^quote", re.I)
 # 「可以再說一次嗎」, 「沒看懂，再講一遍」, "say that again": the last answer once more (a whole message, nothing else asked).
 _REF_REPEAT = re.compile(
-    r"^(?:我?(?:沒聽清楚|沒看清楚|沒看懂|看不懂|聽不懂)[，,、 ]*)?(?:可以|能|能不能|可不可以|請|麻煩|拜託)?[你您]?"
+    r"^(?:(?:不好意思|抱歉|歹勢|對不起)[，,、 ]*)?(?:我?(?:沒聽清楚|沒看清楚|沒看懂|看不懂|聽不懂)[，,、 ]*)?(?:可以|能|能不能|可不可以|請|麻煩|拜託)?[你您]?"
     r"(?:再|重新|重)(?:(?:說明|說|講|回答|答|解釋|講解|貼|發|傳)(?:一次|一遍|一下)?|一次|一遍)(?:好嗎|好不好|可以嗎|嗎|吧|呢)?$"
     r"|^(?:sorry,? )?(?:(?:can|could|would) you |please )?(?:please )?(?:say (?:that|it) again|repeat(?: that| it| the (?:last )?answer)?)(?: please)?$"
     r"|^(?:come again|again)$",

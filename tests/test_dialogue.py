@@ -166,7 +166,7 @@ def test_asked_to_say_it_again_with_nothing_said_the_bot_says_so_and_cites_nothi
     assert ans.kind == "chat" and not ans.citations and not ans.figures
 
 
-@pytest.mark.parametrize("text", ["可以再說一次嗎", "沒看懂，再講一遍", "再一次", "請重新說明一次", "Could you repeat that?", "again"])
+@pytest.mark.parametrize("text", ["可以再說一次嗎", "不好意思可以再說一次嗎", "抱歉，我沒看懂，可以再講一遍嗎", "沒看懂，再講一遍", "再一次", "請重新說明一次", "Could you repeat that?", "again"])
 def test_a_request_to_say_it_again_is_read_as_one(text: str) -> None:
     from core.talk import reference
 
@@ -178,6 +178,22 @@ def test_a_message_that_asks_something_else_is_no_request_to_repeat(text: str) -
     from core.talk import reference
 
     assert reference(text) != "repeat"
+
+
+@pytest.mark.parametrize("more", ["再加 3 小時呢？", "如果再多三小時呢", "那多 3 小時呢", "what about 3 more hours?", "and another 3 hours?"])
+def test_a_figure_said_as_more_is_added_to_the_last_one_and_the_reading_is_stated(engine: Engine, more: str) -> None:
+    first, second = talk(engine, "高科大學習 9 小時可以拿幾學分？", more)
+    assert second.kind == "calculation" and second.calculator == first.calculator
+    assert second.inputs["hours"] == "12" and first.inputs["hours"] == "9"
+    assert any(n.kind == "reading" and "9 + 3 = 12" in n.text for n in second.notes)
+
+
+def test_figures_added_turn_after_turn_add_up_and_a_figure_without_more_replaces(engine: Engine) -> None:
+    _, more, again, most = talk(engine, "逢甲標竿課程開 8 週、線上註冊 1200 人，線上輔導鐘點費有幾小時？", "那多 300 人呢", "再多 500 人呢？", "那最多 300 人呢？")
+    assert more.inputs["online_enrolment"] == "1500" and again.inputs["online_enrolment"] == "2000"
+    assert most.inputs["online_enrolment"] == "300" and not any("+" in n.text for n in most.notes if n.kind == "reading")
+    _, rough = talk(engine, "高科大學習 9 小時可以拿幾學分？", "那差不多 3 小時呢？")
+    assert rough.inputs["hours"] == "3"
 
 
 def test_the_state_expires_after_fifteen_minutes_of_silence(engine: Engine) -> None:
