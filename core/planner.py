@@ -398,6 +398,8 @@ class Planner:
             return -1.0
         if any(_word_at(after, w, 0) for w in avoid if len(w) >= 2) and cue_at is None:
             return -1.0
+        if cue_at is None and _covered_after(after, end - start, reach, cues, avoid):
+            return -1.0  # "a 15-minute unit video": the cue 「video」 after it is part of an avoid word 「unit video」
         best = 0.0
         if cue_at is not None:
             best = 2.0 + 1.0 / (1 + cue_at)  # nearer is stronger
@@ -1259,6 +1261,16 @@ def _longest_shared(label: str, window: str) -> int:
 
 _INCREASE = re.compile(r"(?:再多|又多|再加|多加|增加|(?<![最至頂不很許太])多|another|additional|extra|(?<![a-z])add)\s*$", re.I)
 _INCREASE_IN = re.compile(r"^\S+\s*(?:more|extra|additional)\b", re.I)  # "3 more hours" (read as one figure)
+
+
+def _covered_after(after: str, own: int, reach: int, cues: tuple[str, ...], avoid: tuple[str, ...]) -> bool:
+    """Every cue word after a figure (beyond its own words, within reach) lies inside an avoid word found there: the
+    words name something else (「單元影片」 is no weekly total of 「影片」)."""
+    spans = [(a, a + len(w)) for w in avoid if len(w) >= 2 and own <= (a := after.find(w, own)) < reach]
+    if not spans:
+        return False
+    found = [(c, c + len(w)) for w in cues if own <= (c := after.find(w, own)) < reach]
+    return bool(found) and all(any(a <= c and e <= b for a, b in spans) for c, e in found)
 
 
 def _increases(text: str, q: Quantity) -> bool:

@@ -477,8 +477,8 @@ class Rule:
         if checks:
             failed = [c for c in checks if not c.passed]
             if failed:
-                env.values["verdict_zh"] = "不符合：" + "；".join(c.label_zh + ("（原則）" if c.guideline else "") for c in failed)
-                env.values["verdict_en"] = "does not comply: " + "; ".join(c.label_en + (" (as a rule)" if c.guideline else "") for c in failed)
+                env.values["verdict_zh"] = "不符合：" + "；".join(c.label_zh + ("（非硬性規定）" if c.guideline else "") for c in failed)
+                env.values["verdict_en"] = "does not comply: " + "; ".join(c.label_en + (" (a guideline, not a hard rule)" if c.guideline else "") for c in failed)
             else:
                 env.values["verdict_zh"] = "符合" + ("（" + "、".join(c.label_zh for c in checks) + "）")
                 env.values["verdict_en"] = "complies (" + "; ".join(c.label_en for c in checks) + ")"

@@ -496,3 +496,15 @@ def test_fcu_tas_for_one_kind_of_student_say_nothing_of_the_other(engine: Engine
     ans = engine.answer(question)
     assert ans.kind == "calculation" and shown in ans.direct
     assert hidden not in ans.direct and not any(hidden in step for step in ans.steps)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_guideline_the_clause_writes_as_preferable_is_marked_not_binding_without_misquoting_it(engine: Engine, lang: str) -> None:
+    """「長度不超過十分鐘為宜」 is a guideline: the verdict says it is not a hard rule, and never calls it 「為原則」."""
+    q = "高科大磨課師一支單元影片錄 15 分鐘可以嗎？" if lang == "zh" else "NKUST MOOC: is a 15-minute unit video OK?"
+    ans = engine.answer(q)
+    failed = [c for c in ans.checks if not c.passed]
+    assert ans.kind == "calculation" and failed and all(c.guideline for c in failed)
+    quoted = "".join(c.quote for c in ans.citations)
+    assert "為宜" in quoted and "為原則" not in ans.text.replace(quoted, "").replace("每門課程以 2 至 9 週為原則", "")
+    assert ("非硬性規定" in ans.text) if lang == "zh" else ("not a hard rule" in ans.text)
