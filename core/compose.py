@@ -17,7 +17,7 @@ from lang.numbers import format_number
 from lang.textnorm import collapse_ws, to_simplified
 from rules.evaluate import RuleResult, format_value, template_names
 
-_SENTENCE = re.compile(r"^(.+?[。！？]|.+?[.!?](?=\s|$))")
+_SENTENCE = re.compile(r"^(.+?[。！？]|.+?(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bNo)[.!?](?=\s|$))")  # "e.g. 30 minutes" goes on
 
 
 def first_sentence(text: str, limit: int = 90) -> str:

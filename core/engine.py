@@ -30,6 +30,7 @@ from core.talk import (
     asks_how_computed,
     asks_procedure,
     asks_to_add,
+    asks_which_more,
     defines_only,
     language_request,
     looks_like_follow_up,
@@ -865,10 +866,31 @@ class Engine:
             name = self._compose.doc_name(school, lang)
             parts.append(f"{name}: its document does not address this." if en else f"{name}：文件沒有提到這件事。")
         head = ("Compared: " if en else "比較：") + ("; " if en else "；").join(p.rstrip("。.；; ") for p in parts)
+        unstated = self._unstated(found, lang) if asks_which_more(nq.text) else []
+        if unstated:
+            # 「哪個比較多」 where a document leaves out a figure the amount depends on: no verdict, and why.
+            why = ("; " if en else "；").join(u.rstrip("。. ") for u in unstated)
+            head = (f"Which is more cannot be told from the documents ({why}). " if en else f"無法從文件直接判斷哪個較多（{why}）。") + head
         ans = self._compose.several(nq.original, found, lang, head, columns=columns)
         if len(found) == 1:
             return replace(ans, kind="answer")
         return ans
+
+    def _unstated(self, found: list[tuple[Entry, float]], lang: str) -> list[str]:
+        """For each clause, the figures it leaves out that the rules applying it say are unstated (「附表只規定倍數，
+        未規定鐘點費單價」), with its document's name."""
+        en = lang == "en"
+        out: list[str] = []
+        for e, _ in found:
+            for name, _doc, _own in self._applying.get(e.id, ()):
+                for note in self._rules[name].spec.notes:
+                    text = note.en if en else note.zh
+                    cited = note.cite if isinstance(note.cite, str) else (note.cite[0] if note.cite else self._rules[name].entry)
+                    if note.kind == "unstated" and cited == e.id and "{" not in text:
+                        said = f"{self._compose.doc_name(self._kb.entry_document[e.id], lang)}{': ' if en else '：'}{text}"
+                        if said not in out:
+                            out.append(said)
+        return out[:2]
 
     def _compare_calculations(self, nq: Normalised, schools: tuple[str, ...], lang: str, said: tuple[str, ...] = ()) -> Answer | None:
         """The same figures through each named school's own rule, side by side; None when no school's rule takes them.

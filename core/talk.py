@@ -210,6 +210,14 @@ def asks_comparison(text: str) -> bool:
     return bool(_COMPARE.search(text))
 
 
+_WHICH_MORE = re.compile(r"哪(?:個|一個|間|一間|校|一校|邊)(?:比較|較|會)?(?:多|少|高|低|划算|優渥)|誰(?:比較|較)?(?:多|少|高|低)|(?:which|who) (?:is|one|school|gives|pays|offers) (?:\w+ )?(?:more|higher|less|lower|bigger|better)", re.I)
+
+
+def asks_which_more(text: str) -> bool:
+    """Asks which of the things named gives more (「哪個比較多」, "which pays more"): a verdict, not only the rules."""
+    return bool(_WHICH_MORE.search(to_traditional(text)))
+
+
 # Each of several named things asked about: 分別, 各自, 各怎麼, respectively, each, both.
 _EACH = re.compile(r"分別|各自|各(?:是|有|要|能|可|怎|為|多|幾)|兩者|兩邊|respectively|\beach\b|\bboth\b", re.I)
 

@@ -508,3 +508,25 @@ def test_a_guideline_the_clause_writes_as_preferable_is_marked_not_binding_witho
     quoted = "".join(c.quote for c in ans.citations)
     assert "為宜" in quoted and "為原則" not in ans.text.replace(quoted, "").replace("每門課程以 2 至 9 週為原則", "")
     assert ("非硬性規定" in ans.text) if lang == "zh" else ("not a hard rule" in ans.text)
+
+
+@pytest.mark.parametrize("q", ["高科大跟逢甲的錄製鐘點費哪個比較多？", "Which pays more for recording videos, NKUST or FCU?"])
+def test_which_is_more_where_a_document_leaves_out_the_rate_says_it_cannot_be_told_and_why(engine: Engine, q: str) -> None:
+    ans = engine.answer(q)
+    assert {c.document for c in ans.citations} == {"nkust-mooc", "fcu-mooc-reward"}
+    fcu = "逢甲" if ans.lang == "zh" else "FCU"
+    verdict = ans.direct.split("比較：" if ans.lang == "zh" else "Compared:")[0]
+    assert fcu in verdict and ("無法" in verdict or "cannot be told" in verdict)
+    assert ("單價" in verdict) if ans.lang == "zh" else ("hourly rate" in verdict)
+
+
+def test_a_comparison_that_asks_no_verdict_gets_none(engine: Engine) -> None:
+    ans = engine.answer("高科大跟逢甲的錄製鐘點費有什麼不同？")
+    assert ans.direct.startswith("比較：") and "無法" not in ans.direct
+
+
+def test_a_first_sentence_runs_past_an_abbreviation() -> None:
+    from core.compose import first_sentence
+
+    assert first_sentence("Up to NT$5,000 an hour (e.g. 30 minutes: NT$2,500). It counts.") == "Up to NT$5,000 an hour (e.g. 30 minutes: NT$2,500)."
+    assert first_sentence("每小時至多 5,000 元。另有上限。") == "每小時至多 5,000 元。"
