@@ -164,10 +164,23 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def looks_simplified(text: str) -> bool:
-    """True when converting to Traditional changes the text (it held Simplified forms)."""
+    """True when the text is written in Simplified: converting it to Traditional changes it, and changes more of its
+    characters than converting it to Simplified would. (Traditional text can hold a character OpenCC reads as
+    Simplified: 「抵免系上必修」 becomes 「繫上」; it still has far more characters that only Traditional writes.)"""
     if not _CJK.search(text):
         return False
-    return unify_variants(to_traditional(text)) != unify_variants(text)
+    base = unify_variants(text)
+    traditional = unify_variants(to_traditional(text))
+    if traditional == base:
+        return False
+    simplified = unify_variants(to_simplified(text))
+    if len(traditional) != len(base) or len(simplified) != len(base):
+        return True  # a phrase converted to another length: counted as before, Simplified
+    return _changed(base, traditional) > _changed(base, simplified)
+
+
+def _changed(a: str, b: str) -> int:
+    return sum(1 for x, y in zip(a, b) if x != y)
 
 
 def is_mostly_english(text: str) -> bool:

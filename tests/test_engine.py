@@ -530,3 +530,8 @@ def test_a_first_sentence_runs_past_an_abbreviation() -> None:
 
     assert first_sentence("Up to NT$5,000 an hour (e.g. 30 minutes: NT$2,500). It counts.") == "Up to NT$5,000 an hour (e.g. 30 minutes: NT$2,500)."
     assert first_sentence("每小時至多 5,000 元。另有上限。") == "每小時至多 5,000 元。"
+
+
+def test_a_traditional_question_opencc_would_change_gets_a_traditional_answer(engine: Engine) -> None:
+    ans = engine.answer("請問高科大磨課師的學分可以抵免系上必修嗎")
+    assert ans.citations and "學分" in ans.direct and "学分" not in ans.direct

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lang.textnorm as textnorm
-from lang.textnorm import to_traditional
+from lang.textnorm import looks_simplified, to_simplified, to_traditional
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,3 +89,11 @@ def test_a_traditional_question_does_not_load_opencc() -> None:
     probe = "import sys; from lang.textnorm import to_traditional as t; print(t('高科大学习'), 'opencc' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.stdout.strip() == "高科大學習 True", run.stderr
+
+
+@pytest.mark.parametrize("text", ["請問高科大磨課師的學分可以抵免系上必修嗎", "我在系上開課，後面的規定是什麼？"])
+def test_traditional_text_with_a_character_opencc_reads_as_simplified_is_still_traditional(text: str) -> None:
+    """OpenCC turns 「系上」 (the department) into 「繫上」: the text changes, yet it is Traditional, and so is the reply."""
+    assert to_traditional(text) != text
+    assert not looks_simplified(text)
+    assert looks_simplified(to_simplified(text))
