@@ -188,6 +188,9 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("fcu_recording_fee", {"tier": "spoc", "video_list": "6,8,10"}, {"video_hours": D(24), "hourly_fee_count": D(96)}),
     ("fcu_recording_fee", {"tier": "accepted", "video_hours": "3.75", "more_video_hours": "4.25"}, {"video_hours": D(8), "hourly_fee_count": D(48)}),
     ("fcu_tutoring_compare", {"tier": "benchmark", "other_tier": "accepted", "course_weeks": 8, "online_enrolment": 1500}, {"total_hours": D(120), "other_tier_total_hours": D(80), "tier_difference": D(40)}),
+    # 附表: benchmark 8 × and accepted 6 × the hourly fee, SPOC 4 ×: 2 and 4 apart; 10 h of video, 80 against 40
+    ("fcu_recording_compare", {"tier": "accepted", "other_tier": "benchmark"}, {"multiple_difference": D(2), "tier_multiple": D(6), "other_tier_multiple": D(8)}),
+    ("fcu_recording_compare", {"tier": "benchmark", "other_tier": "spoc", "video_hours": 10}, {"multiple_difference": D(4), "hours_difference": D(40)}),
     ("fcu_teaching_assistants", {"classroom_students": 130, "online_enrolment": 2600, "weeks": 16}, {"ta_total_hours": D(320), "tutor_total_hours": D(480), "total_hours": D(800)}),
     # fcu_hours_total (附表): recording 9 × 8 = 72; tutoring (6 + 2) × 6 = 48; assistants 2 × 43 × 4 = 344; in all 464
     ("fcu_hours_total", {"tier": "benchmark", "video_hours": 9, "course_weeks": 6, "online_enrolment": 700, "assistants_full": True},
@@ -895,6 +898,7 @@ CITATION_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("fcu_material_assistants", {"tier": "spoc", "months": 9, "hourly_wage": 190}),
     ("fcu_hours_total", {"tier": "spoc", "video_hours": 10, "course_weeks": 4, "months": 6}),
     ("fcu_tutoring_compare", {"tier": "spoc", "other_tier": "benchmark", "course_weeks": 4, "online_enrolment": 1001}),
+    ("fcu_recording_compare", {"tier": "spoc", "other_tier": "accepted", "video_hours": 1.5}),
     ("fcu_recording_fee", {"tier": "accepted", "video_hours": 3, "run": 3, "projects": 2}),
     ("fcu_recording_fee", {"tier": "spoc", "video_hours": 3, "run": 2}),
     ("fcu_video_hours", {"weeks": "60,60;60", "used_in_course": False}),
@@ -1015,6 +1019,7 @@ def test_rule_clause_is_cited_first() -> None:
         "fcu_material_assistants": "fcu-table-material-assistant-2",
         "fcu_hours_total": "fcu-table",
         "fcu_tutoring_compare": "fcu-table-tutoring",
+        "fcu_recording_compare": "fcu-table-recording-fee",
         "fcu_video_hours": "fcu-2",
         "fcu_trial_period": "fcu-7",
         "fcu_higher_tier": "fcu-notes-1",
