@@ -30,6 +30,7 @@ from core.talk import (
     asks_how_computed,
     asks_procedure,
     asks_to_add,
+    asks_change,
     asks_which_more,
     defines_only,
     language_request,
@@ -494,9 +495,10 @@ class Engine:
         if named and set(named) != set(st.schools):
             school = named[0]
             last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
-            if self._own_words(nq) >= 2 and not self._planner.read(nq.original)[1].quantities:
-                # 「那某校的助教呢？」 after credits: words of its own, and no figures, name another topic there: a
-                # question of its own (「換成某校開 7 週的磨課師呢？」 changes the figures of the same question).
+            if self._own_words(nq) >= 2 and (not asks_change(nq.original) or not self._planner.read(nq.original)[1].quantities):
+                # 「那某校的助教呢？」 after credits, "what about 某校 TAs for 120 students?" after a budget: words of its
+                # own name another topic there, a question of its own (「換成某校開 7 週的磨課師呢？」 says it changes the
+                # figures of the same question).
                 mine = self._matcher.rank(without_follow_up_words(nq.content), (school,), limit=1)
                 if (mine and mine[0].specific > 0 and self._matcher.confident(mine[0]) and self._matcher.has_topic(nq.content, mine[0])
                         and not {mine[0].entry.topic, *mine[0].entry.topics} & last):

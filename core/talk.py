@@ -153,6 +153,14 @@ def reference(text: str) -> Reference | None:
     return None
 
 
+_CHANGE = re.compile(r"^(?:那|那麼|好，?|ok,? )?(?:換成|改成|換到|改為|換|改)|\binstead\b|\bswitch(?:ing)? to\b", re.I)
+
+
+def asks_change(text: str) -> bool:
+    """Says it changes the last question (「換成某校…呢」, 「改成…」, "instead", "switch to"): the same question, changed."""
+    return bool(_CHANGE.search(to_traditional(text.strip())))
+
+
 def looks_like_follow_up(text: str) -> bool:
     """Marked as a follow-up (那…呢, 如果…, 換成…, what about …), after any acknowledgement (「好，那…」, "ok, what about")."""
     t = to_traditional(unicodedata.normalize("NFKC", text).strip())

@@ -322,3 +322,16 @@ def test_a_changed_figure_keeps_the_carried_figure_of_the_same_unit(engine: Engi
 def test_online_hours_alone_give_the_most_class_hours_in_all(engine: Engine) -> None:
     ans = engine.answer("東華遠距課程線上做了 16 小時，總上課時數最多能排幾小時？")
     assert ans.kind == "calculation" and ans.result.get("max_total_hours") is not None and "32" in ans.text
+
+
+def test_another_school_with_a_topic_of_its_own_and_figures_is_a_question_of_its_own(engine: Engine) -> None:
+    budget, tas = talk(engine, "请问教育部磨课师系列补助 300 万，设备费最多多少", "what about FCU TAs for 120 students?")
+    assert budget.kind == "calculation" and docs(budget) == ["moe-mooc-series"]
+    assert tas.kind == "calculation" and docs(tas) == ["fcu-mooc-reward"] and "Same question" not in tas.text
+    assert tas.figures and any(f.value == "3" for f in tas.figures)
+
+
+def test_a_change_of_school_and_figures_said_as_a_change_keeps_the_question(engine: Engine) -> None:
+    first, changed = talk(engine, "東華遠距課修課 80 人，一學期助教經費最多多少？", "換成高科大開 7 週的磨課師呢？")
+    assert docs(first) == ["ndhu-elearning"] and changed.kind == "calculation" and docs(changed) == ["nkust-mooc"]
+    assert first.calculator != changed.calculator and "延續上一題" in changed.text
