@@ -310,9 +310,11 @@ class Planner:
             cued += near > 0
         if carried:
             fresh = set(params)
-            # A figure given now replaces the carried ones it is an alternative to (hours instead of weeks); one of the
-            # same unit is another figure of the plan (online hours changed, the total hours stay).
-            dropped = {n for group in rule.spec.require if fresh & set(group) for n in group
+            # A figure given now replaces the carried one it is an alternative to: the other of a pair required one or
+            # the other (hours instead of weeks, a birth date instead of an age). One of the same unit is another figure
+            # of the plan (online hours changed, the total hours stay), and so is any figure of a longer list of which
+            # one at least is required (the new courses' hours changed, the series' courses stay).
+            dropped = {n for group in rule.spec.require if len(group) == 2 and fresh & set(group) for n in group
                        if rule.inputs[n].unit not in {rule.inputs[f].unit for f in fresh & set(group)}} - fresh
             for k, v in carried.items():
                 if k in rule.inputs and k not in params and k not in dropped:

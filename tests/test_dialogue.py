@@ -335,3 +335,15 @@ def test_a_change_of_school_and_figures_said_as_a_change_keeps_the_question(engi
     first, changed = talk(engine, "東華遠距課修課 80 人，一學期助教經費最多多少？", "換成高科大開 7 週的磨課師呢？")
     assert docs(first) == ["ndhu-elearning"] and changed.kind == "calculation" and docs(changed) == ["nkust-mooc"]
     assert first.calculator != changed.calculator and "延續上一題" in changed.text
+
+
+def test_a_changed_figure_keeps_the_other_figures_of_a_plan_checked_against_several_conditions(engine: Engine) -> None:
+    first, second = talk(engine, "我們系要申請教育部的磨課師系列計畫，三門課裡面有兩門新製，新製課程加起來10小時，這樣可以嗎", "那如果新製加到 14 小時呢")
+    assert first.inputs == {"courses": "3", "new_courses": "2", "new_course_hours": "10"} and any(not c.passed for c in first.checks)
+    assert second.inputs == {"courses": "3", "new_courses": "2", "new_course_hours": "14"}
+    assert len(second.checks) == len(first.checks) and all(c.passed for c in second.checks)
+
+
+def test_a_figure_given_instead_of_its_alternative_replaces_it(engine: Engine) -> None:
+    _, weeks = talk(engine, "高科大學習 9 小時可以拿幾學分？", "那開 10 週呢？")
+    assert "hours" not in weeks.inputs and weeks.inputs.get("weeks") == "10"
