@@ -51,6 +51,7 @@ MULTI_RATIO = 0.6  # another school's entry on the same topic within this share 
 CLOSE_RATIO = 0.85  # without a shared topic, another school's entry must score this close to the best
 OFF_TOPIC_WEIGHT = 2  # an off-topic word counts as this many unknown words
 ELSEWHERE_RATIO = 0.75  # a named school's best clause this far below another document's best does not address the question
+EXACT_KEYWORD = 0.999  # fuzzy similarity of a question that is, once stripped, one of a clause's own keywords or questions
 LEAD_ITEM = 4.0  # a checklist item matched this specifically by the question's other words is cited first
 SPECIFIC_CLAUSE = 10.0  # a question whose other words match one clause this specifically asks for that clause, not a checklist
 ROW_LOOKUP = 0.6  # a table row matched this well answers a question that names only a choice
@@ -762,8 +763,11 @@ class Engine:
         if nq.uncovered and not schools:
             return self._refuse(nq, lang)
         ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
-        # 「9 小時幾學分？」 is made of figures and units only, yet asks for one figure from another: a topic.
-        topic = bool(ranked) and (self._matcher.has_topic(nq.content, ranked[0]) or self._asks_figure_from_figure(nq))
+        # 「9 小時幾學分？」 is made of figures and units only, yet asks for one figure from another: a topic. So is a
+        # word every clause shares when it is, as written, one of the named school's clause's own keywords
+        # (「我想問高科大磨課師的補助」: the clause on its subsidies).
+        topic = bool(ranked) and (self._matcher.has_topic(nq.content, ranked[0]) or self._asks_figure_from_figure(nq)
+                                  or (bool(schools) and ranked[0].fuzzy >= EXACT_KEYWORD))
         if len(schools) < 2 and not nq.off_topic and ranked and topic:
             # Figures that cue words bind to a rule of the school asked about are a calculation, whatever else the
             # words suggest (a checklist's 申請, a clause of another document that fits better).

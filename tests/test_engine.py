@@ -535,3 +535,12 @@ def test_a_first_sentence_runs_past_an_abbreviation() -> None:
 def test_a_traditional_question_opencc_would_change_gets_a_traditional_answer(engine: Engine) -> None:
     ans = engine.answer("請問高科大磨課師的學分可以抵免系上必修嗎")
     assert ans.citations and "學分" in ans.direct and "学分" not in ans.direct
+
+
+def test_a_school_and_one_of_its_clauses_own_keywords_is_answered_and_a_shared_word_alone_is_not(engine: Engine) -> None:
+    """「我想問高科大磨課師的補助」: 補助 is a word many clauses share, but with the school named it is the keyword of that
+    school's clause on its subsidies; without a school, or with only a figure, nothing is guessed."""
+    ans = engine.answer("我想問高科大磨課師的補助")
+    assert ans.kind == "answer" and ans.citations[0].document == "nkust-mooc" and "140,000" in ans.text
+    assert engine.answer("補助").kind == "unknown"
+    assert engine.answer("高科大 100").kind == "unknown"
