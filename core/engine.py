@@ -548,6 +548,14 @@ class Engine:
             ans = self._compose.single(nq.original, lead, 1.0, lang, columns)
             ans = replace(ans, notes=(Note("carried", f"Same question, for {name}:" if en else f"延續上一題，改問{name}："), *ans.notes))
             return ans, self.state_after(ans, 0.0, replace(nq, content=content), _said(st))
+        if not named and len(st.schools) == 1 and st.kind == "answer" and content and self._planner.read(nq.original)[1].quantities:
+            # 「如果我錄了 5 小時」 after the clause on a school's recording fee: that school's rule on the clause's topic,
+            # with these figures.
+            last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            note = "Same topic, with your figures:" if en else "延續上一題的主題，代入您的數字："
+            calc = self._calculate_for_school(nq, st, st.schools[0], content, lang, note, last, same_topic_only=True) if last else None
+            if calc is not None:
+                return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
         if not named and st.schools and content:
             return self._same_topic_follow_up(nq, st, content, lang)
         return None

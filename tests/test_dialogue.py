@@ -347,3 +347,12 @@ def test_a_changed_figure_keeps_the_other_figures_of_a_plan_checked_against_seve
 def test_a_figure_given_instead_of_its_alternative_replaces_it(engine: Engine) -> None:
     _, weeks = talk(engine, "高科大學習 9 小時可以拿幾學分？", "那開 10 週呢？")
     assert "hours" not in weeks.inputs and weeks.inputs.get("weeks") == "10"
+
+
+def test_figures_after_a_clause_answer_run_that_schools_rule_on_the_clauses_topic(engine: Engine) -> None:
+    clause, fee = talk(engine, "高科大錄製費怎麼算", "如果我錄了 5 小時")
+    assert clause.kind == "answer" and fee.kind == "calculation" and docs(fee) == ["nkust-mooc"]
+    assert fee.inputs == {"video_hours": "5"} and "25,000" in fee.direct
+    _, tas = talk(engine, "東華遠距課程助教補助多少", "如果請 2 位呢")
+    assert tas.kind == "calculation" and docs(tas) == ["ndhu-elearning"] and tas.inputs == {"tas": "2"}
+
