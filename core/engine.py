@@ -773,7 +773,7 @@ class Engine:
         ranked = self._matcher.rank(nq.content or nq.text, schools or None, limit=40)
         # 「9 小時幾學分？」 is made of figures and units only, yet asks for one figure from another: a topic. So is a
         # word every clause shares when it is, as written, one of the named school's clause's own keywords
-        # (「我想問高科大磨課師的補助」: the clause on its subsidies).
+        # (「我想問某校磨課師的補助」: the clause on its subsidies).
         topic = bool(ranked) and (self._matcher.has_topic(nq.content, ranked[0]) or self._asks_figure_from_figure(nq)
                                   or (bool(schools) and ranked[0].fuzzy >= EXACT_KEYWORD))
         if len(schools) < 2 and not nq.off_topic and ranked and topic:
