@@ -560,13 +560,28 @@ class Engine:
             return self._same_topic_follow_up(nq, st, content, lang)
         return None
 
+    def _same_clause_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
+        """「课程老师呢」 after the PI's qualifications: a follow-up made only of words every clause shares, read with the
+        last question's words in its one school; answered when that finds a clause the last answer rested on."""
+        if len(st.schools) != 1 or not st.entries:
+            return None
+        ranked = self._matcher.rank(f"{content} {nq.content}".strip(), (st.schools[0],), limit=1)
+        if not ranked or ranked[0].entry.id not in st.entries or not self._matcher.confident(ranked[0]):
+            return None
+        en = lang == "en"
+        ans = self._compose.single(nq.original, ranked[0].entry, ranked[0].score, lang, self._columns_in(nq.text))
+        ans = replace(ans, notes=(Note("carried", "Same topic as the last question:" if en else "延續上一題的主題："), *ans.notes))
+        return ans, self.state_after(ans, 0.0, replace(nq, content=f"{content} {nq.content}"), _said(st))
+
     def _same_topic_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
         """「新南向系列呢？」, "what if I don't make it?": in each school the last answer was about, the clause this
         message's words find, with the last question's words breaking near ties (the cap asked about before, for the
         New Southbound series). A school whose document answers the message much worse than another document is left
         out; a checklist or a definition asked is left to the ordinary answer. None when no school has such a clause."""
-        if asks_procedure(nq.text) or asks_definition(nq.text) or not self._matcher.strip(nq.content):
+        if asks_procedure(nq.text) or asks_definition(nq.text):
             return None
+        if not self._matcher.strip(nq.content):
+            return self._same_clause_follow_up(nq, st, content, lang)
         best_all = self._matcher.rank(nq.content, None, limit=1)
         found: list[tuple[Scored, float]] = []
         for school in st.schools:

@@ -356,3 +356,11 @@ def test_figures_after_a_clause_answer_run_that_schools_rule_on_the_clauses_topi
     _, tas = talk(engine, "東華遠距課程助教補助多少", "如果請 2 位呢")
     assert tas.kind == "calculation" and docs(tas) == ["ndhu-elearning"] and tas.inputs == {"tas": "2"}
 
+
+
+def test_a_follow_up_of_words_every_clause_shares_is_read_with_the_last_question(engine: Engine) -> None:
+    first, teachers = talk(engine, "教育部磨课师计划主持人可以是兼任老师吗", "课程老师呢")
+    assert first.kind == "answer" and teachers.kind == "answer"
+    assert [c.entry for c in teachers.citations][:1] == [c.entry for c in first.citations][:1]
+    (alone,) = talk(engine, "课程老师呢")
+    assert alone.kind == "unknown"
