@@ -544,3 +544,14 @@ def test_a_school_and_one_of_its_clauses_own_keywords_is_answered_and_a_shared_w
     assert ans.kind == "answer" and ans.citations[0].document == "nkust-mooc" and "140,000" in ans.text
     assert engine.answer("補助").kind == "unknown"
     assert engine.answer("高科大 100").kind == "unknown"
+
+
+@pytest.mark.parametrize("q", ["Which universities does this bot cover?", "哪些學校？", "涵蓋哪些文件"])
+def test_asking_what_the_bot_covers_gets_its_documents_not_a_clause(engine: Engine, q: str) -> None:
+    ans = engine.answer(q)
+    assert ans.kind == "chat" and not ans.citations
+
+
+def test_an_english_enrolment_after_the_word_tas_is_the_enrolment(engine: Engine) -> None:
+    ans = engine.answer("NDHU: how many TAs can a distance course with 130 students have, and how much money per semester?")
+    assert ans.kind == "calculation" and ans.inputs.get("enrolment") == "130" and "tas" not in ans.inputs
