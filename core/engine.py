@@ -8,7 +8,7 @@ entry_count); they never reach the knowledge base, the normaliser or the matcher
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from core.planner import Plan, Planner
 from core.schema import Definition, Document, Entry, Procedure, SmallTalk
 from core.talk import (
     SmallTalkBook,
+    asks_change,
     asks_comparison,
     asks_definition,
     asks_difference,
@@ -30,7 +31,6 @@ from core.talk import (
     asks_how_computed,
     asks_procedure,
     asks_to_add,
-    asks_change,
     asks_which_more,
     defines_only,
     language_request,
@@ -123,6 +123,11 @@ def _figures_of(ans: Answer) -> tuple[str, ...]:
                 clean_label = f.label.replace("\t", " ")
                 out.append(_Fig(doc, i, f.name, clean_label, f.value, f.unit, f.display.replace("\t", " ")).dump())
     return tuple(out[:MAX_FIGURES])
+
+
+def _reading_notes(plan: Plan, ans: Answer) -> Answer:
+    """Say how the figures were read where the plan changed them: past a threshold, or added to the last one."""
+    return _added_notes(plan, _past_notes(plan, ans))
 
 
 def _past_notes(plan: Plan, ans: Answer) -> Answer:
@@ -495,7 +500,7 @@ class Engine:
                     return compared, self.state_after(compared, 0.0, replace(nq, content=content), _said(st))
         if named and set(named) != set(st.schools):
             school = named[0]
-            last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            last = self._topics_of(st.entries)
             if self._own_words(nq) >= 2 and (not asks_change(nq.original) or not self._planner.read(nq.original)[1].quantities):
                 # 「那某校的助教呢？」 after credits, "what about 某校 TAs for 120 students?" after a budget: words of its
                 # own name another topic there, a question of its own (「換成某校開 7 週的磨課師呢？」 says it changes the
@@ -551,7 +556,7 @@ class Engine:
         if not named and len(st.schools) == 1 and st.kind == "answer" and content and self._planner.read(nq.original)[1].quantities:
             # 「如果我錄了 5 小時」 after the clause on a school's recording fee: that school's rule on the clause's topic,
             # with these figures.
-            last = {t for i in st.entries if i in self._kb.by_id for t in (self._kb.by_id[i].topic, *self._kb.by_id[i].topics) if t}
+            last = self._topics_of(st.entries)
             note = "Same topic, with your figures:" if en else "延續上一題的主題，代入您的數字："
             calc = self._calculate_for_school(nq, st, st.schools[0], content, lang, note, last, same_topic_only=True) if last else None
             if calc is not None:
@@ -720,7 +725,11 @@ class Engine:
         return done if done is not None and done.kind == "calculation" else None
 
     def _rule_topics(self, rule: Rule) -> set[str]:
-        entries = [self._kb.by_id[i] for i in (rule.entry, *rule.spec.applies) if i in self._kb.by_id]
+        return self._topics_of((rule.entry, *rule.spec.applies))
+
+    def _topics_of(self, entry_ids: Iterable[str]) -> set[str]:
+        """The topics the clauses rule on."""
+        entries = [self._kb.by_id[i] for i in entry_ids if i in self._kb.by_id]
         return {t for e in entries for t in (e.topic, *e.topics) if t}
 
     def _show_param(self, rule: Rule, name: str, raw: str, lang: str) -> str:
@@ -1143,7 +1152,7 @@ class Engine:
             solved = self._planner.solve(rule, params, name, output, target)
             if solved is not None:
                 try:
-                    return _added_notes(plan, _past_notes(plan, self._compose.solved(question, rule, params, solved, lang, note)))
+                    return _reading_notes(plan, self._compose.solved(question, rule, params, solved, lang, note))
                 except CalcError:
                     pass
         if plan.intent == "sum" and plan.parts:
@@ -1153,7 +1162,7 @@ class Engine:
                 each = []
             if each:
                 summed = self._compose.summed(question, rule, each, lang, note)
-                return replace(_added_notes(plan, _past_notes(plan, summed)), inputs=dict(plan.parts[0].params), intent="sum")
+                return replace(_reading_notes(plan, summed), inputs=dict(plan.parts[0].params), intent="sum")
         if plan.intent == "compare" and plan.compare is not None:
             choice, values = plan.compare
             runs = []
@@ -1200,7 +1209,7 @@ class Engine:
             given = "、".join(plan.bound.rough) if not en else ", ".join(plan.bound.rough)
             ans = replace(ans, notes=(*ans.notes, Note("reading", f"Worked out with your rough figure ({given}) as it is; the result changes if the actual figure differs."
                                                      if en else f"依您提供的約略數字（{given}）計算；實際數字不同時，結果可能不同。")))
-        ans = _added_notes(plan, _past_notes(plan, ans))
+        ans = _reading_notes(plan, ans)
         if plan.intent == "check" and ans.checks:
             failed = [c for c in ans.checks if not c.passed]
             if failed:
