@@ -41,7 +41,7 @@ from core.talk import (
 )
 from lang.numbers import format_number
 from lang.quantities import Quantity, Reading
-from lang.textnorm import collapse_ws, load_converters, to_simplified
+from lang.textnorm import collapse_ws, load_converters, needs_opencc, to_simplified
 from rules.base import CalcError
 from rules.evaluate import Rule, format_value
 
@@ -257,20 +257,29 @@ class Engine:
 
     _prepared = False
 
-    def prepare(self) -> None:
+    def prepare(self, converters: bool = True) -> None:
         """Load and build now what answering loads or builds on first use, so that processes forked from this one to
-        answer start with it: the Simplified/Traditional converters, and what answering a few of the knowledge base's
-        own example questions makes (regular expressions compiled on first use, tables built lazily, the interpreter's
-        specialised code); what those answers leave in the memos is then forgotten. Once per engine; a forked process
-        answered its first 238 distinct questions in 0.33 s instead of 0.6 s."""
+        answer start with it: the Simplified/Traditional converters (unless `converters` is False: a batch that sends
+        every line needing them to one process, see `needs_converters`, leaves them to that process), and what
+        answering a few of the knowledge base's own example questions makes (regular expressions compiled on first
+        use, tables built lazily, the interpreter's specialised code); what those answers leave in the memos is then
+        forgotten. Once per engine (the converters whenever asked); a forked process answered its first 238 distinct
+        questions in 0.33 s instead of 0.6 s."""
+        if converters:
+            load_converters()
         if self._prepared:
             return
         self._prepared = True
-        load_converters()
         examples = (*self._examples("zh"), *self._examples("en"))
-        for q in (*examples, *(to_simplified(q) for q in self._examples("zh")[:2])):
+        for q in (*examples, *((to_simplified(q) for q in self._examples("zh")[:2]) if converters else ())):
             self.answer(q)
         self.forget_recent()
+
+    @staticmethod
+    def needs_converters(text: str) -> bool:
+        """Whether answering the text may load the Simplified/Traditional converters (OpenCC's dictionaries, a tenth
+        of a second or more): it is, or may be, written in Simplified. Traditional and English text never loads them."""
+        return needs_opencc(text)
 
     def answer(self, question: str, context: AnswerContext | None = None) -> Answer:
         """Answer one question on its own (no conversation)."""

@@ -10,7 +10,7 @@ import threading
 import traceback
 import zlib
 from collections import OrderedDict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -152,8 +152,8 @@ def ask_command(engine: Engine, questions: list[str], as_json: bool, stdin: IO[s
         first = next(lines, None)
         if first is None:
             return 0  # no input: nothing to prepare, no process to start
-        engine.prepare()  # once here rather than in every process forked to answer
-        return _ask_parallel(answer, _clocked(itertools.chain((first,), lines)), out, workers)
+        engine.prepare(converters=False)  # once here rather than in every process forked to answer
+        return _ask_parallel(answer, _clocked(itertools.chain((first,), lines)), out, workers, engine.needs_converters)
     for line, clock in _clocked(lines):
         out.write(answer(line, clock))
         out.flush()
@@ -195,13 +195,16 @@ class _Dispatch:
     lines in its pipe, so the load balances itself (a slow line holds up no other process) and no full pipe to one
     process stops the others. A line is taken, in input order, from its process's own queue (the later turns of a
     session stay with the process that took its first turn, so they are answered in order and in context), else from
-    the common queue. An identical plain line is answered once: the parent writes the first answer again
-    (a memo of the recent ones, and the lines awaiting an answer in flight)."""
+    the common queue. A line whose answer may need the Simplified/Traditional converters (`converting`) goes, with
+    its session, to process 0: only that process loads them (a tenth of a second or more), and the parent, which
+    forked the processes without them, never does. An identical plain line is answered once: the parent writes the
+    first answer again (a memo of the recent ones, and the lines awaiting an answer in flight)."""
 
-    def __init__(self, conns: list[_Channel], out: IO[str]):
+    def __init__(self, conns: list[_Channel], out: IO[str], converting: Callable[[str], bool]):
         n = len(conns)
         self.conns = conns
         self.out = out
+        self.converting = converting
         self.lock = threading.Lock()
         self.wake = [threading.Condition(self.lock) for _ in range(n)]  # where process w's feeder waits for a line or room
         self.room = threading.Condition(self.lock)  # where the reader waits while READ_AHEAD lines are unanswered
@@ -254,6 +257,11 @@ class _Dispatch:
                 w = self.home.get(session, zlib.crc32(session.encode("utf-8", "surrogatepass")) % len(self.own))
                 self.own[w].append(task)
                 self.wake[w].notify()
+            elif self.converting(line if turn is None else turn[0]):
+                if session is not None:
+                    self.home[session] = 0
+                self.own[0].append(task)
+                self.wake[0].notify()
             else:
                 if session is not None:
                     self.unplaced[session] = task
@@ -427,7 +435,8 @@ def _fork(answer: _Answerer, others: list[_Channel]) -> tuple[int, _Channel]:
     return pid, _Channel(up_r, down_w)
 
 
-def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO[str], workers: int) -> int:
+def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO[str], workers: int,
+                  converting: Callable[[str], bool]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     conns: list[_Channel] = []
@@ -436,7 +445,7 @@ def _ask_parallel(answer: _Answerer, lines: Iterator[tuple[str, float]], out: IO
         pid, channel = _fork(answer, conns)
         pids.append(pid)
         conns.append(channel)
-    dispatch = _Dispatch(conns, out)
+    dispatch = _Dispatch(conns, out, converting)
     threads = [threading.Thread(target=f, args=(w,), daemon=True) for w in range(workers) for f in (dispatch.feed, dispatch.collect)]
     for t in threads:
         t.start()

@@ -45,9 +45,15 @@ class _Fake:
         self.delay = delay
         self.asked = 0
         self.prepared = 0  # in the process that calls `prepare` (the parent, before it forks)
+        self.converters: list[bool] = []  # whether each `prepare` loaded the converters
 
-    def prepare(self) -> None:
+    def prepare(self, converters: bool = True) -> None:
         self.prepared += 1
+        self.converters.append(converters)
+
+    @staticmethod
+    def needs_converters(text: str) -> bool:
+        return "简" in text
 
     def answer(self, question: str, context: Any = None) -> _Answer:
         self.asked += 1
@@ -230,9 +236,24 @@ def test_the_engine_is_prepared_once_before_the_processes_are_forked() -> None:
     fake = _Fake()
     _ask(["a", "b", "c"], workers=2, fake=fake)
     assert fake.prepared == 1 and fake.asked == 0  # prepared in this process; the questions were answered in the forked ones
+    assert fake.converters == [False]  # the converters are left to the process that gets the lines needing them
     one = _Fake()
     _ask(["a"], workers=1, fake=one)
     assert one.prepared == 0  # a single process answers as it reads: nothing to share
     idle = _Fake()
     assert ask_command(idle, [], False, stdin=io.StringIO(""), out=io.StringIO(), workers=2) == 0  # type: ignore[arg-type]
     assert idle.prepared == 0  # no input: nothing prepared, no process started
+
+
+def test_every_line_that_needs_the_converters_goes_to_one_process_with_its_session() -> None:
+    lines = [f"q{i}" for i in range(40)]
+    lines[3] = "简 one"
+    lines[17] = "简 two"
+    lines[30] = json.dumps({"q": "简 turn", "session": "s"})
+    lines[31] = json.dumps({"q": "next turn", "session": "s"})
+    lines[35] = "简 three"
+    answers = _ask(lines, 3, _Fake(delay=0.002))
+    pids = {a.split(" | ")[1].split()[0] for a in answers}
+    converting = {answers[i].split(" | ")[1].split()[0] for i in (3, 17, 30, 31, 35)}
+    assert len(converting) == 1 and len(pids) > 1  # one process for those; the others shared the rest
+    assert answers[31].endswith("turn 2")

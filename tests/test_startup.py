@@ -80,3 +80,19 @@ def test_traditional_questions_load_no_opencc_for_the_knowledge_bases_own_words(
         run = subprocess.run([sys.executable, "-c", code, "ask", "--workers", "1"], cwd=ROOT, env=env, input=lines, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_parallel_batch_loads_opencc_only_in_the_process_given_the_simplified_lines(tmp_path: Path) -> None:
+    """The parent prepares the engine without OpenCC's dictionaries and forks; the one process sent the lines that
+    need them loads them. The Simplified line is still answered in Simplified."""
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    lines = "高科大學習 9 小時可以拿幾學分？\n东华的课程可以申请几个助教？\nHow many credits for 18 hours at NKUST?\n"
+    code = ("import sys, bot; bot.main(sys.argv[1:]); print(json.dumps(sorted(m for m in sys.modules if m == 'opencc')))")
+    for _ in range(2):  # the first run writes the cache (building the index converts the knowledge base), the second reads it
+        run = subprocess.run([sys.executable, "-c", "import json; " + code, "ask", "--json", "--workers", "2"], cwd=ROOT, env=env, input=lines,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+    *answers, parent = run.stdout.strip().splitlines()
+    assert parent == "[]"
+    assert len(answers) == 3 and "可申请 1 位教学助理" in json.loads(answers[1])["text"]  # answered in Simplified
+
