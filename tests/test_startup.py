@@ -96,3 +96,12 @@ def test_a_parallel_batch_loads_opencc_only_in_the_process_given_the_simplified_
     assert parent == "[]"
     assert len(answers) == 3 and "可申请 1 位教学助理" in json.loads(answers[1])["text"]  # answered in Simplified
 
+
+def test_importing_the_engine_starts_no_thread() -> None:
+    """numpy's OpenBLAS would start a thread per core on import (CPU at every start, for linear algebra the matcher
+    never does): bootstrap limits it to the calling thread."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    code = "import bootstrap, numpy; print(open('/proc/self/status').read().split('Threads:')[1].split()[0])"
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "1"
