@@ -385,10 +385,12 @@ class Matcher:
         """Per entry (ascending indices): its best fuzzy similarity to the question, 0 below FUZZY_FLOOR."""
         if entries.size == 0:
             return np.zeros(0)
-        groups = [self._choices_of(i) for i in entries.tolist()]
-        choices = [c for g in groups for c in g]
-        starts = np.zeros(len(groups), dtype=np.int64)
-        np.cumsum([len(g) for g in groups[:-1]], out=starts[1:])
+        choices: list[str] = []
+        starts: list[int] = []
+        memo = self._memo_choices
+        for i in entries.tolist():
+            starts.append(len(choices))
+            choices += memo.get(i) or self._choices_of(i)
         sims = process.cdist([plain], choices, scorer=fuzz.ratio, dtype=np.uint8)[0]
         best = np.maximum.reduceat(sims, starts).astype(np.float64) / 100.0
         best[best < FUZZY_FLOOR] = 0.0

@@ -119,13 +119,13 @@ class Normaliser:
     @staticmethod
     def _alternation(words: list[str]) -> re.Pattern[str]:
         """One pattern matching any of the words, longest first; a trie keeps it fast on long texts."""
-        latin = sorted({w for w in words if re.fullmatch(r"[a-z0-9 .\-]+", w)}, key=len, reverse=True)
+        latin = {w for w in words if re.fullmatch(r"[a-z0-9 .\-]+", w)}
         other = {w for w in words if w and w not in latin}
         parts = []
         if other:
             parts.append(_trie_pattern(other))
-        if latin:
-            parts.append(r"(?<![a-z])(?:" + "|".join(re.escape(w) for w in latin) + r")(?![a-z])")
+        if latin:  # whole words: the longest that is not followed by a letter (the trie tries longer ones first)
+            parts.append(r"(?<![a-z])" + _trie_pattern(latin) + r"(?![a-z])")
         return re.compile("|".join(parts) if parts else r"(?!x)x")
 
     @staticmethod

@@ -74,20 +74,24 @@ class SmallTalkBook:
 
     def __init__(self, data: SmallTalkFile | None):
         self.data = data
-        self._phrases: list[tuple[str, SmallTalk]] = []
+        # By first character, longest first: the phrases a text can start with are those of its first character.
+        self._by_first: dict[str, list[tuple[str, SmallTalk]]] = {}
         self._emoji: SmallTalk | None = None
         if data is None:
             return
+        phrases: list[tuple[str, SmallTalk]] = []
         for kind in data.kinds:
             for phrase in kind.phrases:
                 k = _key(phrase)
                 if k:
-                    self._phrases.append((k, kind))
+                    phrases.append((k, kind))
                 elif _EMOJI.match(phrase) and self._emoji is None:
                     self._emoji = kind
             if kind.id in ("emoji", "emoji-only") and self._emoji is None:
                 self._emoji = kind
-        self._phrases.sort(key=lambda p: -len(p[0]))
+        phrases.sort(key=lambda p: -len(p[0]))
+        for phrase, kind in phrases:
+            self._by_first.setdefault(phrase[0], []).append((phrase, kind))
 
     def match(self, text: str) -> SmallTalk | None:
         """The kind of small talk a whole message is, or None when it asks something."""
@@ -106,7 +110,7 @@ class SmallTalkBook:
         changed = True
         while rest and changed:
             changed = False
-            for phrase, kind in self._phrases:
+            for phrase, kind in self._by_first.get(rest[0], ()):
                 if rest.startswith(phrase):
                     rest = _FILLERS.sub("", rest[len(phrase):])
                     found = found or kind

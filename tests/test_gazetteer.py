@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.kb import KnowledgeBase
 from core.normalize import Normaliser
@@ -189,3 +191,21 @@ def test_a_question_names_its_institution(norm: Normaliser, by_name: dict[str, I
     inst = by_name[expected]
     found = [n for n in names(inst) if occurs(norm.base(n), text)]
     assert found, f"no name of {expected} in {text!r}"
+
+
+_WORD_CHARS = "abc .-1大學台"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.text(alphabet=_WORD_CHARS, min_size=1, max_size=5), min_size=1, max_size=12), st.text(alphabet=_WORD_CHARS + "xy，", max_size=40))
+def test_the_names_pattern_finds_what_a_longest_first_alternation_finds(words: set[str], text: str) -> None:
+    """The pattern of names (a trie for Chinese names, a trie of whole words for Latin ones) matches what the plain
+    alternation of the names, longest first, matches: the same spans in the same order."""
+    latin = sorted((w for w in words if re.fullmatch(r"[a-z0-9 .\-]+", w)), key=lambda w: (-len(w), w))
+    other = sorted((w for w in words if w not in latin), key=lambda w: (-len(w), w))
+    parts = [f"(?:{'|'.join(map(re.escape, other))})"] if other else []
+    if latin:
+        parts.append(r"(?<![a-z])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z])")
+    plain = re.compile("|".join(parts))
+    ours = Normaliser._alternation(sorted(words))
+    assert [m.span() for m in ours.finditer(text)] == [m.span() for m in plain.finditer(text)]
