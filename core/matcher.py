@@ -7,6 +7,7 @@ import math
 import re
 from array import array
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,6 +33,7 @@ _GLUE_TABLE = str.maketrans({**{c: " " for c in _GLUE}, **{v: k for k, v in _HID
 MEMO = 512  # recent questions whose stripped text, terms and rankings are kept (several steps of an answer ask again)
 RANK_MEMO_LIMIT = 40  # a remembered ranking is at least this long
 RANK_MEMO = 1024  # rankings remembered (a few megabytes)
+COVER_MEMO = 8  # questions whose cover over every document is kept (a ranking for one school, then for all)
 FUZZY_POOL = 60  # entries compared by fuzzy similarity: the best covered ones
 FUZZY_FALLBACK = 400  # at most this many when the question shares no indexed term, whatever the knowledge base's size
 FALLBACK_POSTINGS = 20_000  # and at most this many character postings read to choose them
@@ -86,6 +88,18 @@ class Scored(NamedTuple):
     specific: float  # IDF mass of matched terms that are not common words
 
 
+@dataclass(frozen=True)
+class _Covered:
+    """A question's BM25 cover over every document: its best possible cover (`total`), the candidate entries (indices
+    ascending) with their cover and specific IDF mass, and the fuzzy similarities worked out so far (entry → value)."""
+
+    total: float
+    cand: np.ndarray
+    cover: np.ndarray
+    specific: np.ndarray
+    fuzzy: dict[int, float]
+
+
 class Matcher:
     """Index built once per knowledge base; `rank` is pure and deterministic (ties broken by entry id).
 
@@ -109,6 +123,7 @@ class Matcher:
         self._memo_terms: dict[str, tuple[str, ...]] = {}
         self._memo_choices: dict[int, list[str]] = {}
         self._memo_rank: dict[tuple[str, tuple[str, ...] | None], tuple[list[Scored], bool]] = {}
+        self._memo_cover: dict[tuple[tuple[str, ...], str], _Covered] = {}
         entries = kb.entries
         self.entries = entries
         self.doc_of = [kb.entry_document[e.id] for e in entries]
@@ -208,12 +223,12 @@ class Matcher:
     def __getstate__(self) -> dict[str, Any]:
         """What is pickled (core/cache.py): everything but the memos of recent questions."""
         state = dict(self.__dict__)
-        state["_memo_strip"], state["_memo_terms"], state["_memo_choices"], state["_memo_rank"] = {}, {}, {}, {}
+        state["_memo_strip"], state["_memo_terms"], state["_memo_choices"], state["_memo_rank"], state["_memo_cover"] = {}, {}, {}, {}, {}
         return state
 
     def forget(self) -> None:
         """Clear what is remembered of recent questions (not the entries' split choices: those are the index's)."""
-        for memo in (self._memo_strip, self._memo_terms, self._memo_rank):
+        for memo in (self._memo_strip, self._memo_terms, self._memo_rank, self._memo_cover):
             memo.clear()
 
     def strip(self, text: str) -> str:
@@ -298,9 +313,49 @@ class Matcher:
 
     def _score(self, q_terms: list[str], stripped: str, documents: tuple[str, ...] | None, limit: int) -> list[Scored]:
         """The scoring: BM25 cover over the candidates of the inverted index, fuzzy similarity for the best of them."""
+        covered = self._covered(q_terms, stripped)
+        total, cand, cover, specific = covered.total, covered.cand, covered.cover, covered.specific
+        allowed = self._allowed(documents)
+        if allowed is not None and cand.size:
+            keep = allowed[self._doc_num[cand]]
+            cand, cover, specific = cand[keep], cover[keep], specific[keep]
+        plain = _DIGITS.sub("", stripped)
+        fuzzy = np.zeros(cand.size)
+        if plain:
+            if cand.size:
+                pos = np.arange(cand.size)
+                if cand.size > FUZZY_POOL:
+                    pos = np.argpartition(-cover, FUZZY_POOL)[:FUZZY_POOL]
+                    pos.sort()
+                fuzzy[pos] = self._fuzzy_of(plain, cand[pos], covered.fuzzy)
+            else:
+                cand = self._fallback(plain, documents, allowed)
+                cover = specific = np.zeros(cand.size)
+                fuzzy = self._fuzzy(plain, cand)
+        c = np.minimum(1.0, cover / total)
+        score = (self.w_cover * c + (1 - self.w_cover) * fuzzy) * self._heading[cand]
+        live = np.flatnonzero((cover > 0) | (fuzzy > 0))
+        if live.size == 0:
+            return []
+        # Best first; equal scores in entry-id order.
+        best = live[np.lexsort((self._rank_of_id[cand[live]], -score[live]))[:limit]]
+        entries, doc_of = self.entries, self.doc_of
+        return [
+            Scored(entries[i], doc_of[i], sc, cv, fz, sp)
+            for i, sc, cv, fz, sp in zip(cand[best].tolist(), score[best].tolist(), c[best].tolist(), fuzzy[best].tolist(), specific[best].tolist())
+        ]
+
+    def _covered(self, q_terms: list[str], stripped: str) -> _Covered:
+        """The question's BM25 cover of every entry on its terms' posting lists, whatever the documents a ranking is
+        restricted to (a ranking for one school and one for all score the same question: the second keeps the
+        first's cover, and the fuzzy similarities it worked out)."""
+        key = (tuple(q_terms), stripped)
+        memo = self._memo_cover
+        done = memo.get(key)
+        if done is not None:
+            return done
         q_idf = {t: self.idf.get(t, UNKNOWN_BIGRAM_IDF) for t in q_terms}
         total = sum(q_idf.values()) * (K1 + 1) or 1.0
-        allowed = self._allowed(documents)
         # Candidates: the entries on the posting lists of the question's terms, each list read once.
         slots: list[int] = []
         weights: list[float] = []
@@ -320,37 +375,21 @@ class Matcher:
             cand, (cover, specific) = _per_entry(
                 self._post_idx[pos], len(self.entries), np.repeat(w, lens) * self._tf(pos), np.repeat(np.where(w >= self.specific_idf, w, 0.0), lens)
             )
-            if allowed is not None:
-                keep = allowed[self._doc_num[cand]]
-                cand, cover, specific = cand[keep], cover[keep], specific[keep]
         else:
             cand = np.zeros(0, dtype=np.int32)
             cover = specific = np.zeros(0)
-        plain = _DIGITS.sub("", stripped)
-        fuzzy = np.zeros(cand.size)
-        if plain:
-            if cand.size:
-                pos = np.arange(cand.size)
-                if cand.size > FUZZY_POOL:
-                    pos = np.argpartition(-cover, FUZZY_POOL)[:FUZZY_POOL]
-                    pos.sort()
-                fuzzy[pos] = self._fuzzy(plain, cand[pos])
-            else:
-                cand = self._fallback(plain, documents, allowed)
-                cover = specific = np.zeros(cand.size)
-                fuzzy = self._fuzzy(plain, cand)
-        c = np.minimum(1.0, cover / total)
-        score = (self.w_cover * c + (1 - self.w_cover) * fuzzy) * self._heading[cand]
-        live = np.flatnonzero((cover > 0) | (fuzzy > 0))
-        if live.size == 0:
-            return []
-        # Best first; equal scores in entry-id order.
-        best = live[np.lexsort((self._rank_of_id[cand[live]], -score[live]))[:limit]]
-        entries, doc_of = self.entries, self.doc_of
-        return [
-            Scored(entries[i], doc_of[i], sc, cv, fz, sp)
-            for i, sc, cv, fz, sp in zip(cand[best].tolist(), score[best].tolist(), c[best].tolist(), fuzzy[best].tolist(), specific[best].tolist())
-        ]
+        if len(memo) >= COVER_MEMO:
+            memo.clear()
+        done = memo[key] = _Covered(total, cand, cover, specific, {})
+        return done
+
+    def _fuzzy_of(self, plain: str, entries: np.ndarray, known: dict[int, float]) -> np.ndarray:
+        """`_fuzzy` of the entries, those already compared with this question taken from `known` (which is updated)."""
+        wanted = entries.tolist()
+        missing = [i for i in wanted if i not in known]
+        if missing:
+            known.update(zip(missing, self._fuzzy(plain, np.array(missing, dtype=np.int64)).tolist()))
+        return np.array([known[i] for i in wanted])
 
     def _tf(self, pos: np.ndarray) -> np.ndarray:
         """The BM25 term-frequency part of the postings at `pos`."""

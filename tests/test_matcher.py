@@ -206,3 +206,24 @@ def test_a_remembered_ranking_is_the_ranking_and_its_shorter_forms_are_its_first
         assert again == fresh and fresh[3] == fresh[40][:3] and fresh[1] == fresh[60][:1]
         mine = m.rank(content, (fresh[1][0].document,), 5)
         assert all(s.document == fresh[1][0].document for s in mine)  # the schools are part of what is remembered
+
+
+def test_a_ranking_for_one_school_and_one_for_all_compare_each_entry_once(parts: tuple[Normaliser, Matcher], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The two rankings of one question (its school's clauses, then every document's) share the cover and the fuzzy
+    similarities the first worked out; each still equals dense scoring."""
+    norm, m = parts
+    seen: list[int] = []
+    real = m._fuzzy
+
+    def spy(plain: str, entries: np.ndarray) -> np.ndarray:
+        seen.extend(entries.tolist())
+        return real(plain, entries)
+
+    monkeypatch.setattr(m, "_fuzzy", spy)
+    for q in ("高科大線上學習 9 小時可以拿幾學分？", "東華的課程可以申請幾個助教？", "逢甲標竿課程的線上輔導鐘點怎麼算"):
+        m.forget()
+        seen.clear()
+        nq = norm.question(q)
+        for documents, limit in ((nq.schools, 40), (None, 3), (nq.schools, 40)):
+            assert ranked(m, nq.content, documents, limit) == dense_rank(m, nq.content, documents, limit)
+        assert seen and len(seen) == len(set(seen)), q
