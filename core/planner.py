@@ -9,6 +9,7 @@ and units are declared on the inputs of the rule definitions, not here). The sch
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -26,6 +27,8 @@ Intent = Literal["forward", "inverse", "compare", "check", "sum"]
 
 CUE_BEFORE = 14  # characters before a figure where a cue word binds it
 ASKED_OUTPUT = 1.0  # a rule whose result is what the question asks for (「幾學分」) is the likelier one
+COMMON_RULE_WORD = 0.2  # an English word in the titles of more than this share of the rules names none of them
+COMMON_DOCUMENT_WORD = 0.5  # nor one in more than this share of one document's rules
 MAX_CUE = 24  # the longest cue word looked for before a figure
 BARE_AHEAD, BARE_WORDS = 40, 3  # the words after a figure without a unit that may say what it counts
 CUE_AFTER = 8  # and after it (words usually precede the figure they govern: 補助 200萬, 自籌 30萬)
@@ -124,6 +127,7 @@ class Planner:
         self._light = light  # text → lower-case Traditional text (the normaliser's light form)
         self._base = base or light  # text → the matcher's form (synonyms canonical: 助教 → 教學助理)
         self._out_labels: dict[str, tuple[str, ...]] = {}  # per rule: its shown results' labels, in the matcher's form
+        self._out_words: dict[str, frozenset[str]] = {}  # per rule: the English words of its title and results' labels
         self._cues: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._aliases: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._out_units: dict[tuple[str, str], str | None] = {}
@@ -158,6 +162,7 @@ class Planner:
             self._title_terms[rule.name] = frozenset(title[k:k + 2] for k in range(len(title) - 1)) | frozenset(
                 w for w in re.findall(r"[a-z]{3,}", light(rule.title_en)))
             self._out_labels[rule.name] = tuple(b for b in (self._base(o.label_zh) for o in rule.spec.outputs.values() if o.label_zh) if len(b) >= 2)
+            self._out_words[rule.name] = frozenset(_stems(" ".join([rule.title_en, *(o.label_en for o in rule.spec.outputs.values() if o.label_en and o.show)])))
             # The knowledge base's own words that answering reads in normal form and that only OpenCC converts (占),
             # worked out once and kept in the cache: converting them on a question would load OpenCC's dictionaries in
             # every process, for a Traditional question too. (The others convert without OpenCC, when asked.)
@@ -172,6 +177,18 @@ class Planner:
                 if unit is None and isinstance(out.value, str):
                     unit = _unit_of(rule, out.value)
                 self._out_units[(rule.name, out_name)] = unit
+        # Words that many rules share, or many of one document's rules (its school's short name), tell no rule's
+        # result apart.
+        counts = Counter(w for words in self._out_words.values() for w in words)
+        common = {w for w, n in counts.items() if n > COMMON_RULE_WORD * len(self._out_words)}
+        by_document: dict[str, list[str]] = {}
+        for rule in self.rules.values():
+            by_document.setdefault(rule.document, []).append(rule.name)
+        for names in by_document.values():
+            own = Counter(w for n in names for w in self._out_words[n])
+            mine = {w for w, n in own.items() if len(names) >= 3 and n > COMMON_DOCUMENT_WORD * len(names)}
+            for n in names:
+                self._out_words[n] -= common | mine
 
     # --- reading --------------------------------------------------------------------------------------
 
@@ -610,6 +627,15 @@ class Planner:
         if any(self._out_units.get((rule.name, name)) in asked for name in rule.spec.outputs):
             return ASKED_OUTPUT
         best = 0.0
+        if _latin(text):
+            # "how much more recording fee …": English words of the rule's title or a result's label beside the
+            # question word (two say much, three all).
+            words = self._out_words.get(rule.name, frozenset())
+            for m in _HOW_MUCH.finditer(text):
+                shared = len(words & _stems(text[_back(text, m.start(), 12):_ahead(text, m.end(), 16)]))
+                if shared >= 2:
+                    best = max(best, min(1.0, shared / 3))
+            return ASKED_OUTPUT * best
         for m in _HOW_MUCH.finditer(text):
             window = self._base(_CLAUSE_END.split(text[_back(text, m.start(), 12):m.start()])[-1] + " " + _CLAUSE_END.split(text[m.end():_ahead(text, m.end(), 16)])[0])
             for label in self._out_labels.get(rule.name, ()):
@@ -933,6 +959,7 @@ def _with_products(text: str, reading: Reading) -> Reading:
 
 _LATIN_WORDS = re.compile(r"[a-z]{3,}")
 _EN_STOP = frozenset("the and for with from that this under over per each all".split())
+_ASKING = frozenset("how many much long".split())  # the question word, beside which the words are read
 _CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = 2  # in a question without Chinese, a word weighs as two characters (a Chinese word is about two)
 SHORT_WORD = 4  # and a short one (for, of, the, plus, fee) as one
@@ -989,6 +1016,11 @@ def _word_at(hay: str, word: str, at: int) -> bool:
 
 
 _AND = re.compile(r"(?<![a-z])(?:and|plus|or)(?![a-z])")
+
+
+def _stems(text: str) -> set[str]:
+    """English words of three letters or more, lower case, a plural's final s dropped, common words left out."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in _LATIN_WORDS.findall(text.lower())} - _EN_STOP - _ASKING
 
 
 def _latin(text: str) -> bool:

@@ -428,3 +428,14 @@ def test_a_remembered_plan_is_the_plan_and_is_not_stored_in_the_cache(engine: En
     other = planner.plan(light, reading, fees)  # other candidates: planned again, not taken from memory
     assert other == planner._plan(light, reading, fees, None, ()) and other != first
     assert pickle.loads(pickle.dumps(planner))._plans == {}
+
+
+@pytest.mark.parametrize("question", [
+    "how much more recording fee does a benchmark course get than an accepted one at FCU?",
+    "At FCU, how many more hourly fees for recording does a benchmark course get compared with a SPOC course?",
+])
+def test_english_words_of_a_rules_title_beside_how_much_name_what_is_asked(engine: Engine, question: str) -> None:
+    """Named tiers and no figure: a calculation when the English words beside "how much" are the rule's own (its
+    title, its results' labels), as 「多多少」 beside 鐘點費 is in Chinese."""
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and ans.calculator == "fcu_recording_compare", (ans.kind, ans.calculator)
