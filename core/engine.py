@@ -29,6 +29,7 @@ from core.talk import (
     asks_difference,
     asks_each,
     asks_how_computed,
+    asks_if_also,
     asks_procedure,
     asks_to_add,
     asks_which_more,
@@ -446,7 +447,7 @@ class Engine:
     def _is_follow_up(self, nq: Normalised, text: str) -> bool:
         """A message that only changes something of the last question: marked so (那…呢, 如果…, what about), or too
         short to be a question itself; a message that is a complete question on its own starts afresh."""
-        if looks_like_follow_up(text) or (nq.schools and asks_to_add(text)):
+        if looks_like_follow_up(text) or (nq.schools and asks_to_add(text)) or (not nq.schools and asks_if_also(text)):
             return True
         if self._own_words(nq) > 4:
             return False
@@ -570,6 +571,12 @@ class Engine:
             calc = self._calculate_for_school(nq, st, st.schools[0], content, lang, note, last, same_topic_only=True) if last else None
             if calc is not None:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
+        if not named and len(st.schools) == 1 and content and asks_if_also(nq.original):
+            # 「外校的學生可以嗎」 after a school's TAs: whether the last question's subject may be this, in that school's
+            # clause the last answer rested on (its own words alone find another school's cross-school enrolment).
+            same = self._same_clause_follow_up(nq, st, content, lang)
+            if same is not None:
+                return same
         if not named and st.schools and content:
             return self._same_topic_follow_up(nq, st, content, lang)
         return None

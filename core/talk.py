@@ -165,6 +165,18 @@ def asks_change(text: str) -> bool:
     return bool(_CHANGE.search(to_traditional(text.strip())))
 
 
+# 「外校的學生可以嗎」, 「兼任老師也行嗎」, "can they be from another school?": a short yes/no question that asks whether
+# something else will do, leaving out what it is about (the last question's subject).
+_ELLIPTICAL = re.compile(r"^.{1,12}?(?:也|還|就)?(?:可以嗎|可不可以|行嗎|行不行|能嗎|算嗎|可以否|ok嗎|符合嗎)$|"
+                         r"^(?:can|could|may|does|do|is|are) (?:it|they|that|this|those|these|he|she|i|we|one) (?:\S+ ){0,5}\S+$", re.I)
+
+
+def asks_if_also(text: str) -> bool:
+    """A short yes/no question leaving out its subject: whether something else will do (see _ELLIPTICAL)."""
+    t = to_traditional(unicodedata.normalize("NFKC", text).strip()).rstrip("？?!！。. ")
+    return len(t) <= 60 and bool(_ELLIPTICAL.match(t))
+
+
 def looks_like_follow_up(text: str) -> bool:
     """Marked as a follow-up (那…呢, 如果…, 換成…, what about …), after any acknowledgement (「好，那…」, "ok, what about")."""
     t = to_traditional(unicodedata.normalize("NFKC", text).strip())

@@ -364,3 +364,17 @@ def test_a_follow_up_of_words_every_clause_shares_is_read_with_the_last_question
     assert [c.entry for c in teachers.citations][:1] == [c.entry for c in first.citations][:1]
     (alone,) = talk(engine, "课程老师呢")
     assert alone.kind == "unknown"
+
+
+@pytest.mark.parametrize("first, then", [
+    ("東華的課程可以申請幾個助教？", "外校的學生可以嗎"),
+    ("NDHU: how many TAs can a distance course have?", "can they be students from another university?"),
+])
+def test_a_short_yes_no_question_leaving_out_its_subject_stays_with_the_threads_school(engine: Engine, first: str, then: str) -> None:
+    """Whether the TAs may be students of another school is asked of the thread's school: its own words alone would find
+    another school's cross-school enrolment clause."""
+    tas, other = talk(engine, first, then)
+    assert docs(tas) == docs(other) == ["ndhu-elearning"]
+    assert [c.entry for c in other.citations][:1] == [c.entry for c in tas.citations][:1]
+    (alone,) = talk(engine, then)
+    assert docs(alone) != ["ndhu-elearning"]  # on its own, the words point elsewhere
