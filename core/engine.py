@@ -20,7 +20,7 @@ from core.matcher import Matcher, Scored
 from core.model import Answer, AnswerContext, Check, Followup, Note, Option, Section
 from core.normalize import MAX_QUESTION_CHARS, Normalised, Normaliser, clean
 from core.planner import Plan, Planner
-from core.schema import Definition, Document, Entry, Procedure, SmallTalk
+from core.schema import Definition, Document, Entry, Fact, Procedure, SmallTalk
 from core.talk import (
     SmallTalkBook,
     asks_change,
@@ -925,10 +925,36 @@ class Engine:
             # 「哪個比較多」 where a document leaves out a figure the amount depends on: no verdict, and why.
             why = ("; " if en else "；").join(u.rstrip("。. ") for u in unstated)
             head = (f"Which is more cannot be told from the documents ({why}). " if en else f"無法從文件直接判斷哪個較多（{why}）。") + head
+        elif asks_which_more(nq.text) and len(found) >= 2:
+            verdict = self._which_more(found, lang)
+            if verdict:
+                head = f"{verdict} {head}" if en else f"{verdict}{head}"
         ans = self._compose.several(nq.original, found, lang, head, columns=columns)
         if len(found) == 1:
             return replace(ans, kind="answer")
         return ans
+
+    def _which_more(self, found: list[tuple[Entry, float]], lang: str) -> str:
+        """「哪個比較多」 of clauses that each state one figure in the same unit and per the same thing (每小時, 每月):
+        which is more, with each figure as its clause writes it; empty when the clauses' figures cannot be set side by
+        side that way (one per hour, another per course)."""
+        en = lang == "en"
+        picked = side_by_side([e.facts for e, _ in found])
+        if not picked:
+            return ""
+        sides = [(e, f) for (e, _), f in zip(found, picked)]
+        values = [f.decimal() for _, f in sides]
+        names = [self._compose.doc_name(self._kb.entry_document[e.id], lang) for e, _ in sides]
+        shown = ("; " if en else "、").join(f"{n} 「{f.text}」" if en else f"{n}「{f.text}」" for n, (_, f) in zip(names, sides))
+        caps = [bool(_CAP_WORD.search(str(f.text))) for _, f in sides]
+        if len(set(values)) == 1:
+            return f"By the figures the clauses state, they are the same: {shown}." if en else f"依條文數字，各校相同：{shown}。"
+        k = values.index(max(values))
+        if caps[k]:  # the higher figure is a cap: what is paid may be less
+            return f"By the figures the clauses state, {names[k]}'s cap is higher: {shown}." if en else f"依條文數字，{names[k]}的上限較高：{shown}。"
+        capped = "".join((f" ({n}'s figure is a cap, not a fixed amount)" if en else f"（{n}的數字是上限，不是定額）")
+                         for n, cap in zip(names, caps) if cap)
+        return f"By the figures the clauses state, {names[k]}'s is more: {shown}{capped}." if en else f"依條文數字，{names[k]}較多：{shown}{capped}。"
 
     def _unstated(self, found: list[tuple[Entry, float]], lang: str) -> list[str]:
         """For each clause, the figures it leaves out that the rules applying it say are unstated (「附表只規定倍數，
@@ -1402,3 +1428,27 @@ class Engine:
             if pick is not None:
                 out.append(Followup(label=pick[1], question=pick[1], entry=pick[0].id))
         return tuple(out)
+
+
+_PER = re.compile(r"每(?:一)?\s*(小時|時|月|人|位|門|週|周|學期|案|年|支)")
+_CAP_WORD = re.compile(r"至多|最多|上限|最高|不超過|不得超過")
+
+
+def side_by_side(factsets: list[tuple[Fact, ...]]) -> list[Fact]:
+    """One figure from each clause that can be set against the others: the same unit, per the same thing (每小時), and the
+    only such figure in its clause; empty when there is none (one per hour, another per course; or two per hour)."""
+    common: set[tuple[str, str]] | None = None
+    for facts in factsets:
+        keys = {(f.unit, per) for f in facts if f.text and (per := _per(f.text))}
+        common = keys if common is None else common & keys
+    for unit, per in sorted(common or ()):
+        mine = [[f for f in facts if f.unit == unit and f.text and _per(f.text) == per] for facts in factsets]
+        if all(len(m) == 1 for m in mine):
+            return [m[0] for m in mine]
+    return []
+
+
+def _per(text: str) -> str:
+    """What a figure written in a clause is per (「每小時至多…」: 小時), or empty."""
+    m = _PER.search(text)
+    return {"時": "小時", "周": "週", "位": "人"}.get(m.group(1), m.group(1)) if m else ""

@@ -234,7 +234,7 @@ def asks_comparison(text: str) -> bool:
     return bool(_COMPARE.search(text))
 
 
-_WHICH_MORE = re.compile(r"哪(?:個|一個|間|一間|校|一校|邊)(?:比較|較|會)?(?:多|少|高|低|划算|優渥)|誰(?:比較|較)?(?:多|少|高|低)|(?:which|who) (?:is|one|school|gives|pays|offers) (?:\w+ )?(?:more|higher|less|lower|bigger|better)", re.I)
+_WHICH_MORE = re.compile(r"哪一?(?:個|間|校|邊|家|所)(?:學校)?(?:給的|付的|的)?(?:比較|較|會)?(?:多|少|高|低|划算|優渥)|誰(?:比較|較)?(?:多|少|高|低)|(?:which|who) (?:is|one|school|gives|pays|offers) (?:\w+ )?(?:more|higher|less|lower|bigger|better)", re.I)
 
 
 def asks_which_more(text: str) -> bool:

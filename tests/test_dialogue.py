@@ -378,3 +378,17 @@ def test_a_short_yes_no_question_leaving_out_its_subject_stays_with_the_threads_
     assert [c.entry for c in other.citations][:1] == [c.entry for c in tas.citations][:1]
     (alone,) = talk(engine, then)
     assert docs(alone) != ["ndhu-elearning"]  # on its own, the words point elsewhere
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("兩邊的影片錄製鐘點費哪一邊比較多啊？", True),
+    ("高科大跟東華哪間比較優渥", True),
+    ("哪家學校給的比較高", True),
+    ("which one pays more, NKUST or NDHU?", True),
+    ("高科大跟東華的錄製鐘點費有什麼不同？", False),
+    ("哪一邊規定要交成果報告", False),
+])
+def test_asking_which_gives_more(text: str, asks: bool) -> None:
+    from core.talk import asks_which_more
+
+    assert asks_which_more(text) is asks

@@ -555,3 +555,45 @@ def test_asking_what_the_bot_covers_gets_its_documents_not_a_clause(engine: Engi
 def test_an_english_enrolment_after_the_word_tas_is_the_enrolment(engine: Engine) -> None:
     ans = engine.answer("NDHU: how many TAs can a distance course with 130 students have, and how much money per semester?")
     assert ans.kind == "calculation" and ans.inputs.get("enrolment") == "130" and "tas" not in ans.inputs
+
+
+@pytest.mark.parametrize("q, said", [
+    ("高科大跟東華的錄製鐘點費哪個比較多？", "高科大的上限較高"),
+    ("Which pays more for recording, NKUST or NDHU?", "NKUST's cap is higher"),
+])
+def test_which_is_more_of_two_figures_per_the_same_thing_names_the_higher_with_both_figures_quoted(
+        engine: Engine, q: str, said: str) -> None:
+    """高科大 「每小時至多支給新臺幣五千元」 against 東華 「以每小時1,000元計」: both per hour, so the verdict names the higher,
+    says it is a cap (「至多」), and quotes each figure as its clause writes it."""
+    ans = engine.answer(q)
+    assert {c.document for c in ans.citations} == {"nkust-mooc", "ndhu-elearning"}
+    assert ans.direct.startswith(("依條文數字", "By the figures"))
+    verdict = ans.direct.split("比較：" if ans.lang == "zh" else "Compared:")[0]
+    assert said in verdict and "五千元" in verdict and "1,000元" in verdict
+
+
+def test_which_is_more_of_figures_per_different_things_gives_no_verdict(engine: Engine) -> None:
+    # 東華: TAs per course (「每門課程最多 2 位」); 逢甲: one per 40 students: not comparable as they stand
+    ans = engine.answer("東華跟逢甲的助教哪個比較多")
+    assert {c.document for c in ans.citations} == {"ndhu-elearning", "fcu-mooc-reward"}
+    assert "依條文數字" not in ans.direct and "較多" not in ans.direct.split("比較：")[0]
+
+
+def test_what_a_figure_is_per() -> None:
+    from core.engine import _per
+
+    assert _per("每小時至多支給新臺幣五千元") == "小時" and _per("以每小時1,000元計") == "小時"
+    assert _per("每一位至多") == "人" and _per("每 40 位學生") == "" and _per("補助新臺幣十萬元") == ""
+
+
+def test_figures_are_set_side_by_side_only_when_each_clause_states_one_per_the_same_thing() -> None:
+    from core.engine import side_by_side
+    from core.schema import Fact
+
+    hour_a = Fact(name="a", value=5000, unit="TWD", text="每小時至多五千元")
+    hour_b = Fact(name="b", value=1000, unit="TWD", text="以每小時1,000元計")
+    course = Fact(name="c", value=140000, unit="TWD", text="每門課程補助十四萬元")
+    month = Fact(name="d", value=6000, unit="TWD", text="每月新台幣陸仟元")
+    assert side_by_side([(hour_a,), (hour_b, course)]) == [hour_a, hour_b]
+    assert side_by_side([(hour_a,), (course,)]) == [] and side_by_side([(month,), (hour_b,)]) == []
+    assert side_by_side([(hour_a, hour_b), (hour_b,)]) == []  # two per hour in one clause: which is meant is unknown
