@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -321,6 +322,13 @@ class _Server(ThreadingHTTPServer):
     # socketserver listens with a backlog of 5: a bot opening dozens of connections at once would see SYNs dropped
     # and retried a second or more later (connect time-outs, lost messages), which Telegram's servers never do.
     request_queue_size = 256
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A bot stopped with a keep-alive connection open resets it while the handler waits for its next request:
+        # that is how bots stop, not an error worth a traceback in the load report.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class BotApiServer:

@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.botapi import BotApiServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,3 +208,21 @@ def test_an_unreachable_bot_api_is_logged_at_warning_with_the_retry_delay(tmp_pa
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_client_resetting_its_connection_prints_no_traceback_and_the_server_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bot stopped with a keep-alive connection open resets it: the test server says nothing and keeps serving."""
+    import socket
+    import struct
+    import urllib.request
+
+    with BotApiServer() as server:
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.sendall(b"POST /bot")  # half a request line: the handler is reading when the reset comes
+        time.sleep(0.1)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with RST
+        s.close()
+        time.sleep(0.2)
+        with urllib.request.urlopen(f"{server.base_url}123456:TEST-TOKEN/getMe", data=b"{}", timeout=5) as r:
+            assert r.status == 200
+    assert "Traceback" not in capsys.readouterr().err
