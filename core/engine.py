@@ -574,25 +574,42 @@ class Engine:
         if not named and len(st.schools) == 1 and content and asks_if_also(nq.original):
             # 「外校的學生可以嗎」 after a school's TAs: whether the last question's subject may be this, in that school's
             # clause the last answer rested on (its own words alone find another school's cross-school enrolment).
-            same = self._same_clause_follow_up(nq, st, content, lang)
+            same = self._same_clause_follow_up(nq, st, content, lang, yes_no=True)
             if same is not None:
                 return same
         if not named and st.schools and content:
             return self._same_topic_follow_up(nq, st, content, lang)
         return None
 
-    def _same_clause_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
+    def _same_clause_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str,
+                               yes_no: bool = False) -> tuple[Answer, DialogueState] | None:
         """「课程老师呢」 after the PI's qualifications: a follow-up made only of words every clause shares, read with the
-        last question's words in its one school; answered when that finds a clause the last answer rested on."""
+        last question's words in its one school; answered when that finds a clause the last answer rested on.
+
+        A `yes_no` question whose subject is the last one's (「可以請外校的嗎」) is answered the same way, and when the
+        clause never says the thing asked about (外校), a note says so rather than letting the quote pass for a yes."""
         if len(st.schools) != 1 or not st.entries:
             return None
-        ranked = self._matcher.rank(f"{content} {nq.content}".strip(), (st.schools[0],), limit=1)
-        if not ranked or ranked[0].entry.id not in st.entries or not self._matcher.confident(ranked[0]):
+        both = f"{content} {nq.content}".strip()
+        ranked = self._matcher.rank(both, (st.schools[0],), limit=5 if yes_no else 1)
+        # A yes/no question may rank a clause's heading or its sibling a hair above the clause itself: the last
+        # answer's clause within CLOSE_RATIO of the best will do.
+        mine = [s for s in ranked if s.entry.id in st.entries and s.score >= ranked[0].score * CLOSE_RATIO]
+        if not mine or not self._matcher.confident(mine[0]):
             return None
         en = lang == "en"
-        ans = self._compose.single(nq.original, ranked[0].entry, ranked[0].score, lang, self._columns_in(nq.text))
-        ans = replace(ans, notes=(Note("carried", "Same topic as the last question:" if en else "延續上一題的主題："), *ans.notes))
-        return ans, self.state_after(ans, 0.0, replace(nq, content=f"{content} {nq.content}"), _said(st))
+        notes = [Note("carried", "Same topic as the last question:" if en else "延續上一題的主題：")]
+        entry, score = mine[0].entry, mine[0].score
+        # What the clause addresses: its words and what its entry was written to answer (「外校生跨校選課」 for 跨校選課者).
+        said_by = " ".join((entry.quote, entry.answer_zh, entry.title, *entry.keywords, *entry.aliases, *entry.questions_zh))
+        unsaid = [w for w in _asked_words(self._matcher.strip(nq.content)) if w not in said_by] if yes_no else []
+        if unsaid:
+            said = _phrase(nq.text, unsaid)
+            notes.append(Note("unstated", f"The clause does not mention {said}: what it says is below; ask the school's office to be sure."
+                              if en else f"條文沒有直接提到{said}；以下是上一題依據的條文，是否可行請以學校承辦單位的認定為準。"))
+        ans = self._compose.single(nq.original, entry, score, lang, self._columns_in(nq.text))
+        ans = replace(ans, notes=(*notes, *ans.notes))
+        return ans, self.state_after(ans, 0.0, replace(nq, content=both), _said(st))
 
     def _same_topic_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
         """「新南向系列呢？」, "what if I don't make it?": in each school the last answer was about, the clause this
@@ -1446,6 +1463,30 @@ def side_by_side(factsets: list[tuple[Fact, ...]]) -> list[Fact]:
         if all(len(m) == 1 for m in mine):
             return [m[0] for m in mine]
     return []
+
+
+_VERB_EDGE = re.compile(r"^[請當找用聘讓給]+|的+$")
+
+
+def _asked_words(stripped: str) -> list[str]:
+    """The Chinese words a short yes/no question asks about (「請外校」 → 外校, 「研究生 當」 → 研究生): its stripped words
+    without a leading verb of hiring or serving or a trailing 的, two characters or more."""
+    out = []
+    for w in stripped.split():
+        w = _VERB_EDGE.sub("", w)
+        if len(w) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in w):
+            out.append(w)
+    return out
+
+
+def _phrase(text: str, words: list[str]) -> str:
+    """The words quoted as the message says them: one span when they stand close together (「外校的學生」), else each."""
+    at = [(text.find(w), w) for w in words]
+    if all(i >= 0 for i, _ in at):
+        start, end = min(i for i, _ in at), max(i + len(w) for i, w in at)
+        if end - start <= 12:
+            return f"「{text[start:end]}」"
+    return "、".join(f"「{w}」" for w in words)
 
 
 def _per(text: str) -> str:

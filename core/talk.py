@@ -168,6 +168,7 @@ def asks_change(text: str) -> bool:
 # 「外校的學生可以嗎」, 「兼任老師也行嗎」, "can they be from another school?": a short yes/no question that asks whether
 # something else will do, leaving out what it is about (the last question's subject).
 _ELLIPTICAL = re.compile(r"^.{1,12}?(?:也|還|就)?(?:可以嗎|可不可以|行嗎|行不行|能嗎|算嗎|可以否|ok嗎|符合嗎)$|"
+                         r"^.{0,12}?(?:也|還|就)?(?:可以|能|可)(?:當|擔任|做|請|找|聘|用)(?:.{0,8}?)嗎$|"
                          r"^(?:can|could|may|does|do|is|are) (?:it|they|that|this|those|these|he|she|i|we|one) (?:\S+ ){0,5}\S+$", re.I)
 
 

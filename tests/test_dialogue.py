@@ -380,6 +380,41 @@ def test_a_short_yes_no_question_leaving_out_its_subject_stays_with_the_threads_
     assert docs(alone) != ["ndhu-elearning"]  # on its own, the words point elsewhere
 
 
+@pytest.mark.parametrize("first, then, clause, unsaid", [
+    ("高科大的教學助理要怎麼申請？", "可以請外校的嗎", "四、(一)3.", "「外校」"),
+    ("逢甲的教學助理補助怎麼算", "研究生可以當嗎", "附表：教學助理 1.", "「研究生」"),
+    ("東華的課程可以申請幾個助教？", "外校的學生可以嗎", "3、(三)1.", "「外校」"),
+])
+def test_a_yes_no_follow_up_on_something_the_clause_never_mentions_says_so(
+        engine: Engine, first: str, then: str, clause: str, unsaid: str) -> None:
+    """「可以請外校的嗎」 after a school's TAs is asked of the TA clause (not of the school's credit recognition for other
+    schools' students, nor of a research-plan remark); the clause does not say 外校, and the answer says that rather
+    than letting the quote pass for a yes."""
+    tas, other = talk(engine, first, then)
+    assert docs(other) == docs(tas) and other.citations[0].clause == clause
+    said = [n.text for n in other.notes if n.kind == "unstated"]
+    assert said and f"條文沒有直接提到{unsaid}" in said[0]
+
+
+def test_a_yes_no_follow_up_the_clause_answers_gets_no_such_note(engine: Engine) -> None:
+    # 高科大 三、(二): 外校 students may take its MOOCs for credit; the clause names them
+    _, other = talk(engine, "高科大的磨課師外校學生可以修嗎", "外校的學生可以嗎")
+    assert not [n for n in other.notes if n.kind == "unstated" and "外校" in n.text]
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("研究生可以當嗎", True),
+    ("可以請外校的嗎", True),
+    ("兼任老師也行嗎", True),
+    ("高科大的教學助理可以請外校的學生擔任嗎？有沒有規定資格", False),
+    ("可以申請補助嗎", False),
+])
+def test_a_short_yes_no_question_that_leaves_out_its_subject(text: str, asks: bool) -> None:
+    from core.talk import asks_if_also
+
+    assert asks_if_also(text) is asks
+
+
 @pytest.mark.parametrize("text, asks", [
     ("兩邊的影片錄製鐘點費哪一邊比較多啊？", True),
     ("高科大跟東華哪間比較優渥", True),
