@@ -48,6 +48,7 @@ THRESHOLD = 0.26
 OOV_PENALTY = 0.08  # added to the threshold for each character or English word the knowledge base never uses
 SPECIFIC_IDF = 2.0  # a matched term this rare is evidence; common words (補助, 課程) alone are not
 HEADING_FACTOR = 0.88  # a grouping heading yields to the sub-point that says the same thing
+BARE_TOPIC = 8  # characters: a question this short, once stripped, names a topic and says nothing of a table row's remarks
 FIELD_TF = {"title": 3.0, "keywords": 2.0, "questions": 2.0, "answer": 1.0, "quote": 1.0}
 K1 = 1.2
 B = 0.6
@@ -340,10 +341,28 @@ class Matcher:
         # Best first; equal scores in entry-id order.
         best = live[np.lexsort((self._rank_of_id[cand[live]], -score[live]))[:limit]]
         entries, doc_of = self.entries, self.doc_of
-        return [
+        out = [
             Scored(entries[i], doc_of[i], sc, cv, fz, sp)
             for i, sc, cv, fz, sp in zip(cand[best].tolist(), score[best].tolist(), c[best].tolist(), fuzzy[best].tolist(), specific[best].tolist())
         ]
+        return self._parent_first(out) if len(plain.replace(" ", "")) <= BARE_TOPIC else out
+
+    def _parent_first(self, ranked: list[Scored]) -> list[Scored]:
+        """A clause with parts yields to a part that fits as well (HEADING_FACTOR) — but a table row does not yield to one
+        of its own remarks when the question only names the topic (BARE_TOPIC): when the row matches the question's rare
+        words as much as the remark and resembles the question more (「某校的錄製鐘點費」: the row, not its remark on where
+        the money comes from),
+        and would have scored higher but for that factor, the row ties the part and comes first."""
+        if len(ranked) < 2:
+            return ranked
+        top = ranked[0]
+        doc, path = top.document, top.entry.path
+        for k, s in enumerate(ranked[1:], 1):
+            e = s.entry
+            if (s.document == doc and len(e.path) < len(path) and path[:len(e.path)] == e.path and not e.heading
+                    and e.row_label and e.row_label == top.entry.row_label and s.specific >= top.specific and s.fuzzy > top.fuzzy and s.score / HEADING_FACTOR > top.score):
+                return [s._replace(score=top.score), *ranked[:k], *ranked[k + 1:]]
+        return ranked
 
     def _covered(self, q_terms: list[str], stripped: str) -> _Covered:
         """The question's BM25 cover of every entry on its terms' posting lists, whatever the documents a ranking is

@@ -597,3 +597,18 @@ def test_figures_are_set_side_by_side_only_when_each_clause_states_one_per_the_s
     assert side_by_side([(hour_a,), (hour_b, course)]) == [hour_a, hour_b]
     assert side_by_side([(hour_a,), (course,)]) == [] and side_by_side([(month,), (hour_b,)]) == []
     assert side_by_side([(hour_a, hour_b), (hour_b,)]) == []  # two per hour in one clause: which is meant is unknown
+
+
+@pytest.mark.parametrize("q, clause", [
+    ("逢甲的錄製鐘點費", "附表：教材錄製鐘點費"),
+    ("逢甲錄製鐘點費的錢從哪裡來？", "附表：教材錄製鐘點費 備註2."),
+    ("逢甲錄製鐘點費什麼時候發", "附表：教材錄製鐘點費 備註1."),
+    # Not a row of a table: a summary's part still leads; and a question saying more than the topic gets the remark
+    ("清大是從什麼時候開始做磨課師的", "摘要：發展"),
+    ("逢甲線上註冊 1,200 人，線上輔導助教可以補幾名？", "附表：教學助理 2."),
+])
+def test_a_question_naming_only_a_table_rows_topic_gets_the_row_not_one_of_its_remarks(engine: Engine, q: str, clause: str) -> None:
+    """The row (8, 6 and 4 times the hourly fee) answers 「逢甲的錄製鐘點費」; a remark split out of it (where the money
+    comes from), shorter and so scoring higher on the same words, answers only when the question asks what it says."""
+    ans = engine.answer(q)
+    assert ans.citations[0].clause == clause
