@@ -549,7 +549,11 @@ class Engine:
                 old = dict(st.params)
                 changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
                 if not changed and not reading.asked and plan.intent == dict(st.extra).get("intent", plan.intent) and not self._about_rule(nq, rule):
-                    return None  # 「那要怎麼申請？」, 「太少了吧」 change nothing of it, ask no figure and are about none of its clauses
+                    # 「那要怎麼申請？」, 「太少了吧」 change nothing of it, ask no figure and are about none of its clauses; but
+                    # "and what's the cap per course?" asks the thread's school another clause on the same topic.
+                    if not named and st.schools and content and looks_like_follow_up(nq.original):
+                        return self._same_topic_follow_up(nq, st, content, lang)
+                    return None
                 what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
                 carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
                 done = self._execute(plan, nq.original, lang, light, note=carried, focus=st.entries[0] if st.entries else None)

@@ -427,3 +427,12 @@ def test_asking_which_gives_more(text: str, asks: bool) -> None:
     from core.talk import asks_which_more
 
     assert asks_which_more(text) is asks
+
+
+@pytest.mark.parametrize("then", ["and what's the cap per course?", "and what's the ceiling per course?"])
+def test_a_marked_follow_up_that_changes_no_figure_asks_the_threads_school_another_clause_on_the_topic(engine: Engine, then: str) -> None:
+    """After a school's recording fee worked out, "and what's the cap per course?" changes nothing of the calculation:
+    it asks that school's cap on what a course gets (NT$140,000), not its cap on credits counted for graduation."""
+    fee, cap = talk(engine, "NKUST: I recorded 2.5 hours of video, how much recording fee can I get?", then)
+    assert fee.kind == "calculation"
+    assert cap.citations[0].document == "nkust-mooc" and cap.citations[0].clause == "四、(一)2." and "140,000" in cap.text
