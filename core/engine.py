@@ -62,6 +62,7 @@ MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
 THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
+ASKS_FIGURE_WORDS = 10  # characters of its own a message asking for a figure may have and still continue the calculation
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def _keep_previous(nxt: DialogueState, st: DialogueState) -> DialogueState:
 # Work over a table's rows, not a lookup of one: a share, a total, an average, a difference.
 _OVER_ROWS = re.compile(r"百分|比例|佔|占|%|平均|合計|加起來|總共|總數|差|比.{0,8}多|比.{0,8}少|percent|share|average|total|sum|difference|more than|less than", re.I)
 # An aggregate of a table's rows that no clause states (a total may be stated elsewhere, e.g. in a summary).
+_ASKS_FIGURE = re.compile(r"多少|幾[個位名小週周月年學]|how (?:much|many)", re.I)
 _AGGREGATE = re.compile(r"平均|average|\bmean\b", re.I)
 
 
@@ -468,7 +470,8 @@ class Engine:
         if rule is None or nq.schools or nq.uncovered:
             return False
         rest = "".join(ch for ch in self._matcher.strip(nq.content) if not ch.isdigit() and ch not in " .,%")
-        if len(rest) > 4:
+        # A message asking for a figure may say a little more (「一學期總共最多可以領多少錢」 after the TAs worked out).
+        if len(rest) > (ASKS_FIGURE_WORDS if _ASKS_FIGURE.search(nq.text) else 4):
             return False
         return self._about_rule(nq, rule) and self._stays_with(nq, rule.document)
 

@@ -436,3 +436,11 @@ def test_a_marked_follow_up_that_changes_no_figure_asks_the_threads_school_anoth
     fee, cap = talk(engine, "NKUST: I recorded 2.5 hours of video, how much recording fee can I get?", then)
     assert fee.kind == "calculation"
     assert cap.citations[0].document == "nkust-mooc" and cap.citations[0].clause == "四、(一)2." and "140,000" in cap.text
+
+
+@pytest.mark.parametrize("then", ["一學期總共最多可以領多少錢", "一學期最多領多少"])
+def test_a_question_for_a_figure_of_the_last_calculation_continues_it(engine: Engine, then: str) -> None:
+    """After 東華's TAs worked out for 100 students, 「一學期總共最多可以領多少錢」 asks the calculation's semester total
+    (1 TA × NT$6,000 × 5 months), not the clause again."""
+    _, _, total = talk(engine, "東華遠距課程選課150人，可以申請幾位助教？", "那如果只有100人呢", then)
+    assert total.kind == "calculation" and "30,000" in total.direct
