@@ -585,7 +585,9 @@ class Engine:
             if same is not None:
                 return same
         if not named and st.schools and content:
-            return self._same_topic_follow_up(nq, st, content, lang)
+            # 「那總時數呢」 after a series' minimum courses: when its own words find nothing in the thread's school, the
+            # last question's words with them may find the clause the last answer rested on (「時數合計不得少於 12 小時」).
+            return self._same_topic_follow_up(nq, st, content, lang) or self._same_clause_follow_up(nq, st, content, lang)
         return None
 
     def _same_clause_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str,

@@ -444,3 +444,11 @@ def test_a_question_for_a_figure_of_the_last_calculation_continues_it(engine: En
     (1 TA × NT$6,000 × 5 months), not the clause again."""
     _, _, total = talk(engine, "東華遠距課程選課150人，可以申請幾位助教？", "那如果只有100人呢", then)
     assert total.kind == "calculation" and "30,000" in total.direct
+
+
+def test_a_follow_up_whose_own_words_find_nothing_in_the_threads_school_stays_on_the_clause_it_rested_on(engine: Engine) -> None:
+    """「那總時數呢」 after the series' minimum courses: 總時數 alone finds other schools' video hours (逢甲 6 to 18
+    hours); with the last question's words it finds the clause just cited, which sets the total (12 hours)."""
+    first, _, hours = talk(engine, "請問教育部磨課師計畫，一個系列最少要幾門課？", "新製課程至少幾門", "那總時數呢")
+    assert docs(hours) == docs(first) == ["moe-mooc-series"]
+    assert hours.citations[0].clause == first.citations[0].clause and "12 小時" in hours.text
