@@ -432,6 +432,12 @@ class Engine:
                       else f"這條出自{doc.title_zh}（{issuer}）；請洽條文所指的單位辦理。")
         elif ref == "source":
             direct = "The clause verbatim:" if en else "條文原文如下："
+        elif ref == "why":
+            # The documents state rules, seldom their reasons: what the clause says, and no reason it does not give.
+            issuer = doc.issuer_en if en else doc.issuer_zh
+            direct = (f"Here is the clause the last answer rests on, verbatim: any reason it gives is in its words; I won't guess one "
+                      f"it doesn't give. For the intent behind it, ask {issuer}." if en else
+                      f"以下是上一題依據的條文原文：條文寫到的理由以原文為準，沒寫的部分本助理不推測；想了解訂定的考量，請洽{issuer}。")
         else:
             labels = (", " if en else "、").join(f"{self._compose.doc_name(self._kb.entry_document[e.id], lang)} {e.clause}" for e in entries)
             direct = f"That answer rests on {labels}." if en else f"上一題依據的是{labels}。"

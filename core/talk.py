@@ -39,6 +39,8 @@ _REF_REPEAT = re.compile(
     r"|^(?:come again|again)$",
     re.I,
 )
+# 「為什麼」 alone after an answer: the reason for the rule just cited.
+_REF_WHY = re.compile(r"^(?:可是|但是?|那)?(?:為什麼|為何|為啥|幹嘛|怎麼會這樣|原因是什麼|原因呢|理由是什麼|理由呢|是什麼原因)(?:要|會)?(?:這樣)?(?:規定)?(?:呢|啊|阿|嗎)?$|^(?:but )?(?:why|why is that|why so|why not|how come|what is the reason|what's the reason)$", re.I)
 _REF_OFFICE = re.compile(r"(?:要?找|問|洽)(?:哪個|哪一個|什麼)?(?:單位|處室|窗口|人)|承辦(?:單位)?|聯絡(?:誰|窗口)|(?:who|which office) (?:handles|do i contact|to contact)", re.I)
 
 # A follow-up that changes one thing of the last question (「那 27 小時呢？」, 「換成另一校的話呢？」, "what about 12?").
@@ -136,7 +138,7 @@ def language_request(text: str) -> LangRequest | None:
     return None
 
 
-Reference = Literal["clause", "source", "office", "repeat"]
+Reference = Literal["clause", "source", "office", "repeat", "why"]
 
 
 def reference(text: str) -> Reference | None:
@@ -154,6 +156,8 @@ def reference(text: str) -> Reference | None:
         return "clause"
     if _REF_OFFICE.search(t):
         return "office"
+    if _REF_WHY.match(t):
+        return "why"
     return None
 
 

@@ -452,3 +452,25 @@ def test_a_follow_up_whose_own_words_find_nothing_in_the_threads_school_stays_on
     first, _, hours = talk(engine, "請問教育部磨課師計畫，一個系列最少要幾門課？", "新製課程至少幾門", "那總時數呢")
     assert docs(hours) == docs(first) == ["moe-mooc-series"]
     assert hours.citations[0].clause == first.citations[0].clause and "12 小時" in hours.text
+
+
+@pytest.mark.parametrize("first, why", [
+    ("高科大磨課師有沒有規定影片不能用隨堂錄影", "為什麼"),
+    ("Can NKUST MOOC videos be lecture recordings?", "why?"),
+])
+def test_why_after_an_answer_quotes_the_clause_and_guesses_no_reason(engine: Engine, first: str, why: str) -> None:
+    """The documents state rules, seldom their reasons: 「為什麼」 gets the clause just cited, verbatim, with a note that no
+    reason it does not give is guessed (it got the document's purpose clause, as if that were the reason)."""
+    ans, again = talk(engine, first, why)
+    assert again.kind == "answer" and [c.entry for c in again.citations][:1] == [c.entry for c in ans.citations][:1]
+    assert ("不推測" in again.direct) if again.lang == "zh" else ("won't guess" in again.direct)
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("為什麼", "why"), ("可是為什麼要這樣規定", "why"), ("why not?", "why"),
+    ("為什麼磨課師影片要分單元", None), ("why does NKUST cap credits at 9?", None),
+])
+def test_why_alone_refers_to_the_last_answer(text: str, ref: str | None) -> None:
+    from core.talk import reference
+
+    assert reference(text) == ref
