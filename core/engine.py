@@ -32,6 +32,7 @@ from core.talk import (
     asks_if_also,
     asks_procedure,
     asks_to_add,
+    asks_overview,
     asks_which_more,
     defines_only,
     language_request,
@@ -62,6 +63,7 @@ MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
 THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
+OVERVIEW_SLACK = 2  # characters or words beyond a document's titles a question for its overview may have (「去北京開會的」: 去, 開)
 ASKS_FIGURE_WORDS = 10  # characters of its own a message asking for a figure may have and still continue the calculation
 
 
@@ -858,6 +860,9 @@ class Engine:
         procedure = self._procedure(nq, schools or ((str(thread),) if thread in self._kb.documents and not nq.uncovered else ()), ctx, lang)
         if procedure is not None:
             return procedure
+        overview = self._overview(nq, schools, lang)
+        if overview is not None:
+            return overview
         definition = self._definition(nq, lang)
         if definition is not None:
             return definition
@@ -914,6 +919,26 @@ class Engine:
         unknown_words = self._matcher.oov_weight(nq.content) + OFF_TOPIC_WEIGHT * len(nq.off_topic)
         return (self._matcher.confident(mine[0], unknown_words) and self._matcher.has_topic(nq.content, mine[0])
                 and mine[0].score >= best[0].score * THREAD_RATIO)
+
+    def _overview(self, nq: Normalised, schools: tuple[str, ...], lang: str) -> Answer | None:
+        """「清華去北京開會的心得報告是在講什麼」: what one named document is about, from the entry its `overview` names
+        (its purpose, or a report's summary). Only when the message says little beyond the document and the asking
+        (OVERVIEW_SLACK characters or words that are not in its titles): 「高科大的學分規定在講什麼」 asks about credits."""
+        if len(schools) != 1 or schools[0] not in self._kb.documents:
+            return None
+        doc = self._kb.documents[schools[0]]
+        asked = asks_overview(nq.text)
+        if not doc.overview or doc.overview not in self._kb.by_id or not asked:
+            return None
+        rest = self._matcher.strip(nq.content.replace(asked, " "))
+        titles = f"{doc.title_zh}{doc.short_zh}{doc.kind}出國報告文件這份那份".lower()
+        title_words = set(_ASCII_WORD.findall(f"{doc.title_en} {doc.short_en} report document guidelines rules call".lower()))
+        extra = [c for c in rest if "\u4e00" <= c <= "\u9fff" and c not in titles]
+        extra += [w for w in _ASCII_WORD.findall(rest.lower()) if w not in title_words and w not in {"about", "say", "cover", "summary", "gist", "overview"}]
+        if len(extra) > OVERVIEW_SLACK:
+            return None
+        entry = self._kb.by_id[doc.overview]
+        return self._compose.single(nq.original, entry, 1.0, lang)
 
     def _several_head(self, lang: str, named: bool) -> str:
         if named:

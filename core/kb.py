@@ -319,6 +319,7 @@ def check(root: Path = KNOWLEDGE_DIR, calculator_names: Iterable[str] | None = N
     for doc_id in documents:
         if doc_id in sources and doc_id not in with_entries:
             problems.append(Problem(f"knowledge/entries/{doc_id}.yaml", 1, f"no entries for {doc_id}"))
+    _check_overviews(root, documents, entry_document, problems)
 
     coverage = _coverage(sources, covered, allowed_uncovered)
     for doc_id, lines in coverage.uncovered.items():
@@ -365,6 +366,18 @@ def _load_optional(path: Path, root: Path, model: type[M], problems: list[Proble
     parsed, found = _validate(model, data, name)
     problems.extend(found)
     return parsed  # type: ignore[no-any-return]
+
+
+def _check_overviews(root: Path, documents: dict[str, Document], entry_document: dict[str, str], problems: list[Problem]) -> None:
+    """A document's `overview` names one of its own entries."""
+    path = root / "documents.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    for doc in documents.values():
+        if doc.overview is None or entry_document.get(doc.overview) == doc.id:
+            continue
+        line = next((n for n, text in enumerate(lines, 1) if text.strip() == f"overview: {doc.overview}"), 1)
+        where = "does not exist" if doc.overview not in entry_document else f"is an entry of {entry_document[doc.overview]}"
+        problems.append(Problem(_rel(path, root), line, f"{doc.id}: overview {doc.overview} {where}"))
 
 
 def _check_conversation(conv: ConversationFile, root: Path, entry_document: dict[str, str], problems: list[Problem]) -> None:

@@ -63,6 +63,7 @@ class Document(_Frozen):
     status_zh: str | None = None
     status_en: str | None = None
     source: str
+    overview: Annotated[str | None, Field(description="the id of the entry that says what the whole document is about (its purpose or summary), for 「這份要點在講什麼」")] = None
 
 
 @_schema

@@ -265,6 +265,20 @@ def asks_to_add(text: str) -> bool:
     return bool(_ADD.search(text))
 
 
+# What a whole document is about: 「這份要點在講什麼」, 「報告的重點是什麼」, "what is the report about?".
+_OVERVIEW = re.compile(r"(?:是)?在?(?:講|說|寫)(?:些)?(?:什麼|甚麼|啥)|寫了(?:什麼|甚麼|啥)|(?:主要)?內容(?:是|為)?(?:什麼|甚麼|何|啥)|主要內容|"
+                       r"(?:大概|主要)?(?:大意|概要)(?:是|為)?(?:什麼|甚麼|何|啥)?|摘要|"
+                       r"(?:報告|要點|須知|規範|文件|辦法)的?(?:主要|大概)?重點(?:是|為)?(?:什麼|甚麼|何|啥)?|"
+                       r"\bwhat (?:is|'s) (?:it|this|that|the [\w\s-]{1,40}?) about\b|\bwhat does (?:it|this|that|the [\w\s-]{1,40}?) (?:say|cover)\b|"
+                       r"\b(?:summary|gist|overview)\b", re.I)
+
+
+def asks_overview(text: str) -> str:
+    """The words that ask what a whole document is about (「在講什麼」, "what is the report about"), or empty."""
+    m = _OVERVIEW.search(to_traditional(text))
+    return m.group(0) if m else ""
+
+
 def asks_definition(text: str) -> bool:
     """Asks what a term means."""
     return bool(_DEFINE.search(text))

@@ -612,3 +612,26 @@ def test_a_question_naming_only_a_table_rows_topic_gets_the_row_not_one_of_its_r
     comes from), shorter and so scoring higher on the same words, answers only when the question asks what it says."""
     ans = engine.answer(q)
     assert ans.citations[0].clause == clause
+
+
+@pytest.mark.parametrize("q, document, clause", [
+    ("清華去北京開會的心得報告是在講什麼", "nthu-beijing-2016", "摘要"),
+    ("What is the NTHU report about?", "nthu-beijing-2016", "摘要"),
+    ("高科大的磨課師要點在講什麼", "nkust-mooc", "一、"),
+    ("逢甲那個獎勵要點大概在講啥", "fcu-mooc-reward", "第一條"),
+])
+def test_what_a_whole_document_is_about_is_its_overview_entry(engine: Engine, q: str, document: str, clause: str) -> None:
+    """The entry documents.yaml names as the document's overview (a report's summary, a guideline's purpose); it cited
+    the report's cover (who wrote it)."""
+    ans = engine.answer(q)
+    assert ans.kind == "answer" and (ans.citations[0].document, ans.citations[0].clause) == (document, clause)
+
+
+@pytest.mark.parametrize("q, clause", [
+    ("教育部磨課師系列課程的執行重點是什麼？", "六、"),  # the key points of carrying it out, not the call's purpose
+    ("逢甲助教的工作內容是什麼", "附表"),
+])
+def test_a_question_on_a_topic_inside_a_document_is_not_its_overview(engine: Engine, q: str, clause: str) -> None:
+    ans = engine.answer(q)
+    assert all(c.clause not in ("一、", "二、", "第一條") for c in ans.citations[:1])
+    assert not ans.citations or ans.citations[0].clause.startswith(clause)

@@ -211,3 +211,12 @@ def test_kb_json_lists_every_entry(kb) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(run.stdout)
     assert len(rows) == len(kb.entries)
     assert set(rows[0]) >= {"id", "document", "clause", "path", "quote", "answer_zh"}
+
+
+@pytest.mark.parametrize("overview, says", [("nkust-9-9", "does not exist"), ("fcu-1", "is an entry of fcu-mooc-reward")])
+def test_a_documents_overview_must_be_one_of_its_own_entries(broken: Path, overview: str, says: str) -> None:
+    path = broken / "documents.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    overview: nkust-1\n", f"    overview: {overview}\n"), encoding="utf-8")
+    line = text[:text.index("    overview: nkust-1\n")].count("\n") + 1
+    assert f"knowledge/documents.yaml:{line}: nkust-mooc: overview {overview} {says}" in _messages(broken)
