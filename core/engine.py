@@ -921,9 +921,9 @@ class Engine:
                 and mine[0].score >= best[0].score * THREAD_RATIO)
 
     def _overview(self, nq: Normalised, schools: tuple[str, ...], lang: str) -> Answer | None:
-        """「清華去北京開會的心得報告是在講什麼」: what one named document is about, from the entry its `overview` names
+        """「某校去北京開會的心得報告是在講什麼」: what one named document is about, from the entry its `overview` names
         (its purpose, or a report's summary). Only when the message says little beyond the document and the asking
-        (OVERVIEW_SLACK characters or words that are not in its titles): 「高科大的學分規定在講什麼」 asks about credits."""
+        (OVERVIEW_SLACK characters or words that are not in its titles): 「某校的學分規定在講什麼」 asks about credits."""
         if len(schools) != 1 or schools[0] not in self._kb.documents:
             return None
         doc = self._kb.documents[schools[0]]
