@@ -326,6 +326,12 @@ class Engine:
             if diff is not None:
                 return self._finish(diff, simple, nq.truncated), replace(st, at=now)
         ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None)
+        if (len(st.schools) == 1 and st.entries and not nq.schools and ans.citations
+                and all(c.document != st.schools[0] for c in ans.citations) and (looks_like_follow_up(said) or asks_if_also(said))):
+            # 「如果來不及可以延嗎」 after a school's deadlines: a follow-up in that school's thread is never answered with
+            # another school's rule (its words found another school's extension); the clause the thread rests on, and
+            # that it does not answer this as asked.
+            ans = self._not_in_thread(nq, st, lang)
         if ans.kind not in ("unknown", "chat"):
             next_state = _keep_previous(self.state_after(ans, now, nq), st)
         elif ans.kind == "unknown" and nq.uncovered and not nq.schools:
@@ -627,6 +633,19 @@ class Engine:
         ans = self._compose.single(nq.original, entry, score, lang, self._columns_in(nq.text))
         ans = replace(ans, notes=(*notes, *ans.notes))
         return ans, self.state_after(ans, 0.0, replace(nq, content=both), _said(st))
+
+    def _not_in_thread(self, nq: Normalised, st: DialogueState, lang: str) -> Answer:
+        """The clause the last answer rested on, with a note that it does not answer the follow-up as asked and that
+        other schools' rules do not apply to this school."""
+        entry = self._kb.by_id[st.entries[0]]
+        doc = self._kb.documents[st.schools[0]]
+        en = lang == "en"
+        ans = self._compose.single(nq.original, entry, 0.0, lang, self._columns_in(nq.text))
+        note = (f"The {doc.short_en} do not answer this as asked: below is the clause the last answer rests on. Other "
+                f"schools' rules do not apply to {doc.name_en}; ask {doc.issuer_en} to be sure." if en else
+                f"{doc.short_zh}沒有直接回答這一問；以下是上一題依據的條文。其他學校的規定不適用於{doc.name_zh}，"
+                f"請以{doc.issuer_zh}的認定為準。")
+        return replace(ans, notes=(Note("carried", "Same topic as the last question:" if en else "延續上一題的主題："), Note("unstated", note), *ans.notes))
 
     def _same_topic_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
         """「新南向系列呢？」, "what if I don't make it?": in each school the last answer was about, the clause this

@@ -474,3 +474,13 @@ def test_why_alone_refers_to_the_last_answer(text: str, ref: str | None) -> None
     from core.talk import reference
 
     assert reference(text) == ref
+
+
+def test_a_follow_up_in_one_schools_thread_is_never_answered_with_another_schools_rule(engine: Engine) -> None:
+    """「如果來不及可以延嗎」 after 高科大's deadlines: its words find 東華's extension clause, which does not apply to 高科大;
+    the answer stays on the clause the thread rests on and says it does not answer this as asked."""
+    first, late = talk(engine, "我的高科大磨課師課程審核通過了，什麼時候要完成製作開課", "如果來不及可以延嗎")
+    assert docs(first) == docs(late) == ["nkust-mooc"]
+    assert any(n.kind == "unstated" and "不適用於高科大" in n.text for n in late.notes)
+    (alone,) = talk(engine, "如果來不及可以延嗎")
+    assert "nkust-mooc" not in docs(alone)  # on its own, the words point elsewhere
