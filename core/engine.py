@@ -63,6 +63,8 @@ MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
 THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
+ASKED_RATIO = 0.85  # a clause stating a figure in the unit asked leads over a better one stating none, this close to it
+ASKED_LOOK = 6  # among this many of the best
 OVERVIEW_SLACK = 2  # characters or words beyond a document's titles a question for its overview may have (「去北京開會的」: 去, 開)
 ASKS_FIGURE_WORDS = 10  # characters of its own a message asking for a figure may have and still continue the calculation
 
@@ -904,6 +906,16 @@ class Engine:
             if ruled is not None and ruled is not ranked[0]:
                 ranked = [ruled, *(s for s in ranked if s is not ruled)]
                 top = ruled
+        if len(schools) < 2:
+            # 「人事費可以佔多少比例」 asks for a figure in a unit: a close clause of the same document that states one in
+            # that unit (人力薪資 at most 60%) leads over one that states none (the PI's fee may be budgeted).
+            asked = {a.unit for a in self._planner.read(nq.original)[1].asked}
+            if asked and not any(f.unit in asked for f in top.entry.facts):
+                stating = next((s for s in ranked[1:ASKED_LOOK] if s.document == top.document and s.score >= top.score * ASKED_RATIO
+                                and self._matcher.confident(s) and any(f.unit in asked for f in s.entry.facts)), None)
+                if stating is not None:
+                    ranked = [stating, *(s for s in ranked if s is not stating)]
+                    top = stating
         if len(schools) >= 2:
             return self._compare_schools(nq, schools, lang, columns)
         calc = self._calculate(nq, ranked, schools, lang)

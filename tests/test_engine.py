@@ -635,3 +635,14 @@ def test_a_question_on_a_topic_inside_a_document_is_not_its_overview(engine: Eng
     ans = engine.answer(q)
     assert all(c.clause not in ("一、", "二、", "第一條") for c in ans.citations[:1])
     assert not ans.citations or ans.citations[0].clause.startswith(clause)
+
+
+@pytest.mark.parametrize("q, clause, figure", [
+    ("教育部磨課師計畫的人事費可以佔多少比例", "九、(二)2.(1)", "60%"),
+    ("NKUST: how much is the MOOC excellence award?", "四、(二)2.", "30,000"),
+])
+def test_a_clause_stating_the_figure_in_the_unit_asked_leads(engine: Engine, q: str, clause: str, figure: str) -> None:
+    """「佔多少比例」 asks for a percentage: 人力薪資 at most 60% of the subsidy leads over the clause allowing a PI's fee,
+    which matched 人事費 a little better but states no share."""
+    ans = engine.answer(q)
+    assert ans.citations[0].clause == clause and figure in ans.text
