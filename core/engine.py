@@ -63,6 +63,7 @@ MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
 THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
+ROW_RATIO = 0.9  # a table row whose column is asked leads over a remark split out of it scoring at most this much more
 ASKED_RATIO = 0.85  # a clause stating a figure in the unit asked leads over a better one stating none, this close to it
 ASKED_LOOK = 6  # among this many of the best
 OVERVIEW_SLACK = 2  # characters or words beyond a document's titles a question for its overview may have (「去北京開會的」: 去, 開)
@@ -580,6 +581,9 @@ class Engine:
                     return done, self.state_after(done, 0.0, replace(nq, content=content), _said(st))
         columns = self._columns_in(nq.text)
         lead = self._kb.by_id.get(st.entries[0]) if st.entries else None
+        if columns and lead is not None and not any(c in lead.cells for c in columns) and lead.row_label:
+            # 「標竿呢」 after a remark split out of a table row: the row itself has the column.
+            lead = self._row_of(lead) or lead
         if columns and lead is not None and any(c in lead.cells for c in columns):
             # Another tier of the same table row (「錄取課程呢？」 after the benchmark course's column).
             name = "、".join(columns) if not en else ", ".join(columns)
@@ -635,6 +639,16 @@ class Engine:
         ans = self._compose.single(nq.original, entry, score, lang, self._columns_in(nq.text))
         ans = replace(ans, notes=(*notes, *ans.notes))
         return ans, self.state_after(ans, 0.0, replace(nq, content=both), _said(st))
+
+    def _row_of(self, entry: Entry) -> Entry | None:
+        """The table row a remark was split out of: the entry of the same document, same row label, whose path is the
+        longest proper prefix of the remark's."""
+        doc = self._kb.entry_document[entry.id]
+        for k in range(len(entry.path) - 1, 0, -1):
+            for other in self._kb.entries:
+                if other.path == entry.path[:k] and other.row_label == entry.row_label and self._kb.entry_document[other.id] == doc:
+                    return other
+        return None
 
     def _not_in_thread(self, nq: Normalised, st: DialogueState, lang: str) -> Answer:
         """The clause the last answer rested on, with a note that it does not answer the follow-up as asked and that
@@ -916,6 +930,16 @@ class Engine:
                 if stating is not None:
                     ranked = [stating, *(s for s in ranked if s is not stating)]
                     top = stating
+        if columns and top.entry.row_label and not any(c in top.entry.cells for c in columns):
+            # 「SPOC 錄取課程的教學研究計畫獎勵」: a column of the table asked, and a remark split out of its row found
+            # first by a hair; the row, which has the column, leads (a remark the question's own words pick out by
+            # more, 「第二次執行」, still leads).
+            row = self._row_of(top.entry)
+            lifted = next((s for s in ranked if row is not None and s.entry.id == row.id and any(c in row.cells for c in columns)
+                           and s.score >= top.score * ROW_RATIO), None)
+            if lifted is not None:
+                ranked = [lifted, *(s for s in ranked if s is not lifted)]
+                top = lifted
         if len(schools) >= 2:
             return self._compare_schools(nq, schools, lang, columns)
         calc = self._calculate(nq, ranked, schools, lang)

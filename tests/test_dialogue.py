@@ -484,3 +484,11 @@ def test_a_follow_up_in_one_schools_thread_is_never_answered_with_another_school
     assert any(n.kind == "unstated" and "不適用於高科大" in n.text for n in late.notes)
     (alone,) = talk(engine, "如果來不及可以延嗎")
     assert "nkust-mooc" not in docs(alone)  # on its own, the words point elsewhere
+
+
+def test_another_column_after_a_remark_of_a_table_row_is_read_from_the_row(engine: Engine) -> None:
+    """「標竿呢」 after the remark of 逢甲's research-plan award row (once per level): the benchmark course's column of that
+    row (it went to the recording fee's row)."""
+    once, benchmark = talk(engine, "逢甲教學研究計畫獎勵可以領幾次", "標竿呢")
+    assert once.citations[0].clause == "附表：教學研究計畫 2."  # the remark: once per course level
+    assert benchmark.citations[0].clause == "附表：教學研究計畫" and "科技部計畫" in benchmark.text

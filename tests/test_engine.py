@@ -646,3 +646,12 @@ def test_a_clause_stating_the_figure_in_the_unit_asked_leads(engine: Engine, q: 
     which matched 人事費 a little better but states no share."""
     ans = engine.answer(q)
     assert ans.citations[0].clause == clause and figure in ans.text
+
+
+@pytest.mark.parametrize("q, clause", [
+    ("逢甲 SPOC 錄取課程的教學研究計畫獎勵多少錢", "附表：教學研究計畫"),  # the row has the column: blank, no such award
+    ("逢甲第二次執行的教育部磨課師，錄製鐘點費怎麼給？", "附表：教材錄製鐘點費 備註3."),  # the remark the words pick out
+])
+def test_a_table_column_asked_is_answered_from_the_row_unless_a_remark_is_what_is_asked(engine: Engine, q: str, clause: str) -> None:
+    ans = engine.answer(q)
+    assert ans.citations[0].clause == clause
