@@ -249,6 +249,7 @@ class Engine:
         self._planner = Planner(self._rules, normaliser.light, normaliser.base)
         # Per clause, the rules that apply it, their documents and weights (the clause that sets a rule counts most).
         self._applying: dict[str, tuple[tuple[str, str, float], ...]] = {}
+        self._rows: dict[tuple[str, tuple[str, ...]], Entry] | None = None  # table rows by (document, path), on first use
         for e in kb.entries:
             found = tuple((n, self._rules[n].document, 1.0 if self._rules[n].entry == e.id else 0.85)
                           for n in (*kb.rule_coverage.get(e.id, ()), *e.calculators) if n in self._rules)
@@ -644,10 +645,13 @@ class Engine:
         """The table row a remark was split out of: the entry of the same document, same row label, whose path is the
         longest proper prefix of the remark's."""
         doc = self._kb.entry_document[entry.id]
+        rows = self._rows
+        if rows is None:  # built on first use: few questions need it
+            rows = self._rows = {(self._kb.entry_document[e.id], e.path): e for e in self._kb.entries if e.row_label}
         for k in range(len(entry.path) - 1, 0, -1):
-            for other in self._kb.entries:
-                if other.path == entry.path[:k] and other.row_label == entry.row_label and self._kb.entry_document[other.id] == doc:
-                    return other
+            other = rows.get((doc, entry.path[:k]))
+            if other is not None and other.row_label == entry.row_label:
+                return other
         return None
 
     def _not_in_thread(self, nq: Normalised, st: DialogueState, lang: str) -> Answer:
