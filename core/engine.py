@@ -320,7 +320,8 @@ class Engine:
         if ref is not None and st.entries:
             ans = self._reference(text, ref, st, lang)
             return self._finish(ans, simple, nq.truncated), replace(st, at=now)
-        if st.question and (self._is_follow_up(nq, said) or self._continues_calculation(nq, st)):
+        followed = bool(st.question) and self._is_follow_up(nq, said)
+        if st.question and (followed or self._continues_calculation(nq, st)):
             carried = self._follow_up(nq, st, ctx, lang)
             if carried is not None:
                 ans, next_state = carried
@@ -330,11 +331,15 @@ class Engine:
             if diff is not None:
                 return self._finish(diff, simple, nq.truncated), replace(st, at=now)
         ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None)
-        if (len(st.schools) == 1 and st.entries and not nq.schools and ans.citations
-                and all(c.document != st.schools[0] for c in ans.citations) and (looks_like_follow_up(said) or asks_if_also(said))):
-            # 「如果來不及可以延嗎」 after a school's deadlines: a follow-up in that school's thread is never answered with
-            # another school's rule (its words found another school's extension); the clause the thread rests on, and
+        if (len(st.schools) == 1 and st.entries and not nq.schools and ans.citations and not nq.uncovered
+                and all(c.document != st.schools[0] for c in ans.citations) and (followed or self._says_little(nq))):
+            # 「如果來不及可以延嗎」, "how many times?" in a school's thread: a follow-up, or a question too short to stand
+            # on its own, is never answered with another school's rule (its words found another school's extension,
+            # or every school's); the clause the thread rests on, if the two questions' words find it, else with a note
             # that it does not answer this as asked.
+            same = self._same_clause_follow_up(nq, st, dict(st.extra).get("content", ""), lang)
+            if same is not None:
+                return self._finish(same[0], simple, nq.truncated), replace(_keep_previous(same[1], st), at=now, lang=st.lang, simplified=st.simplified)
             ans = self._not_in_thread(nq, st, lang)
         if ans.kind not in ("unknown", "chat"):
             next_state = _keep_previous(self.state_after(ans, now, nq), st)
@@ -481,6 +486,13 @@ class Engine:
         rest = self._matcher.strip(without_follow_up_words(nq.content))
         return len("".join(ch for ch in rest if not ch.isdigit() and ch not in " .,%?？"))
 
+    def _says_little(self, nq: Normalised) -> bool:
+        """Too short to stand on its own: at most four characters of its own, an English word counting two ("how many
+        times?": one word of its own)."""
+        rest = self._matcher.strip(without_follow_up_words(nq.content))
+        cjk = sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff")
+        return cjk + 2 * len(_ASCII_WORD.findall(rest.lower())) <= 4
+
     def _continues_calculation(self, nq: Normalised, st: DialogueState) -> bool:
         """A short message naming no school whose best clause in the rule's document is one the last answer's rule
         applies (「最後一期？」 after the instalments were computed): the same calculation, asked about again."""
@@ -600,6 +612,11 @@ class Engine:
             if calc is not None:
                 return calc, self.state_after(calc, 0.0, replace(nq, content=content), _said(st))
         if not named and len(st.schools) == 1 and content and asks_if_also(nq.original):
+            # "can I extend it?" after a school's production deadline: the clause beside it that the message's own
+            # words find (the extension), when there is one.
+            sibling = self._sibling_follow_up(nq, st, content, lang)
+            if sibling is not None:
+                return sibling
             # 「外校的學生可以嗎」 after a school's TAs: whether the last question's subject may be this, in that school's
             # clause the last answer rested on (its own words alone find another school's cross-school enrolment).
             same = self._same_clause_follow_up(nq, st, content, lang, yes_no=True)
@@ -610,6 +627,23 @@ class Engine:
             # last question's words with them may find the clause the last answer rested on (「時數合計不得少於 12 小時」).
             return self._same_topic_follow_up(nq, st, content, lang) or self._same_clause_follow_up(nq, st, content, lang)
         return None
+
+    def _sibling_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str) -> tuple[Answer, DialogueState] | None:
+        """The clause the message's own words find confidently in the thread's school when it stands beside the clause
+        the last answer rested on (the same parent: 2、(三)1. the deadline, 2、(三)2. its extension)."""
+        last = self._kb.by_id.get(st.entries[0]) if st.entries else None
+        if last is None or len(last.path) < 2:
+            return None
+        own = self._matcher.rank(nq.content, (st.schools[0],), limit=1)
+        if not own or own[0].entry.id in st.entries or own[0].specific <= 0 or not self._matcher.confident(own[0]):
+            return None
+        near = own[0].entry
+        if near.path[:-1] != last.path[:-1] or len(near.path) != len(last.path):
+            return None
+        en = lang == "en"
+        ans = self._compose.single(nq.original, near, own[0].score, lang, self._columns_in(nq.text))
+        ans = replace(ans, notes=(Note("carried", "Same topic as the last question:" if en else "延續上一題的主題："), *ans.notes))
+        return ans, self.state_after(ans, 0.0, replace(nq, content=f"{content} {nq.content}"), _said(st))
 
     def _same_clause_follow_up(self, nq: Normalised, st: DialogueState, content: str, lang: str,
                                yes_no: bool = False) -> tuple[Answer, DialogueState] | None:
@@ -622,9 +656,12 @@ class Engine:
             return None
         both = f"{content} {nq.content}".strip()
         ranked = self._matcher.rank(both, (st.schools[0],), limit=5 if yes_no else 1)
-        # A yes/no question may rank a clause's heading or its sibling a hair above the clause itself: the last
-        # answer's clause within CLOSE_RATIO of the best will do.
-        mine = [s for s in ranked if s.entry.id in st.entries and s.score >= ranked[0].score * CLOSE_RATIO]
+        # A yes/no question may rank the row or heading a clause belongs to a hair above the clause itself: the last
+        # answer's clause within CLOSE_RATIO of such a best will do (another clause beside it is another answer).
+        best = ranked[0] if ranked else None
+        mine = [s for s in ranked if s.entry.id in st.entries and (s is best or (
+            best is not None and s.document == best.document and s.entry.path[:len(best.entry.path)] == best.entry.path
+            and s.score >= best.score * CLOSE_RATIO))]
         if not mine or not self._matcher.confident(mine[0]):
             return None
         en = lang == "en"

@@ -492,3 +492,13 @@ def test_another_column_after_a_remark_of_a_table_row_is_read_from_the_row(engin
     once, benchmark = talk(engine, "逢甲教學研究計畫獎勵可以領幾次", "標竿呢")
     assert once.citations[0].clause == "附表：教學研究計畫 2."  # the remark: once per course level
     assert benchmark.citations[0].clause == "附表：教學研究計畫" and "科技部計畫" in benchmark.text
+
+
+def test_a_yes_no_follow_up_finding_the_clause_beside_the_last_one_gets_it_and_a_short_question_stays_in_the_thread(engine: Engine) -> None:
+    """"can I extend it?" after 東華's production deadline (2、(三)1.) is the extension beside it (2、(三)2.), not the
+    deadline again; "how many times?" then stays with 東華 (it got every other school's rule on how many times)."""
+    deadline, extend, times = talk(engine, "Hi! I teach at NDHU. How long do I have to finish making my course materials?",
+                                   "can I extend it?", "how many times?")
+    assert [c.clause for c in deadline.citations][:1] == ["2、(三)1."]
+    assert [c.clause for c in extend.citations][:1] == ["2、(三)2."] and "half a year" in extend.text
+    assert docs(times) == ["ndhu-elearning"]
