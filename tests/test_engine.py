@@ -655,3 +655,10 @@ def test_a_clause_stating_the_figure_in_the_unit_asked_leads(engine: Engine, q: 
 def test_a_table_column_asked_is_answered_from_the_row_unless_a_remark_is_what_is_asked(engine: Engine, q: str, clause: str) -> None:
     ans = engine.answer(q)
     assert ans.citations[0].clause == clause
+
+
+def test_a_schools_award_asked_by_another_name_is_that_schools_award(engine: Engine) -> None:
+    """高科大 calls it 磨課師卓越獎; a teacher asking for its 「優良課程獎」 gets it (it was told the guidelines do not
+    mention it, while 東華's excellent-course reward was offered instead)."""
+    ans = engine.answer("高科大磨課師的優良課程獎可以拿多少")
+    assert ans.kind == "answer" and ans.citations[0].clause == "四、(二)2." and "30,000" in ans.text
