@@ -274,8 +274,9 @@ _OVERVIEW = re.compile(r"(?:是)?在?(?:講|說|寫)(?:些)?(?:什麼|甚麼|啥
 
 
 def asks_overview(text: str) -> str:
-    """The words that ask what a whole document is about (「在講什麼」, "what is the report about"), or empty."""
-    m = _OVERVIEW.search(to_traditional(text))
+    """The words that ask what a whole document is about (「在講什麼」, "what is the report about"), or empty. `text`: a
+    normalised question (Traditional already: converting it again could load OpenCC for a character it would change)."""
+    m = _OVERVIEW.search(text)
     return m.group(0) if m else ""
 
 
