@@ -240,10 +240,12 @@ def build(n: int, out: Path, knowledge: Path = ROOT / "knowledge") -> Path:
         for d in documents["documents"]:
             doc = d["id"]
             new_id = v.doc_id(doc)
-            copy = {key: (v.text(val, doc) if isinstance(val, str) and key not in ("id", "role", "kind", "citation_date", "source") else val) for key, val in d.items()}
+            copy = {key: (v.text(val, doc) if isinstance(val, str) and key not in ("id", "role", "kind", "citation_date", "source", "overview") else val) for key, val in d.items()}
             copy["id"] = new_id
             copy["source"] = f"{new_id}.txt"
             copy["dates"] = d["dates"]
+            if d.get("overview"):
+                copy["overview"] = f"{d['overview']}-s{k}"  # the copy's own entry (entry ids are copied the same way)
             docs_out.append(copy)
             glossary["schools"][new_id] = list(v.names(doc).values())
             (out / "sources" / copy["source"]).write_text(v.text(src.sources[doc], doc), encoding="utf-8")
