@@ -668,8 +668,10 @@ class Engine:
         notes = [Note("carried", "Same topic as the last question:" if en else "延續上一題的主題：")]
         entry, score = mine[0].entry, mine[0].score
         # What the clause addresses: its words and what its entry was written to answer (「外校生跨校選課」 for 跨校選課者).
-        said_by = " ".join((entry.quote, entry.answer_zh, entry.title, *entry.keywords, *entry.aliases, *entry.questions_zh))
-        unsaid = [w for w in _asked_words(self._matcher.strip(nq.content)) if w not in said_by] if yes_no else []
+        unsaid: list[str] = []
+        if yes_no:
+            said_by = " ".join((entry.quote, entry.answer_zh, entry.title, *entry.keywords, *entry.aliases, *entry.questions_zh))
+            unsaid = [w for w in _asked_words(self._matcher.strip(nq.content)) if w not in said_by]
         if unsaid:
             said = _phrase(nq.text, unsaid)
             notes.append(Note("unstated", f"The clause does not mention {said}: what it says is below; ask the school's office to be sure."
