@@ -25,7 +25,7 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install --require-hashes --no-deps -r requirements.lock
 
-COPY bot.py bootstrap.py config.py logsetup.py ./
+COPY bot.py bootstrap.py config.py logsetup.py regexcache.py ./
 COPY lang ./lang
 COPY rules ./rules
 COPY core ./core

@@ -28,6 +28,7 @@ from core.kb import KnowledgeBase, KnowledgeBaseError, load  # noqa: E402
 from core.matcher import Matcher  # noqa: E402
 from core.normalize import Normaliser  # noqa: E402
 from logsetup import configure_logging  # noqa: E402
+import regexcache  # noqa: E402
 
 if TYPE_CHECKING:
     import asyncio  # imported where a server runs: the command line does without it
@@ -105,12 +106,15 @@ def engine_or_exit(config: Config, err: TextIO = sys.stderr) -> Engine:
     """The engine for the configured knowledge base (through the configured cache); on an invalid one, print the
     problems and exit with status 1."""
     try:
-        return engine_from(config.knowledge_dir, config.cache_dir)
+        engine = engine_from(config.knowledge_dir, config.cache_dir)
     except KnowledgeBaseError as exc:
         for problem in exc.problems[:50]:
             print(problem, file=err)
         print(f"the knowledge base is invalid ({len(exc.problems)} problem(s)); refusing to start. Run: python bot.py check", file=err)
         raise SystemExit(1) from exc
+    if config.cache_dir is not None:
+        regexcache.store(config.cache_dir)  # what the imports and the engine compiled, for the next start (bot.py)
+    return engine
 
 
 def calculator_names() -> list[str]:

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    if config.cache_dir is not None:
+        import regexcache
+
+        regexcache.preload(config.cache_dir)  # the compiled regular expressions of an earlier start, before the imports compile them
     collecting = gc.isenabled()
     gc.disable()  # the imports make objects that live as long as the process: no collection walks them meanwhile
     try:

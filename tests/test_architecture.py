@@ -10,7 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("lang", "rules", "core", "frontends", "storage")
-TOP_MODULES = ("bot", "bootstrap", "config", "logsetup")
+TOP_MODULES = ("bot", "bootstrap", "config", "logsetup", "regexcache")
 
 # What each layer may import of ours (besides itself).
 ALLOWED: dict[str, set[str]] = {
@@ -21,8 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "frontends": {"lang", "rules", "core", "storage", "config"},
     "config": set(),
     "logsetup": {"config", "storage"},
-    "bootstrap": {"lang", "rules", "core", "frontends", "storage", "config", "logsetup"},
-    "bot": {"config", "bootstrap", "frontends", "logsetup"},
+    "regexcache": set(),
+    "bootstrap": {"lang", "rules", "core", "frontends", "storage", "config", "logsetup", "regexcache"},
+    "bot": {"config", "bootstrap", "frontends", "logsetup", "regexcache"},
 }
 
 
