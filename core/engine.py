@@ -43,7 +43,7 @@ from core.talk import (
 )
 from lang.numbers import format_number
 from lang.quantities import Quantity, Reading
-from lang.textnorm import collapse_ws, load_converters, needs_opencc, to_simplified
+from lang.textnorm import collapse_ws, forget_conversions, load_converters, needs_opencc, to_simplified
 from rules.base import CalcError
 from rules.evaluate import Rule, format_value
 
@@ -263,6 +263,7 @@ class Engine:
         worked out from scratch (benchmarks of a question asked for the first time)."""
         for part in (self._norm, self._matcher, self._planner):
             part.forget()
+        forget_conversions()
 
     _prepared = False
 
@@ -1303,6 +1304,8 @@ class Engine:
         """A rule applied to the figures of the question: forward, the asked unknown, tiers compared, or a plan checked.
         `cued_only`: only when cue words bound figures to the rule, and the rule is on the best clauses' topic."""
         light, reading = self._planner.read(nq.original)
+        if cued_only and not reading.quantities and not reading.problems:
+            return None  # no figure for a cue word to bind (what follows would come to the same)
         candidates = self._candidate_rules(ranked, schools)
         if not candidates:
             return None

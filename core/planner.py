@@ -137,6 +137,7 @@ class Planner:
         self._kb_light: dict[str, str] = {}  # the rules' labels and units that only OpenCC converts, in light form
         self._kb_base: dict[str, str] = {}  # and in the matcher's form
         self._needs_figure: dict[str, bool] = {}
+        self._input_words: dict[tuple[str, str], tuple[str, ...]] = {}  # a figure input's labels and units, light form, of 2+ characters
         for rule in self.rules.values():
             for name, spec in rule.inputs.items():
                 self._cues[(rule.name, name)] = (
@@ -172,6 +173,10 @@ class Planner:
                 if w and needs_opencc(w.lower()):
                     self._kb_light.setdefault(w, light(w))
                     self._kb_base.setdefault(w, self._base(w))
+            for name, spec in rule.inputs.items():
+                if spec.type in ("number", "int") and spec.unit:
+                    self._input_words[(rule.name, name)] = tuple(
+                        lw for lw in (self._fixed_light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2) if lw)
             for out_name, out in rule.spec.outputs.items():
                 unit = out.unit
                 if unit is None and isinstance(out.value, str):
@@ -700,8 +705,7 @@ class Planner:
             for name, spec in rule.inputs.items():
                 if spec.type not in ("number", "int") or not spec.unit:
                     continue
-                words = [self._fixed_light(w) for w in (spec.label_zh, spec.label_en, spec.unit_zh, spec.unit_en) if w and len(w) >= 2]
-                if any(w and w in window for w in words) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
+                if any(w in window for w in self._input_words[(rule.name, name)]) or any(c in window for c in self._cues[(rule.name, name)][0] if len(c) >= 2):
                     if spec.unit not in found or (spec.unit in seen and found[spec.unit] is None):
                         found[spec.unit] = set()
                     names = found[spec.unit]

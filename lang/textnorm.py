@@ -138,12 +138,27 @@ def _unchanged_by_s2tw(text: str) -> bool:
     return True
 
 
+TRADITIONAL_MEMO = 1024  # recent texts converted (an answer's steps convert its question several times)
+_traditional: dict[str, str] = {}
+
+
 def to_traditional(text: str) -> str:
     """Convert Simplified characters to Traditional, Taiwan forms (OpenCC s2tw). Text that OpenCC would leave as it
     is (most questions, written in Traditional) is returned without loading OpenCC's dictionaries."""
-    if _unchanged_by_s2tw(text):
-        return text
-    return str(_s2t().convert(text))
+    done = _traditional.get(text)
+    if done is not None:
+        return done
+    done = text if _unchanged_by_s2tw(text) else str(_s2t().convert(text))
+    if len(text) <= _CHECK_UP_TO:
+        if len(_traditional) >= TRADITIONAL_MEMO:
+            _traditional.clear()
+        _traditional[text] = done
+    return done
+
+
+def forget_conversions() -> None:
+    """Clear the recent texts converted to Traditional."""
+    _traditional.clear()
 
 
 def to_simplified(text: str) -> str:

@@ -97,3 +97,16 @@ def test_traditional_text_with_a_character_opencc_reads_as_simplified_is_still_t
     assert to_traditional(text) != text
     assert not looks_simplified(text)
     assert looks_simplified(to_simplified(text))
+
+
+def test_recent_conversions_are_remembered_within_a_bound_and_forgotten_on_request() -> None:
+    from lang import textnorm
+
+    textnorm.forget_conversions()
+    assert textnorm.to_traditional("东华的课程") == textnorm.to_traditional("东华的课程") == "東華的課程"
+    assert textnorm._traditional == {"东华的课程": "東華的課程"}
+    for k in range(textnorm.TRADITIONAL_MEMO + 10):
+        textnorm.to_traditional(f"第 {k} 門課")
+    assert 0 < len(textnorm._traditional) <= textnorm.TRADITIONAL_MEMO
+    textnorm.forget_conversions()
+    assert textnorm._traditional == {}
