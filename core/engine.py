@@ -953,7 +953,8 @@ class Engine:
                     return self._not_addressed(nq.original, schools[0], lang, elsewhere)
             return self._unknown(nq, lang, ranked, reason="no-match")
         top = ranked[0]
-        if len(schools) == 1:
+        if len(schools) == 1 and top.score < self._matcher.best_elsewhere(nq.content or nq.text, schools[0]) * ELSEWHERE_RATIO:
+            # (no other document's clause can score enough more than the school's best: no ranking over all needed)
             elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)

@@ -497,6 +497,25 @@ class Matcher:
         n += sum(1 for w in set(_WORD.findall(t)) if len(w) > 2 and w not in self.kb_words)
         return n
 
+    def best_elsewhere(self, content: str, document: str) -> float:
+        """An upper bound of the score `rank(content)` can give an entry of any other document than `document`,
+        worked out from the question's cover alone (no fuzzy similarity: taken as 1; a heading's factor: taken as 1):
+        a ranking over every document need not be computed when the named document's best clause is close enough
+        to this. A long message's sentences are scored on their own words: any score up to 1."""
+        if len(content) > LONG_MESSAGE:
+            return 1.0
+        q_terms = list(dict.fromkeys(self.terms(content)))
+        stripped = self.strip(content)
+        if not q_terms and not stripped:
+            return 0.0  # nothing is ranked
+        covered = self._covered(q_terms, stripped)
+        cover = covered.cover
+        k = self._doc_number.get(document)
+        if k is not None and cover.size:
+            cover = cover[self._doc_num[covered.cand] != k]
+        c = min(1.0, float(cover.max()) / covered.total) if cover.size else 0.0
+        return self.w_cover * c + (1 - self.w_cover)
+
     def has_topic(self, content: str, s: Scored) -> bool:
         """False when the question is only figures, units and a word or two every clause shares (「補助 100」, 「9 小時」)."""
         plain = _DIGITS.sub(" ", _UNITS.sub(" ", self.strip(content)))

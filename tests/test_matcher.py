@@ -86,6 +86,26 @@ def test_inverted_index_ranks_every_evaluation_question_as_dense_scoring(parts: 
     assert compared == 2 * (len(QUESTIONS) + len(NO_TERM))
 
 
+def test_the_bound_on_other_documents_is_never_below_their_best_score(parts: tuple[Normaliser, Matcher]) -> None:
+    """`best_elsewhere` lets the engine skip ranking every document for a question about one school: it must be at
+    least the best score `rank` gives any entry of another document, for every question and every document (long
+    messages included, whose sentences are ranked on their own), and it must be tight enough to be of use."""
+    norm, m = parts
+    documents = sorted(set(m.doc_of))
+    useful = 0
+    context = "我們系上老師最近在討論很多事情，大家意見很多，行政流程也很複雜。"  # a long message: its last sentence is the question
+    for q in QUESTIONS + NO_TERM + [context + q for q in QUESTIONS[100:140]]:
+        nq = norm.question(q)
+        content = nq.content or nq.text
+        ranking = m.rank(content, None, limit=len(m.entries))
+        for doc in documents:
+            best = max((s.score for s in ranking if s.document != doc), default=0.0)
+            bound = m.best_elsewhere(content, doc)
+            assert best <= bound, (q, doc, best, bound)
+            useful += bound < 1.0
+    assert useful > len(QUESTIONS)  # most short questions are bounded below 1
+
+
 class _CountingProcess:
     """rapidfuzz's `process`, counting the stored questions each fuzzy comparison reads."""
 
