@@ -61,6 +61,7 @@ HOW_COMPUTED_RATIO = 0.8  # 「怎麼算」: a clause a rule applies, this close
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
 MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
+CITED_RATIO = 0.9  # in a follow-up on the same topic, a clause the last answer cited leads over one scoring at most this much more
 THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
 ROW_RATIO = 0.9  # a table row whose column is asked leads over a remark split out of it scoring at most this much more
@@ -727,6 +728,12 @@ class Engine:
             top, score = max(mixed, key=lambda sm: sm[1])
             if score < self._matcher.threshold + THREAD_WEIGHT * self._matcher.threshold or (best_all and own[0].score < best_all[0].score * THREAD_RATIO):
                 continue
+            if top.entry.id not in st.entries:
+                # 「那每門課的上限呢」 after the recording fee: a clause the last answer cited (the fee's parent clause, with
+                # the course's cap) fitting about as well as a neighbour's (the expert's fee, with its own cap) answers it.
+                cited = [(s, sc) for s, sc in mixed if s.entry.id in st.entries and sc >= score * CITED_RATIO]
+                if cited:
+                    top = max(cited, key=lambda sm: sm[1])[0]
             found.append((top, score))
         if not found:
             return None

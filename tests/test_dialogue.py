@@ -438,6 +438,16 @@ def test_a_marked_follow_up_that_changes_no_figure_asks_the_threads_school_anoth
     assert cap.citations[0].document == "nkust-mooc" and cap.citations[0].clause == "四、(一)2." and "140,000" in cap.text
 
 
+def test_a_follow_up_on_the_same_topic_stays_with_a_clause_the_last_answer_cited_over_a_neighbours(engine: Engine) -> None:
+    """「那每門課的上限呢」 after 高科大's recording fee asks the cap of the course the fee counts towards (its parent clause,
+    cited beside the fee: NT$140,000), not the cap of the item beside it (the external expert's NT$10,000 a course),
+    which the two questions' words find a little better."""
+    fee, cap = talk(engine, "高科大錄製影片 90 分鐘鐘點費多少", "那每門課的上限呢")
+    assert fee.kind == "calculation" and "四、(一)2." in [c.clause for c in fee.citations]
+    assert cap.citations[0].document == "nkust-mooc" and cap.citations[0].clause == "四、(一)2." and "140,000" in cap.text
+    assert "10,000" not in cap.direct
+
+
 @pytest.mark.parametrize("then", ["一學期總共最多可以領多少錢", "一學期最多領多少"])
 def test_a_question_for_a_figure_of_the_last_calculation_continues_it(engine: Engine, then: str) -> None:
     """After 東華's TAs worked out for 100 students, 「一學期總共最多可以領多少錢」 asks the calculation's semester total
