@@ -306,11 +306,14 @@ class Matcher:
         return ordered[:limit]
 
     def _rank(self, content: str, documents: tuple[str, ...] | None = None, limit: int = 10) -> list[Scored]:
+        query = self._query(content)
+        return self._score(*query, documents, limit) if query is not None else []
+
+    def _query(self, content: str) -> tuple[list[str], str] | None:
+        """What a text is scored by: its terms (each once) and its stripped form; None when it has neither."""
         q_terms = list(dict.fromkeys(self.terms(content)))
         stripped = self.strip(content)
-        if not q_terms and not stripped:
-            return []
-        return self._score(q_terms, stripped, documents, limit)
+        return (q_terms, stripped) if q_terms or stripped else None
 
     def _score(self, q_terms: list[str], stripped: str, documents: tuple[str, ...] | None, limit: int) -> list[Scored]:
         """The scoring: BM25 cover over the candidates of the inverted index, fuzzy similarity for the best of them."""
@@ -504,11 +507,10 @@ class Matcher:
         to this. A long message's sentences are scored on their own words: any score up to 1."""
         if len(content) > LONG_MESSAGE:
             return 1.0
-        q_terms = list(dict.fromkeys(self.terms(content)))
-        stripped = self.strip(content)
-        if not q_terms and not stripped:
+        query = self._query(content)
+        if query is None:
             return 0.0  # nothing is ranked
-        covered = self._covered(q_terms, stripped)
+        covered = self._covered(*query)
         cover = covered.cover
         k = self._doc_number.get(document)
         if k is not None and cover.size:
