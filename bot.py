@@ -30,8 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse the command line and run the chosen front end."""
+def main(argv: list[str] | None = None, leave: bool = False) -> int:
+    """Parse the command line and run the chosen front end. `leave`: a command that holds nothing open (`ask`,
+    `calc`) ends the process itself once its output is written (see _leave)."""
     args = _parser().parse_args(argv)
     try:
         config = Config.from_env()
@@ -61,13 +62,37 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         engine = bootstrap.engine_or_exit(config)
         workers = args.workers if args.workers is not None else (1 if args.question or sys.stdin.isatty() else min(os.cpu_count() or 1, 4))
-        return cli.ask_command(engine, args.question, args.json, workers=max(1, min(workers, 16)))
+        code = cli.ask_command(engine, args.question, args.json, workers=max(1, min(workers, 16)))
+        return _leave(code) if leave else code
     if args.command == "calc":
-        return cli.calc_command(bootstrap.engine_or_exit(config), args.name, args.params, args.json, args.list)
+        code = cli.calc_command(bootstrap.engine_or_exit(config), args.name, args.params, args.json, args.list)
+        return _leave(code) if leave else code
     if args.command == "line-setup":
         return bootstrap.line_setup(config)
     return bootstrap.run(config, console=args.command == "console")
 
 
+def _leave(code: int) -> int:
+    """End the process now that its output is written, skipping the interpreter's tidying-up at exit (freeing the
+    knowledge base and the index object by object: two or three hundredths of a second, a tenth of a one-question
+    start). Log handlers are flushed first. When the output cannot be flushed (a closed pipe), returns the code and
+    the interpreter exits as it always does, reporting it."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return code
+    import logging
+
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main(leave=True)
+    except BrokenPipeError:
+        # The reader of the output went away (`bot.py calc --list | head`): nothing more to write, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)

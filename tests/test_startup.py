@@ -105,3 +105,35 @@ def test_importing_the_engine_starts_no_thread() -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "1"
+
+
+def _bot(argv: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    env.pop("PYTHONUNBUFFERED", None)  # output to a pipe written in blocks, as in production
+    return subprocess.run([sys.executable, "bot.py", *argv], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def test_a_command_that_ends_itself_writes_all_its_output_and_keeps_its_status(tmp_path: Path) -> None:
+    questions = ["高科大學習 9 小時可以拿幾學分？", "逢甲一門課最多補助多少", "How many credits for 18 hours at NKUST?"] * 7
+    run = _bot(["ask", "--json"], tmp_path, "".join(q + "\n" for q in questions))
+    assert run.returncode == 0, run.stderr[-2000:]
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [a["question"] for a in answers] == questions
+    assert _bot(["calc", "no_such_calculator"], tmp_path).returncode == 2
+    listed = _bot(["calc", "--list"], tmp_path)  # a pipe: written in blocks, the last of them by the flush before leaving
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    whole = subprocess.run([sys.executable, "-c", "import sys, bot; sys.exit(bot.main(sys.argv[1:]))", "calc", "--list"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 0 and len(listed.stdout) > 10_000 and listed.stdout == whole.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "bot.py", "calc", "--list"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # `bot.py calc --list | head -0`: gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
