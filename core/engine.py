@@ -734,6 +734,15 @@ class Engine:
                 cited = [(s, sc) for s, sc in mixed if s.entry.id in st.entries and sc >= score * CITED_RATIO]
                 if cited:
                     top = max(cited, key=lambda sm: sm[1])[0]
+            elif st.entries and top.entry.id == st.entries[0]:
+                # "and what is the upper limit per course?" after the recording fee: the clause just answered leads only
+                # by the last question's words; another clause the last answer cited (the fee's parent clause, with the
+                # course's cap) that the message's own words fit better, about as well mixed, answers what is asked now
+                # rather than the same again. A clause it did not cite does not: 「新南向系列呢？」 after the caps asks
+                # the series' cap, not the series' themes its words find first.
+                better = [(s, sc) for s, sc in mixed if s.entry.id in st.entries[1:] and s.score > top.score and sc >= score * CITED_RATIO]
+                if better:
+                    top = max(better, key=lambda sm: sm[1])[0]
             found.append((top, score))
         if not found:
             return None

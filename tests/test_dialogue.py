@@ -448,6 +448,22 @@ def test_a_follow_up_on_the_same_topic_stays_with_a_clause_the_last_answer_cited
     assert "10,000" not in cap.direct
 
 
+def test_a_follow_up_asking_another_facet_moves_from_the_clause_just_answered_to_another_it_cited(engine: Engine) -> None:
+    """"and what is the upper limit per course?" after 高科大's recording fee: the fee's clause leads only by the first
+    question's words (its answer mentions the cap in passing); the parent clause the fee answer cited beside it, which
+    the message's own words fit better, states the course's cap (NT$140,000)."""
+    fee, cap = talk(engine, "How much is the recording fee at NKUST for 90 minutes of video?", "and what is the upper limit per course?")
+    assert fee.kind == "calculation" and [c.clause for c in fee.citations][:2] == ["四、(一)2.(1)", "四、(一)2."]
+    assert cap.citations[0].document == "nkust-mooc" and cap.citations[0].clause == "四、(一)2." and "140,000" in cap.direct
+
+
+def test_a_follow_up_naming_another_subject_keeps_the_facet_asked_rather_than_a_clause_the_last_answer_did_not_cite(engine: Engine) -> None:
+    """「新南向系列呢？」 after the caps of the series and 高科大: the series' cap again (九、(一)), though the words
+    新南向系列 alone find the series' themes first."""
+    _, series = talk(engine, "教育部磨課師系列計畫跟高科大的補助上限差在哪？", "新南向系列呢？")
+    assert series.citations[0].document == "moe-mooc-series" and series.citations[0].clause == "九、(一)"
+
+
 @pytest.mark.parametrize("then", ["一學期總共最多可以領多少錢", "一學期最多領多少"])
 def test_a_question_for_a_figure_of_the_last_calculation_continues_it(engine: Engine, then: str) -> None:
     """After 東華's TAs worked out for 100 students, 「一學期總共最多可以領多少錢」 asks the calculation's semester total
