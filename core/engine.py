@@ -505,13 +505,25 @@ class Engine:
         # A message asking for a figure may say a little more (「一學期總共最多可以領多少錢」 after the TAs worked out).
         if len(rest) > (ASKS_FIGURE_WORDS if _ASKS_FIGURE.search(nq.text) else 4):
             return False
-        return self._about_rule(nq, rule) and self._stays_with(nq, rule.document)
+        return self._about_rule(nq, rule, dict(st.params)) and self._stays_with(nq, rule.document)
 
-    def _about_rule(self, nq: Normalised, rule: Rule) -> bool:
-        """The message's best clause in the rule's document is one the rule applies (「那如果申請延長呢？」 after a deadline
-        worked out with its extension)."""
+    def _about_rule(self, nq: Normalised, rule: Rule, params: Mapping[str, str]) -> bool:
+        """The message's best clause in the rule's document is the rule's own or one its calculation with these figures
+        works with (「那如果申請延長呢？」 after a deadline worked out with its extension, a step of its own). A clause
+        the calculation only mentions in a note is asked about itself: 「每門課上限是多少」 after a recording fee well
+        under the course's cap asks the cap's clause, not the same fee again."""
         ranked = self._matcher.rank(nq.content or nq.text, (rule.document,), limit=1)
-        return bool(ranked) and ranked[0].entry.id in {rule.entry, *rule.spec.applies}
+        if not ranked:
+            return False
+        best = ranked[0].entry.id
+        if best == rule.entry:
+            return True
+        if best not in rule.spec.applies:
+            return False
+        try:
+            return best in rule.run(dict(params)).worked
+        except CalcError:
+            return False
 
     def _follow_up(self, nq: Normalised, st: DialogueState, ctx: AnswerContext, lang: str) -> tuple[Answer, DialogueState] | None:
         """The last question with this message's change: another school, other figures."""
@@ -583,7 +595,7 @@ class Engine:
             if plan is not None:
                 old = dict(st.params)
                 changed = {k: v for k, v in plan.bound.params.items() if old.get(k) != v}
-                if not changed and not reading.asked and plan.intent == dict(st.extra).get("intent", plan.intent) and not self._about_rule(nq, rule):
+                if not changed and not reading.asked and plan.intent == dict(st.extra).get("intent", plan.intent) and not self._about_rule(nq, rule, dict(st.params)):
                     # 「那要怎麼申請？」, 「太少了吧」 change nothing of it, ask no figure and are about none of its clauses; but
                     # "and what's the cap per course?" asks the thread's school another clause on the same topic.
                     if not named and st.schools and content and looks_like_follow_up(nq.original):

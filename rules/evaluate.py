@@ -64,6 +64,7 @@ class RuleResult(CalcResult):
 
     checks: tuple[CheckOutcome, ...] = ()
     shown: tuple[Shown, ...] = ()
+    worked: tuple[str, ...] = ()  # the clauses the rule and its shown steps and checks work with; the rest of `citations` notes only mention
     unstated_zh: tuple[str, ...] = ()
     unstated_en: tuple[str, ...] = ()
     notes_zh: tuple[str, ...] = ()
@@ -387,6 +388,7 @@ class Rule:
                 raise CalcError(con.param, render(con.zh, env, "zh"), render(con.en, env, "en"), con.allowed)
         steps_zh: list[str] = []
         steps_en: list[str] = []
+        worked: list[str | tuple[str, ...] | None] = [spec.entry]
         notes: dict[str, list[tuple[str, str]]] = {"reading": [], "warning": [], "note": [], "unstated": []}
         for step in spec.steps:
             if not self._holds(step.when, env):
@@ -408,6 +410,7 @@ class Rule:
                 steps_zh.append(zh)
                 steps_en.append(en)
             self._cite(env, step.cite)
+            worked.append(step.cite)
             if extra is not None:
                 steps_zh += [zh for zh, _ in extra.steps]
                 steps_en += [en for _, en in extra.steps]
@@ -426,6 +429,7 @@ class Rule:
             env.values[c.id] = passed
             checks.append(CheckOutcome(c.id, passed, c.guideline, label_zh, label_en, detail_zh, detail_en, c.cite if isinstance(c.cite, str) else (c.cite[0] if c.cite else None)))
             self._cite(env, c.cite)
+            worked.append(c.cite)
         if checks:
             env.values["all_checks_pass"] = all(c.passed for c in checks)
             env.values["checks_run"] = Decimal(len(checks))
@@ -467,6 +471,7 @@ class Rule:
             reading_en=" ".join(en for _, en in notes["reading"]),
             checks=tuple(checks),
             shown=tuple(shown),
+            worked=tuple(dict.fromkeys(c for w in worked for c in ((w,) if isinstance(w, str) else (w or ())))),
             unstated_zh=tuple(zh for zh, _ in notes["unstated"]),
             unstated_en=tuple(en for _, en in notes["unstated"]),
             notes_zh=tuple(zh for zh, _ in notes["note"]),

@@ -457,6 +457,20 @@ def test_a_follow_up_asking_another_facet_moves_from_the_clause_just_answered_to
     assert cap.citations[0].document == "nkust-mooc" and cap.citations[0].clause == "四、(一)2." and "140,000" in cap.direct
 
 
+@pytest.mark.parametrize("hours, cap_clause_first", [("90 分鐘", True), ("30 小時", False)])
+def test_a_question_on_a_clause_the_calculation_only_mentions_asks_that_clause(engine: Engine, hours: str, cap_clause_first: bool) -> None:
+    """「每門課上限是多少」 after a recording fee well under the course's cap (the cap only in a note) asks the cap's clause
+    (四、(一)2., NT$140,000), not the same fee again; after a fee over the cap, a step of the calculation works the cap
+    and the calculation again answers it."""
+    fee, cap = talk(engine, f"高科大錄製影片 {hours}鐘點費最多多少", "每門課上限是多少")
+    assert fee.kind == "calculation" and "四、(一)2." in [c.clause for c in fee.citations]
+    assert "140,000" in cap.direct
+    if cap_clause_first:
+        assert cap.kind == "answer" and cap.citations[0].clause == "四、(一)2." and "7,500" not in cap.text
+    else:
+        assert cap.kind == "calculation" and cap.citations[0].clause == "四、(一)2.(1)"
+
+
 def test_a_follow_up_naming_another_subject_keeps_the_facet_asked_rather_than_a_clause_the_last_answer_did_not_cite(engine: Engine) -> None:
     """「新南向系列呢？」 after the caps of the series and 高科大: the series' cap again (九、(一)), though the words
     新南向系列 alone find the series' themes first."""

@@ -212,3 +212,18 @@ def test_a_question_with_two_dates_runs_the_rule_with_both(engine) -> None:  # t
     assert ans.result["ndhu_production_deadline"] == "2026-03-01" and ans.result["ndhu_application_semester"] == "114-1"
     late = engine.answer("教育部磨課師 106年7月1日核定，第一期款 106.08.15 才送領據來得及嗎？")
     assert late.calculator == "moe_instalments" and late.result["claimed_in_time"] is False
+
+
+# --- the clauses a calculation works with, beside those its notes only mention ------------------------------------------
+
+
+def test_a_result_names_the_clauses_its_shown_steps_work_with_apart_from_those_a_note_mentions() -> None:
+    """The recording fee under the course's cap: the cap's clause is cited by the note only; over the cap, the step that
+    caps it is shown and works with that clause."""
+    rule = _rule("nkust_recording_fee")
+    under = rule.run({"video_hours": "1.5"})
+    assert under.worked == ("nkust-4-1-2-1",) and "nkust-4-1-2" in under.citations
+    over = rule.run({"video_hours": "30"})
+    assert over.worked == ("nkust-4-1-2-1", "nkust-4-1-2")
+    deadline = _rule("ndhu_deadlines").run({"approval_date": "2025-03-01"})  # the extension is a step of its own
+    assert deadline.worked[:2] == ("ndhu-2-3-1", "ndhu-2-3-2") and "ndhu-2-1-1" not in deadline.worked
