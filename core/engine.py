@@ -61,6 +61,7 @@ HOW_COMPUTED_RATIO = 0.8  # 「怎麼算」: a clause a rule applies, this close
 TOPIC_BOOST = 1.5  # a rule on the last answer's topic, when a follow-up moves a calculation to another school
 MAX_FIGURES = 12  # figures of an answer kept for 「差多少」
 THREAD_RATIO = 0.75  # a question naming no school stays with the conversation's school when its best clause scores this close to the best
+TIE_RATIO = 0.98  # a question naming no school in one school's thread: a clause the last answer cited this close to the best leads
 CITED_RATIO = 0.9  # in a follow-up on the same topic, a clause the last answer cited leads over one scoring at most this much more
 THREAD_WEIGHT = 0.3  # in a follow-up, the last question's score of a clause counts this much beside the message's own
 MAX_THREAD = 4  # the messages of a thread whose figures a follow-up carries
@@ -332,7 +333,7 @@ class Engine:
             diff = self._difference(text, st, lang)
             if diff is not None:
                 return self._finish(diff, simple, nq.truncated), replace(st, at=now)
-        ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None)
+        ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None, cited=st.entries)
         if (len(st.schools) == 1 and st.entries and not nq.schools and ans.citations and not nq.uncovered
                 and all(c.document != st.schools[0] for c in ans.citations) and (followed or self._says_little(nq))):
             # 「如果來不及可以延嗎」, "how many times?" in a school's thread: a follow-up, or a question too short to stand
@@ -934,9 +935,10 @@ class Engine:
 
     # --- a question on its own ---------------------------------------------------------------------------
 
-    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str, thread: str | None = None) -> Answer:
+    def _answer(self, nq: Normalised, ctx: AnswerContext, lang: str, thread: str | None = None, cited: tuple[str, ...] = ()) -> Answer:
         """`thread`: the one school the conversation is about, which a question naming none stays with when its
-        document answers it about as well as any other."""
+        document answers it about as well as any other; `cited`: the clauses the last answer cited, one of which leads
+        when the question's own words leave it tied with the best (TIE_RATIO)."""
         if not self._matcher.strip(nq.content) and not nq.schools:
             # 「磨課師是什麼？」 is made of words every clause shares: only a definition can answer it.
             return self._definition(nq, lang) or self._unknown(nq, lang, [], reason="empty")
@@ -986,6 +988,13 @@ class Engine:
             elsewhere = self._matcher.rank(nq.content or nq.text, None, limit=3)
             if elsewhere and elsewhere[0].document != schools[0] and top.score < elsewhere[0].score * ELSEWHERE_RATIO and top.entry.topic != elsewhere[0].entry.topic:
                 return self._not_addressed(nq.original, schools[0], lang, elsewhere)
+        if thread is not None and schools == (thread,) and cited and top.entry.id not in cited:
+            # "what's the cap per course?" after 某校's recording fee: its words find the credit cap (at most 9 credits)
+            # and the course's cap on costs, which the fee's answer cited, equally well; the conversation settles it.
+            tied = next((s for s in ranked[1:ASKED_LOOK] if s.entry.id in cited and s.score >= top.score * TIE_RATIO), None)
+            if tied is not None:
+                ranked = [tied, *(s for s in ranked if s is not tied)]
+                top = tied
         columns = self._columns_in(nq.text)
         if asks_how_computed(nq.text):
             # 「學分怎麼算？」 asks for the rule: a close clause that sets a rule leads.

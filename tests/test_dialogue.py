@@ -471,6 +471,16 @@ def test_a_question_on_a_clause_the_calculation_only_mentions_asks_that_clause(e
         assert cap.kind == "calculation" and cap.citations[0].clause == "四、(一)2.(1)"
 
 
+def test_a_question_whose_words_tie_two_clauses_of_the_threads_school_takes_the_one_the_last_answer_cited(engine: Engine) -> None:
+    """"what's the cap per course?" after 高科大's recording fee: its words find the credit cap (at most 9 credits) and
+    the course's cap on costs equally well; the fee's answer cited the second (NT$140,000)."""
+    fee, cap = talk(engine, "NKUST recording fee for 2 hours of video?", "what's the cap per course?")
+    assert "四、(一)2." in [c.clause for c in fee.citations]
+    assert cap.citations[0].clause == "四、(一)2." and "140,000" in cap.direct
+    alone = engine.answer("what's the cap per course at NKUST?")
+    assert alone.citations[0].clause != "四、(一)2."  # without the conversation the tie goes the other way
+
+
 def test_a_follow_up_naming_another_subject_keeps_the_facet_asked_rather_than_a_clause_the_last_answer_did_not_cite(engine: Engine) -> None:
     """「新南向系列呢？」 after the caps of the series and 高科大: the series' cap again (九、(一)), though the words
     新南向系列 alone find the series' themes first."""
