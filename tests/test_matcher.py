@@ -12,6 +12,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 import core.matcher as matcher_module
+from core.engine import Engine
 from core.kb import KnowledgeBase
 from core.matcher import _DIGITS, FUZZY_FALLBACK, FUZZY_FLOOR, FUZZY_POOL, K1, UNKNOWN_BIGRAM_IDF, Matcher
 from core.normalize import Normaliser
@@ -247,3 +248,18 @@ def test_a_ranking_for_one_school_and_one_for_all_compare_each_entry_once(parts:
         for documents, limit in ((nq.schools, 40), (None, 3), (nq.schools, 40)):
             assert ranked(m, nq.content, documents, limit) == dense_rank(m, nq.content, documents, limit)
         assert seen and len(seen) == len(set(seen)), q
+
+
+@pytest.mark.parametrize("digits, words", [("第1期加第2期一共", "第一期加第二期一共"), ("第 3 期款", "第三期款"), ("第10屆", "第十屆")])
+def test_an_ordinal_written_with_a_digit_has_the_terms_of_the_word(parts: tuple[Normaliser, Matcher], digits: str, words: str) -> None:
+    """「第1期」 is the word 「第一期」 (the instalment), not a number to leave out: without this, 「第1期加第2期」 keeps only
+    「第」 and 「期加」 of what it asks about."""
+    norm, m = parts
+    assert m.terms(norm.base(digits)) == m.terms(norm.base(words))
+    assert "一期" in m.terms(norm.base("第1期")) and "第12期" not in m.terms(norm.base("第12期"))
+
+
+def test_the_first_two_instalments_asked_with_digits_are_the_instalment_rule(engine: Engine) -> None:
+    ans = engine.answer("教育部系列計畫核定 200 萬，第 1 期跟第 2 期合計可以領多少？")
+    assert ans.kind == "calculation" and ans.citations[0].document == "moe-mooc-series" and ans.citations[0].clause == "十一、(一)2."
+    assert "NT$1,800,000" in ans.text
