@@ -602,7 +602,7 @@ class Engine:
                     if not named and st.schools and content and looks_like_follow_up(nq.original):
                         return self._same_topic_follow_up(nq, st, content, lang)
                     return None
-                what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}" for k, v in changed.items())
+                what = ("、" if not en else ", ").join(f"{rule.param(k).label_en if en else rule.param(k).label_zh} {self._show_param(rule, k, v, lang)}".strip() for k, v in changed.items())
                 carried = (f"Same calculation with {what}:" if en else f"延續上一題，改為{what}：") if what else ("Same calculation:" if en else "延續上一題：")
                 done = self._execute(plan, nq.original, lang, light, note=carried, focus=st.entries[0] if st.entries else None)
                 if done is not None:
@@ -896,6 +896,8 @@ class Engine:
         if choice is not None:
             return choice.en if lang == "en" else choice.zh
         p = rule.param(name)
+        if p.kind == "bool":  # 「改為兩學期合計」: a yes is the label alone
+            return "" if raw == "yes" else ("no" if lang == "en" else "否")
         unit = p.unit_en if lang == "en" else p.unit_zh
         try:
             shown = format_value(Decimal(raw), "num", None, lang)  # 2.1666666667 hours shown as 2.1667

@@ -481,6 +481,19 @@ def test_a_question_whose_words_tie_two_clauses_of_the_threads_school_takes_the_
     assert alone.citations[0].clause != "四、(一)2."  # without the conversation the tie goes the other way
 
 
+@pytest.mark.parametrize("first, then, total", [
+    ("東華遠距課程選課150人，可以申請幾位助教？", "那兩學期合計最多多少", "120,000"),
+    ("NDHU distance course with 150 students, how much can the TAs get?", "and for both semesters?", "120,000"),
+])
+def test_both_semesters_asked_after_a_semesters_tas_adds_the_other_semester(engine: Engine, first: str, then: str, total: str) -> None:
+    """「那兩學期合計最多多少」 after 東華's TAs a semester: the same TAs in the other semester too (NT$60,000 each), not the
+    semester's figure again; the note on the change reads as a sentence (no raw "yes")."""
+    tas, year = talk(engine, first, then)
+    assert tas.kind == year.kind == "calculation" and "60,000" in tas.direct and total not in tas.direct
+    assert total in year.direct and "yes" not in year.text.replace("Same", "")
+    assert year.notes[0].kind == "carried" and year.notes[0].text.rstrip("：:").strip() in ("延續上一題，改為兩學期合計", "Same calculation with both semesters together")
+
+
 def test_a_follow_up_naming_another_subject_keeps_the_facet_asked_rather_than_a_clause_the_last_answer_did_not_cite(engine: Engine) -> None:
     """「新南向系列呢？」 after the caps of the series and 高科大: the series' cap again (九、(一)), though the words
     新南向系列 alone find the series' themes first."""
