@@ -662,3 +662,15 @@ def test_a_schools_award_asked_by_another_name_is_that_schools_award(engine: Eng
     mention it, while 東華's excellent-course reward was offered instead)."""
     ans = engine.answer("高科大磨課師的優良課程獎可以拿多少")
     assert ans.kind == "answer" and ans.citations[0].clause == "四、(二)2." and "30,000" in ans.text
+
+
+@pytest.mark.parametrize("question, hours, credits", [
+    ("高科大磨課師開 6 週，每週線上學習 2 小時，可以拿幾學分？", "12 小時", "0.5 學分"),
+    ("NKUST: a MOOC runs 9 weeks and each week counts as 2 learning hours. How many credits can it award?", "18 hours", "1 credit"),
+])
+def test_weeks_given_with_hours_are_counted_as_the_regulation_counts_them(engine: Engine, question: str, hours: str, credits: str) -> None:
+    """高科大 二、(一)2. counts every week as 2 learning hours: 「開 6 週，每週線上學習 2 小時」 is 12 hours (0.5 credit),
+    not 2 hours (no credit); the reading is stated."""
+    ans = engine.answer(question)
+    assert ans.kind == "calculation" and hours in ans.direct and credits in ans.direct
+    assert any(n.kind == "reading" for n in ans.notes) or "2 learning hours" in question
