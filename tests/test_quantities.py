@@ -647,3 +647,9 @@ def test_long_runs_are_read_fast(run: str) -> None:
     started = time.perf_counter()
     numerals_to_digits(text)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize("text", ["可以請幾個專任助理？", "可以聘幾個兼任助理", "要幾個教學助理", "幾位助理"])
+def test_how_many_of_a_kind_of_assistant_asks_for_people(text: str) -> None:
+    """「幾個專任助理」 asks for a number of people, as 「幾位助理」 does, not for a number of things (個 alone)."""
+    assert [a.unit for a in read(text).asked] == ["person"]
