@@ -674,3 +674,14 @@ def test_weeks_given_with_hours_are_counted_as_the_regulation_counts_them(engine
     ans = engine.answer(question)
     assert ans.kind == "calculation" and hours in ans.direct and credits in ans.direct
     assert any(n.kind == "reading" for n in ans.notes) or "2 learning hours" in question
+
+
+@pytest.mark.parametrize("question, title", [
+    ("高科大課程結束要交什麼", "高科大：授課後的成果發表與資料保存"),
+    ("東華課程結束要交什麼？", "東華：授課後的成果報告與評鑑"),
+    ("高科大磨課師要準備什麼", "高科大：申請磨課師課程補助要準備的事項與步驟"),
+])
+def test_what_to_hand_in_when_the_course_ends_is_the_after_teaching_checklist(engine: Engine, question: str, title: str) -> None:
+    """「課程結束要交什麼」 is asked after teaching: the checklist for then, not the application's (which a question
+    naming no phase still gets)."""
+    assert engine.answer(question).direct == title
