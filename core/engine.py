@@ -335,7 +335,8 @@ class Engine:
                 return self._finish(diff, simple, nq.truncated), replace(st, at=now)
         ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None, cited=st.entries)
         if (len(st.schools) == 1 and st.entries and not nq.schools and ans.citations and not nq.uncovered
-                and all(c.document != st.schools[0] for c in ans.citations) and (followed or self._says_little(nq))):
+                and (all(c.document != st.schools[0] for c in ans.citations) and (followed or self._says_little(nq))
+                     or followed and len({c.document for c in ans.citations}) > 1)):
             # 「如果來不及可以延嗎」, "how many times?" in a school's thread: a follow-up, or a question too short to stand
             # on its own, is never answered with another school's rule (its words found another school's extension,
             # or every school's); the clause the thread rests on, if the two questions' words find it, else with a note

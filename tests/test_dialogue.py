@@ -494,6 +494,15 @@ def test_both_semesters_asked_after_a_semesters_tas_adds_the_other_semester(engi
     assert year.notes[0].kind == "carried" and year.notes[0].text.rstrip("：:").strip() in ("延續上一題，改為兩學期合計", "Same calculation with both semesters together")
 
 
+def test_a_marked_follow_up_in_one_schools_thread_is_not_answered_across_schools(engine: Engine) -> None:
+    """"and the hourly rate?" after 逢甲's tutoring hours: 逢甲's table does not state the rate, and other schools'
+    documents state theirs (東華's recording fee); the follow-up stays with 逢甲 and says so, rather than "you did not
+    name a school"."""
+    *_, rate = talk(engine, "I teach at FCU, benchmark course, 6 weeks. How many tutoring hours?", "what about an accepted course?", "and the hourly rate?")
+    assert docs(rate) == ["fcu-mooc-reward"] and "does not state the hourly rate" in rate.text
+    assert "did not name a school" not in rate.text
+
+
 def test_a_follow_up_naming_another_subject_keeps_the_facet_asked_rather_than_a_clause_the_last_answer_did_not_cite(engine: Engine) -> None:
     """「新南向系列呢？」 after the caps of the series and 高科大: the series' cap again (九、(一)), though the words
     新南向系列 alone find the series' themes first."""
