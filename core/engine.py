@@ -478,8 +478,8 @@ class Engine:
         short to be a question itself; a message that is a complete question on its own starts afresh."""
         if looks_like_follow_up(text) or (nq.schools and asks_to_add(text)) or (not nq.schools and asks_if_also(text)):
             return True
-        if self._own_words(nq) > 4:
-            return False
+        if self._own_words(nq) > 4 or (asks_procedure(nq.text) and any(s in self._procedures for s in nq.schools)):
+            return False  # 「某校課程結束要交什麼」 asks for that school's checklist: a question of its own
         ranked = self._matcher.rank(nq.content or nq.text, nq.schools or None, limit=1)
         topic = bool(ranked) and (self._matcher.has_topic(nq.content, ranked[0]) or (bool(nq.schools) and self._asks_figure_from_figure(nq)))
         return not (ranked and self._matcher.confident(ranked[0]) and topic)

@@ -503,6 +503,13 @@ def test_a_marked_follow_up_in_one_schools_thread_is_not_answered_across_schools
     assert "did not name a school" not in rate.text
 
 
+def test_a_checklist_asked_of_another_school_mid_thread_is_a_question_of_its_own(engine: Engine) -> None:
+    """「高科大課程結束要交什麼」 after the ministry's instalments: a short message naming another school, but it asks for
+    that school's after-teaching checklist, not the instalments there (which its document does not have)."""
+    _, after = talk(engine, "教育部慕课系列补助300万，第1期加第2期一共能先拿到多少钱？", "高科大課程結束要交什麼")
+    assert after.kind == "answer" and after.direct == "高科大：授課後的成果發表與資料保存" and docs(after) == ["nkust-mooc"]
+
+
 def test_a_follow_up_naming_another_subject_keeps_the_facet_asked_rather_than_a_clause_the_last_answer_did_not_cite(engine: Engine) -> None:
     """「新南向系列呢？」 after the caps of the series and 高科大: the series' cap again (九、(一)), though the words
     新南向系列 alone find the series' themes first."""
