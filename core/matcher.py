@@ -23,10 +23,6 @@ _DATE = re.compile(r"(?<!\d)(?:\d+\s*年\s*\d+\s*月(?:\s*\d+\s*日)?|\d+\s*[./-
 _DIGITS = re.compile(r"[\d.,:/%$-]+")
 _ORDINAL = re.compile(r"第 ?(10|[1-9]) ?(?=[\u3400-\u9fff])")  # 「第1期」, 「第 2 期」: an ordinal before what it counts
 _ORDINAL_WORDS = "〇一二三四五六七八九十"
-
-
-def _ordinal_word(m: re.Match[str]) -> str:
-    return "第" + _ORDINAL_WORDS[int(m.group(1))]
 # A figure with its unit (「9 小時」, "100 people"): no evidence of what is asked about.
 _UNITS = re.compile(r"\d[\d.,]*\s*(?:個)?(?:小時|分鐘|週|周|人|元|萬|個月|月|門|位|名|學分|天|日|年|次)(?![\u4e00-\u9fff])|\d[\d.,]*\s*(?:hours?|weeks?|people|ntd?|credits?)\b")
 # Single characters that only glue a sentence together (removed on both sides, so both are cut the same way).
@@ -270,7 +266,7 @@ class Matcher:
         """The terms of stripped text. An ordinal written with a digit is a word: 「第1期」 has the terms of 「第一期」
         (numbers are otherwise left out, and would leave only 「第」 and 「期加」 of 「第1期加第2期」)."""
         if "第" in t:
-            t = _ORDINAL.sub(_ordinal_word, t)
+            t = _ORDINAL.sub(lambda m: "第" + _ORDINAL_WORDS[int(m.group(1))], t)
         out: list[str] = []
         for run in _CJK_RUN.findall(t):
             if len(run) == 1:
