@@ -334,9 +334,7 @@ class Engine:
             if diff is not None:
                 return self._finish(diff, simple, nq.truncated), replace(st, at=now)
         ans = self._answer(nq, ctx, lang, thread=st.schools[0] if len(st.schools) == 1 else None, cited=st.entries)
-        if (len(st.schools) == 1 and st.entries and not nq.schools and ans.citations and not nq.uncovered
-                and (all(c.document != st.schools[0] for c in ans.citations) and (followed or self._says_little(nq))
-                     or followed and len({c.document for c in ans.citations}) > 1)):
+        if self._leaves_thread(nq, st, ans, followed):
             # 「如果來不及可以延嗎」, "how many times?" in a school's thread: a follow-up, or a question too short to stand
             # on its own, is never answered with another school's rule (its words found another school's extension,
             # or every school's); the clause the thread rests on, if the two questions' words find it, else with a note
@@ -353,6 +351,17 @@ class Engine:
         else:
             next_state = replace(st, at=now)
         return self._finish(ans, simple, nq.truncated), replace(next_state, lang=st.lang, simplified=st.simplified)
+
+    def _leaves_thread(self, nq: Normalised, st: DialogueState, ans: Answer, followed: bool) -> bool:
+        """Whether an answer to a message naming no school leaves the one school the conversation is about: it cites only
+        other schools, for a follow-up or a message too short to stand on its own; or, for a marked follow-up, it spreads
+        over several schools ("and the hourly rate?" after 某校's tutoring)."""
+        if len(st.schools) != 1 or not st.entries or nq.schools or nq.uncovered or not ans.citations:
+            return False
+        documents = {c.document for c in ans.citations}
+        if st.schools[0] not in documents:
+            return followed or self._says_little(nq)
+        return followed and len(documents) > 1
 
     def state_after(self, ans: Answer, now: float, nq: Normalised | None = None, said: tuple[str, ...] = ()) -> DialogueState:
         """The dialogue state an answer leaves behind (also for front ends that answer outside `converse`, e.g. a button).
@@ -523,7 +532,7 @@ class Engine:
         if best not in rule.spec.applies:
             return False
         try:
-            return best in rule.run(dict(params)).worked
+            return best in rule.run(params).worked
         except CalcError:
             return False
 

@@ -77,6 +77,7 @@ class _Env:
     units: dict[str, str | None]
     choices: dict[str, dict[str, ChoiceSpec]]
     cited: list[str] = field(default_factory=list)
+    worked: list[str] = field(default_factory=list)  # the cited clauses the rule, its shown steps and its checks work with
 
 
 def _lit(x: Any) -> Decimal:
@@ -363,10 +364,12 @@ class Rule:
             ctx.prec = PRECISION
             return self._compute(self._env(values))
 
-    def _cite(self, env: _Env, cite: str | tuple[str, ...] | None) -> None:
+    def _cite(self, env: _Env, cite: str | tuple[str, ...] | None, works: bool = False) -> None:
         for c in (cite,) if isinstance(cite, str) else (cite or ()):
             if c not in env.cited:
                 env.cited.append(c)
+            if works and c not in env.worked:
+                env.worked.append(c)
 
     def _holds(self, cond: Any, env: _Env) -> bool:
         if cond is None:
@@ -378,7 +381,7 @@ class Rule:
 
     def _compute(self, env: _Env) -> RuleResult:
         spec = self.spec
-        env.cited.append(spec.entry)
+        self._cite(env, spec.entry, works=True)
         for con in spec.constraints:
             try:
                 ok = _bool(evaluate(con.test, env))
@@ -388,7 +391,6 @@ class Rule:
                 raise CalcError(con.param, render(con.zh, env, "zh"), render(con.en, env, "en"), con.allowed)
         steps_zh: list[str] = []
         steps_en: list[str] = []
-        worked: list[str | tuple[str, ...] | None] = [spec.entry]
         notes: dict[str, list[tuple[str, str]]] = {"reading": [], "warning": [], "note": [], "unstated": []}
         for step in spec.steps:
             if not self._holds(step.when, env):
@@ -409,8 +411,7 @@ class Rule:
                     continue
                 steps_zh.append(zh)
                 steps_en.append(en)
-            self._cite(env, step.cite)
-            worked.append(step.cite)
+            self._cite(env, step.cite, works=True)
             if extra is not None:
                 steps_zh += [zh for zh, _ in extra.steps]
                 steps_en += [en for _, en in extra.steps]
@@ -428,8 +429,7 @@ class Rule:
                 continue
             env.values[c.id] = passed
             checks.append(CheckOutcome(c.id, passed, c.guideline, label_zh, label_en, detail_zh, detail_en, c.cite if isinstance(c.cite, str) else (c.cite[0] if c.cite else None)))
-            self._cite(env, c.cite)
-            worked.append(c.cite)
+            self._cite(env, c.cite, works=True)
         if checks:
             env.values["all_checks_pass"] = all(c.passed for c in checks)
             env.values["checks_run"] = Decimal(len(checks))
@@ -471,7 +471,7 @@ class Rule:
             reading_en=" ".join(en for _, en in notes["reading"]),
             checks=tuple(checks),
             shown=tuple(shown),
-            worked=tuple(dict.fromkeys(c for w in worked for c in ((w,) if isinstance(w, str) else (w or ())))),
+            worked=tuple(env.worked),
             unstated_zh=tuple(zh for zh, _ in notes["unstated"]),
             unstated_en=tuple(en for _, en in notes["unstated"]),
             notes_zh=tuple(zh for zh, _ in notes["note"]),
